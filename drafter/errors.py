@@ -1,0 +1,52 @@
+"""Errors that are the user's to fix.
+
+Every failure a civil servant can cause (a missing file, a bad row, a locked
+database) is raised as a :class:`DrafterError` with a plain-English message
+that says what to do. The CLI prints it on one line and exits non-zero; any
+other exception is a bug in drafter.
+"""
+
+from __future__ import annotations
+
+
+class DrafterError(Exception):
+    """A problem the user can fix. ``str(error)`` is the one-line message."""
+
+    exit_code = 1
+
+    def __init__(self, message: str, *, hint: str | None = None) -> None:
+        self.message = message
+        self.hint = hint
+        super().__init__(message if not hint else f"{message} {hint}")
+
+
+class InputFileError(DrafterError):
+    """A file given to drafter cannot be read (missing, empty, too big, corrupt)."""
+
+
+class NotAReportError(InputFileError):
+    """The document reads fine but is not an HMI Probation inspection report."""
+
+
+class LibraryError(DrafterError):
+    """The action library or its database cannot be used as asked."""
+
+
+class DatabaseError(LibraryError):
+    """The database is unreachable, locked, or from a newer drafter."""
+
+
+class ReviewFileError(DrafterError):
+    """A review file is malformed; the message names the line."""
+
+
+class TemplateError(DrafterError):
+    """A letter template or letterhead cannot be used."""
+
+
+class OutputExistsError(DrafterError):
+    """Refusing to overwrite a user's file without --force."""
+
+
+class ConfigError(DrafterError):
+    """The configuration file is malformed."""
