@@ -31,7 +31,7 @@ from sqlalchemy import (
     event,
 )
 from sqlalchemy.engine import Engine, make_url
-from sqlalchemy.exc import ArgumentError, NoSuchModuleError, OperationalError
+from sqlalchemy.exc import ArgumentError, NoSuchModuleError, OperationalError, ProgrammingError
 from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column, sessionmaker
 
 from .errors import DatabaseError
@@ -235,6 +235,13 @@ def translate_db_errors(url: str) -> Iterator[None]:
         raise DatabaseError(
             f"Cannot use the database {safe_url(url)}: {exc.orig or exc}".strip(),
             hint="Check the --db address, or that the database server is running.",
+        ) from exc
+    except ProgrammingError as exc:
+        if "permission denied" not in str(exc).lower():
+            raise
+        raise DatabaseError(
+            f"drafter is not allowed to write to the database {safe_url(url)}.",
+            hint="Ask the database administrator to grant your account access.",
         ) from exc
 
 

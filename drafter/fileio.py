@@ -19,7 +19,9 @@ from .errors import InputFileError, OutputExistsError
 DEFAULT_MAX_INPUT_BYTES = 50 * 1024 * 1024
 
 
-def check_input_file(path: str | os.PathLike[str], max_bytes: int = DEFAULT_MAX_INPUT_BYTES) -> Path:
+def check_input_file(
+    path: str | os.PathLike[str], max_bytes: int = DEFAULT_MAX_INPUT_BYTES
+) -> Path:
     """Return ``path`` as a Path after checking it exists, is a file, is not empty
     and is not larger than ``max_bytes``. Raises :class:`InputFileError`."""
     p = Path(path)
@@ -38,7 +40,9 @@ def check_input_file(path: str | os.PathLike[str], max_bytes: int = DEFAULT_MAX_
     return p
 
 
-def read_input_bytes(path: str | os.PathLike[str], max_bytes: int = DEFAULT_MAX_INPUT_BYTES) -> bytes:
+def read_input_bytes(
+    path: str | os.PathLike[str], max_bytes: int = DEFAULT_MAX_INPUT_BYTES
+) -> bytes:
     """Read a user-supplied file with the size checks of :func:`check_input_file`."""
     p = check_input_file(path, max_bytes)
     with p.open("rb") as handle:
