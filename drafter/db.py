@@ -202,7 +202,8 @@ class Database:
                 return
             if current is not None and current not in {r.revision for r in script.walk_revisions()}:
                 raise DatabaseError(
-                    f"The database at {safe_url(self.url)} was written by a newer version of drafter.",
+                    f"The database at {safe_url(self.url)} was written by a newer "
+                    "version of drafter.",
                     hint="Upgrade drafter (pip install -U drafter); the database was not changed.",
                 )
             config.attributes["connection"] = connection

@@ -34,7 +34,8 @@ def check_input_file(
         raise InputFileError(f"The file '{p}' is empty.", hint="Save the document again and retry.")
     if size > max_bytes:
         raise InputFileError(
-            f"The file '{p}' is {size / 1_048_576:.1f} MB, over the {max_bytes / 1_048_576:.0f} MB limit.",
+            f"The file '{p}' is {size / 1_048_576:.1f} MB, "
+            f"over the {max_bytes / 1_048_576:.0f} MB limit.",
             hint="Check it is the right document.",
         )
     return p
