@@ -217,7 +217,7 @@ def safe_url(url: str) -> str:
     """The URL with any password hidden, for messages."""
     try:
         return make_url(url).render_as_string(hide_password=True)
-    except ArgumentError:
+    except (ArgumentError, ValueError):
         return url
 
 
@@ -249,7 +249,7 @@ def translate_db_errors(url: str) -> Iterator[None]:
 def _create_engine(url: str) -> Engine:
     try:
         parsed = make_url(url)
-    except ArgumentError as exc:
+    except (ArgumentError, ValueError) as exc:
         raise DatabaseError(
             f"'{url}' is not a database address drafter understands.",
             hint="Use a file path or a URL such as sqlite:///drafter.db or postgresql://…",
