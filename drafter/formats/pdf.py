@@ -1,0 +1,188 @@
+"""Blocks from a PDF (pdfplumber, with pypdf to detect encryption).
+
+A PDF has no paragraphs, only positioned lines, so paragraphs are rebuilt:
+a new block starts after a vertical gap wider than the line spacing, at a
+change of font size (headings are set larger than body text), at a list
+marker ("1.", "•", "-") and at a new page. Ruled tables are read as tables so
+that a wrapped cell ("Requires / improvement") stays in its cell. Running
+headers, footers and page numbers are removed later by the parser, which
+can see how often a line repeats.
+"""
+
+from __future__ import annotations
+
+import io
+import logging
+import statistics
+from collections import Counter
+from typing import Any
+
+from ..errors import InputFileError
+from ..normalise import split_list_marker
+from ..parser import Block
+
+#: pdfminer logs warnings for harmless quirks in real-world PDFs.
+logging.getLogger("pdfminer").setLevel(logging.ERROR)
+
+#: Reports run to about 60 pages; a much longer PDF is not a report and would
+#: take minutes to read.
+MAX_PAGES = 400
+
+
+def pdf_blocks(data: bytes, name: str = "") -> list[Block]:
+    _refuse_encrypted(data, name)
+    import pdfplumber
+
+    try:
+        with pdfplumber.open(io.BytesIO(data)) as pdf:
+            if len(pdf.pages) > MAX_PAGES:
+                raise InputFileError(
+                    f"'{name}' has {len(pdf.pages)} pages, more than any inspection report.",
+                    hint="Check it is the right document.",
+                )
+            pages = [_page_lines(page) for page in pdf.pages]
+    except InputFileError:
+        raise
+    except Exception as exc:  # pdfminer raises many types for damaged files
+        raise InputFileError(
+            f"'{name}' could not be read as a PDF; it may be damaged.",
+            hint="Download or export the report again.",
+        ) from exc
+    return _paragraphs(pages)
+
+
+def _refuse_encrypted(data: bytes, name: str) -> None:
+    from pypdf import PdfReader
+    from pypdf.errors import PyPdfError
+
+    try:
+        reader = PdfReader(io.BytesIO(data), strict=False)
+        encrypted = reader.is_encrypted
+    except (PyPdfError, ValueError, KeyError, TypeError, OSError) as exc:
+        raise InputFileError(
+            f"'{name}' could not be read as a PDF; it may be damaged.",
+            hint="Download or export the report again.",
+        ) from exc
+    if encrypted:
+        raise InputFileError(
+            f"'{name}' is a password-protected (encrypted) PDF.",
+            hint="Save an unprotected copy, or use the web page version of the report.",
+        )
+
+
+def _page_lines(page: Any) -> list[dict[str, Any]]:
+    """The page's text lines and table rows, top to bottom.
+
+    Each entry has ``top``, ``bottom``, ``x0``, ``size``, ``text`` and, for a
+    table row, ``cells``.
+    """
+    tables = page.find_tables()
+    boxes = [table.bbox for table in tables]
+
+    def outside(obj: dict[str, Any]) -> bool:
+        cx = (obj["x0"] + obj["x1"]) / 2
+        cy = (obj["top"] + obj["bottom"]) / 2
+        return not any(x0 <= cx <= x1 and top <= cy <= bottom for x0, top, x1, bottom in boxes)
+
+    text_page = page.filter(outside) if boxes else page
+    entries: list[dict[str, Any]] = []
+    for line in text_page.extract_text_lines(return_chars=True, keep_blank_chars=False):
+        sizes = [round(c["size"], 1) for c in line["chars"] if c["text"].strip()]
+        if not sizes:
+            continue
+        entries.append(
+            {
+                "top": line["top"],
+                "bottom": line["bottom"],
+                "x0": line["x0"],
+                "size": Counter(sizes).most_common(1)[0][0],
+                "text": line["text"],
+            }
+        )
+    for table in tables:
+        for row in table.rows:
+            cells = []
+            for cell in row.cells:
+                if cell is None:
+                    continue
+                text = page.crop(cell).extract_text() or ""
+                text = " ".join(text.split())
+                if text:
+                    cells.append(text)
+            if cells:
+                x0, top, _x1, bottom = row.bbox
+                entries.append(
+                    {"top": top, "bottom": bottom, "x0": x0, "size": 0, "cells": tuple(cells)}
+                )
+    entries.sort(key=lambda e: (round(e["top"]), e["x0"]))
+    return entries
+
+
+def _paragraphs(pages: list[list[dict[str, Any]]]) -> list[Block]:
+    sizes = [e["size"] for page in pages for e in page if e["size"]]
+    body = statistics.median(sizes) if sizes else 0
+    heading_sizes = sorted({s for s in sizes if s > body * 1.1}, reverse=True)
+    blocks: list[Block] = []
+    current: dict[str, Any] | None = None
+
+    def finish() -> None:
+        nonlocal current
+        if current is None:
+            return
+        text = current["text"]
+        if current["size"] > body * 1.1:
+            level = heading_sizes.index(current["size"]) + 1
+            blocks.append(Block("heading", text, level=level))
+        else:
+            number, bullet, rest = split_list_marker(text)
+            if number is not None or bullet:
+                blocks.append(Block("item", rest, number=number, bullet=bullet))
+            else:
+                blocks.append(Block("paragraph", text))
+        current = None
+
+    for page in pages:
+        finish()
+        previous: dict[str, Any] | None = None
+        for entry in page:
+            if "cells" in entry:
+                finish()
+                cells = entry["cells"]
+                blocks.append(Block("row", " ".join(cells), cells=cells))
+                previous = None
+                continue
+            text = entry["text"]
+            height = max(entry["bottom"] - entry["top"], 1.0)
+            number, bullet, _rest = split_list_marker(text)
+            starts_new = (
+                current is None
+                or previous is None
+                or entry["top"] - previous["bottom"] > 0.8 * height
+                or entry["size"] != current["size"]
+                or number is not None
+                or bullet
+                # a line set further left than the block's wrapped lines starts anew
+                or entry["x0"] < current["indent"] - 2
+            )
+            if starts_new:
+                finish()
+                current = {"text": text, "size": entry["size"], "indent": entry["x0"]}
+                current["first"] = True
+            else:
+                current["text"] = (
+                    f"{current['text']}\n{text}"
+                    if _keeps_break(current)
+                    else (f"{current['text']} {text}")
+                )
+                if current.pop("first", False):
+                    current["indent"] = entry["x0"]
+            previous = entry
+    finish()
+    return blocks
+
+
+def _keeps_break(current: dict[str, Any]) -> bool:
+    """Keep short signature-style lines ("Martin Jones CBE" / "HM Chief
+    Inspector of Probation") on separate lines within the block."""
+    last_line = current["text"].rsplit("\n", 1)[-1]
+    return len(last_line) < 40 and not last_line.rstrip().endswith((",", "-"))

@@ -1,0 +1,64 @@
+"""Text clean-up shared by every reader format.
+
+Reports arrive with non-breaking spaces, soft hyphens, zero-width characters
+and line breaks in the middle of sentences, depending on how they were saved.
+These helpers make text from HTML, PDF, DOCX and pasted text compare equal,
+while keeping what matters exactly as printed (quotes and apostrophes, curly or
+straight, are never changed).
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+# Characters that carry no visible content but break string comparison.
+_INVISIBLE = dict.fromkeys(map(ord, "\u00ad\u200b\u200c\u200d\u2060\ufeff"), None)
+_SPACES = re.compile(r"[\s\u00a0\u2000-\u200a\u202f\u205f\u3000]+")
+
+#: A list marker at the start of a line: "1.", "1)", "(1)", "•", "-", "–", "*", "▪".
+_NUMBER_MARKER = re.compile(r"^\(?(\d{1,2})[.)]\s+(?=\S)")
+_BULLET_MARKER = re.compile(r"^(?:[•●▪◦‣∙·]\s*|[-–—*]\s+)(?=\S)")
+
+_TRAILING_JUNK = re.compile(r"(?:\s*[;.]|\s+and)+\s*$")
+_HONOURS = re.compile(r"(?:[,\s]+(?:CBE|OBE|MBE|KBE|DBE|CB|KC|QC|QPM|DL|JP|FRSA|Kt|Dame|Sir))+\s*$")
+
+
+def normalise_text(text: str) -> str:
+    """Collapse every run of whitespace (line breaks, tabs, non-breaking spaces)
+    to one space, drop invisible characters and trim the ends."""
+    text = unicodedata.normalize("NFC", text).translate(_INVISIBLE)
+    return _SPACES.sub(" ", text).strip()
+
+
+def split_list_marker(text: str) -> tuple[int | None, bool, str]:
+    """Split a leading list marker off ``text``.
+
+    Returns ``(number, is_bullet, rest)``: ``(3, False, "ensure…")`` for
+    "3. ensure…", ``(None, True, "ensure…")`` for "• ensure…", and
+    ``(None, False, text)`` when there is no marker.
+    """
+    stripped = text.lstrip()
+    match = _NUMBER_MARKER.match(stripped)
+    if match:
+        return int(match.group(1)), False, stripped[match.end() :]
+    match = _BULLET_MARKER.match(stripped)
+    if match:
+        return None, True, stripped[match.end() :]
+    return None, False, text
+
+
+def clean_recommendation_text(text: str) -> str:
+    """A recommendation's text as the record keeps it: whitespace collapsed and
+    the list's trailing punctuation (";", ".", " and", "; and") removed."""
+    text = normalise_text(text)
+    previous = None
+    while previous != text:
+        previous = text
+        text = _TRAILING_JUNK.sub("", text).rstrip()
+    return text
+
+
+def strip_honours(name: str) -> str:
+    """ "Martin Jones CBE" -> "Martin Jones"."""
+    return _HONOURS.sub("", normalise_text(name)).strip(" ,")

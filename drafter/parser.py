@@ -1,0 +1,501 @@
+"""Turn a report's logical blocks into a :class:`~drafter.model.Report`.
+
+Every format (HTML, PDF, DOCX, text) is first reduced by :mod:`drafter.reader`
+to one flat list of :class:`Block` objects: headings, paragraphs, list items
+and table rows, in reading order. This module is the single parser behind all
+of them, so a report reads the same whatever format it was saved in.
+
+The parser leans on the fixed vocabulary of HMI Probation reports (section
+titles, "Overall rating", "<addressee> should:", "Strengths:") rather than on
+layout, because layout is exactly what differs between a web page, a PDF and
+text pasted from either.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
+from datetime import datetime
+from typing import Literal
+
+from .errors import NotAReportError
+from .model import RATINGS, Finding, KeyQuestion, Recommendation, Report, Standard
+from .normalise import clean_recommendation_text, normalise_text, split_list_marker, strip_honours
+
+BlockKind = Literal["heading", "paragraph", "item", "row"]
+
+
+@dataclass(frozen=True)
+class Block:
+    """One logical unit of a document, in reading order.
+
+    ``text`` may contain "\\n" where the source had a hard line break inside
+    the block (``<br>``, a signature); parsers normalise it as they need.
+    ``number`` is a list item's number as printed; ``bullet`` marks bulleted
+    items; ``cells`` holds a table row's cell texts; ``level`` is a heading's
+    level (1 = title) where the format says.
+    """
+
+    kind: BlockKind
+    text: str
+    number: int | None = None
+    bullet: bool = False
+    cells: tuple[str, ...] = ()
+    level: int = 0
+
+    @property
+    def flat(self) -> str:
+        return normalise_text(self.text)
+
+
+# --- vocabulary ---------------------------------------------------------------
+
+_RATING = "|".join(map(re.escape, RATINGS))
+_RATING_ONLY = re.compile(rf"^(?:{_RATING})$", re.I)
+_PERCENT_ONLY = re.compile(r"^\d{1,3}\s?%$")
+_ENDS_WITH_RATING_OR_PERCENT = re.compile(rf"(?:{_RATING}|\d{{1,3}}\s?%)$", re.I)
+_BACK_TO_TOP = re.compile(r"\s*\(?back to top\)?\s*$", re.I)
+_TOC_LINE = re.compile(r"(?:\.\s*){4,}\s*\d*\s*$|\s\d{1,3}$")
+_PAGE_NUMBER = re.compile(r"^(?:page\s+)?\d{1,3}(?:\s+of\s+\d{1,3})?$", re.I)
+
+_TITLE = re.compile(
+    r"^(?:an?\s+|the\s+|joint\s+)*inspection\s+of\s+"
+    r"(probation|youth\s+justice|youth\s+offending)\s+services?"
+    r"\s*(?:in\s+|[:–—-]\s*(?:in\s+)?)(?P<unit>.+)$",
+    re.I,
+)
+_RUNNING_TITLE = re.compile(
+    r"^(?:an\s+)?inspection of (probation|youth justice|youth offending) services\s*:\s*(.+)$",
+    re.I,
+)
+_STANDARD_RATED = re.compile(
+    rf"^(?:[PR]\s?)?(\d\.\d)\.?\s*(?P<name>[A-Z][^\n]{{1,80}}?)\s*(?P<rating>{_RATING})$"
+)
+_STANDARD_HEADING = re.compile(r"^(?:[PR]\s?)?(\d\.\d)\.?\s+(?P<name>[A-Z][^?]{1,80}?)(?:Rating)?$")
+_OVERALL = re.compile(rf"overall rating\s*:?\s*({_RATING})", re.I)
+_FIELDWORK = re.compile(r"fieldwork (?:started|began|commenced)\s*:?\s*([A-Z][a-z]+\s+\d{4})", re.I)
+_SCORE = re.compile(r"(?<![A-Za-z])score\s*:?\s*(\d{1,2}\s*/\s*\d{1,2})\b", re.I)
+_PUBLISHED = re.compile(r"^published\s*:?\s*(\d{1,2}\s+[A-Z][a-z]+\s+\d{4})", re.I)
+_LEAD = re.compile(
+    r"led by (?:HM |His Majesty's |Her Majesty's )?(?:Inspector|inspector)s?\s+"
+    r"((?:[A-Z][\w'’-]+\s+){0,3}[A-Z][\w'’-]+)"
+)
+_CHIEF_LINE = re.compile(r"^(?:HM|His Majesty's|Her Majesty's)?\s*Chief Inspector of Probation$")
+_KEY_QUESTION = re.compile(r"^(?P<q>.+\?)\s*(?P<pct>\d{1,3})\s?%$")
+_ADDRESSEE = re.compile(r"^(?P<who>\S.{0,150}?)\s+should\s*:?$", re.I)
+_LABEL = re.compile(r"^(strengths|areas for improvement)\s*:?$", re.I)
+
+_SECTION_TITLES = {
+    "foreword": "foreword",
+    "ratings": "ratings",
+    "recommendations": "recommendations",
+    "background": "background",
+    "contents": "contents",
+    "acknowledgements": "acknowledgements",
+    "introduction": "introduction",
+    "executive summary": "summary",
+    "summary": "summary",
+    "key findings": "summary",
+    "further information": "further",
+    "diversity and inclusion": "diversity",
+    "glossary": "annexe",
+    "references": "annexe",
+    "inspection methodology": "annexe",
+    "progress against previous recommendations": "annexe",
+    "progress since the last inspection": "annexe",
+}
+_DOMAIN = re.compile(
+    r"^(?:\d\.|domain\s+\w+\s*:)\s*(organisational delivery|organisational arrangements"
+    r"(?: and activity)?|service delivery|court disposals|out-of-court disposals|resettlement)$",
+    re.I,
+)
+_ANNEXE = re.compile(r"^(?:annexe|annex|appendix)\b", re.I)
+
+
+def section_of(block: Block) -> str | None:
+    """The canonical section a heading block opens, or None if it is not one."""
+    text = _BACK_TO_TOP.sub("", block.flat).rstrip(":").strip()
+    if block.kind == "item" and block.number is not None:
+        text = f"{block.number}. {text}"  # "1. Service delivery" read as a list item
+    if len(text) > 90 or _TOC_LINE.search(text) and not _DOMAIN.match(text):
+        return None
+    lowered = text.lower()
+    if lowered in _SECTION_TITLES:
+        return _SECTION_TITLES[lowered]
+    if _DOMAIN.match(text):
+        return "domain"
+    if _ANNEXE.match(text) and len(text) < 60:
+        return "annexe"
+    return None
+
+
+def is_boundary(block: Block) -> bool:
+    """Does this block end the current section?"""
+    if section_of(block) is not None:
+        return True
+    return (
+        block.kind == "heading"
+        and 0 < block.level <= 2
+        and not _ADDRESSEE.match(block.flat)
+        and not _STANDARD_HEADING.match(block.flat)
+    )
+
+
+def item_parts(block: Block) -> tuple[int | None, bool, str] | None:
+    """``(number, bullet, text)`` if the block is a list item (a real list item,
+    or a paragraph that starts with a typed marker such as "1." or "•")."""
+    if block.kind == "item":
+        return block.number, block.bullet or block.number is None, block.text
+    if block.kind != "paragraph":
+        return None
+    number, bullet, rest = split_list_marker(block.text)
+    if number is None and not bullet:
+        return None
+    return number, bullet, rest
+
+
+# --- clean-up -----------------------------------------------------------------
+
+
+def _is_structural(flat: str) -> bool:
+    """Lines that legitimately repeat on many pages and must never be dropped."""
+    return bool(
+        flat.endswith(":")
+        or _RATING_ONLY.match(flat)
+        or _PERCENT_ONLY.match(flat)
+        or _LABEL.match(flat)
+        or _STANDARD_HEADING.match(flat)
+        or _ENDS_WITH_RATING_OR_PERCENT.search(flat)
+        or flat.lower() in {"rating", "key question", "percentage ‘yes’", "percentage 'yes'"}
+    )
+
+
+def clean_blocks(blocks: Sequence[Block]) -> list[Block]:
+    """Drop page furniture and re-join table cells that a format split apart.
+
+    Page numbers, table-of-contents lines and running headers/footers (short
+    lines repeated on three or more pages) are removed wherever they fall, so
+    they can never end up inside a recommendation or a finding. A cell holding
+    only a rating or a percentage is joined back onto the cell before it
+    ("Overall rating" + "Inadequate"), as plain-text exports put each cell on
+    its own line.
+    """
+    blocks = [b for b in blocks if b.flat]
+    counts = Counter(b.flat for b in blocks if b.kind in ("paragraph", "heading"))
+    running = {
+        text
+        for text, n in counts.items()
+        if n >= 3 and len(text) <= 120 and not _is_structural(text) and not text.startswith("[")
+    }
+    kept: list[Block] = []
+    for block in blocks:
+        flat = block.flat
+        if block.kind in ("paragraph", "heading"):
+            if _PAGE_NUMBER.match(flat) or flat in running:
+                continue
+            if _TOC_LINE.search(flat) and re.search(r"(?:\.\s*){4,}", flat):
+                continue
+        if (
+            kept
+            and (_RATING_ONLY.match(flat) or _PERCENT_ONLY.match(flat))
+            and kept[-1].kind in ("paragraph", "row", "heading")
+            and not _ENDS_WITH_RATING_OR_PERCENT.search(kept[-1].flat)
+        ):
+            previous = kept.pop()
+            kept.append(Block("row", f"{previous.text} {flat}", cells=(previous.flat, flat)))
+            continue
+        kept.append(block)
+    return kept
+
+
+# --- recommendations ----------------------------------------------------------
+
+
+def _recommendations_start(blocks: Sequence[Block]) -> int | None:
+    """Index of the block after the Recommendations heading that actually opens
+    a list of recommendations (a contents entry or a passing mention does not)."""
+    for index, block in enumerate(blocks):
+        if section_of(block) != "recommendations":
+            continue
+        for later in blocks[index + 1 :]:
+            if is_boundary(later):
+                break
+            if _ADDRESSEE.match(later.flat) or item_parts(later):
+                return index + 1
+    return None
+
+
+def split_recommendations(
+    blocks: Sequence[Block], default_addressee: str = ""
+) -> list[Recommendation] | None:
+    """The recommendations in ``blocks`` (cleaned with :func:`clean_blocks`), or
+    None when the report has no Recommendations section.
+
+    Items are taken only between the Recommendations heading and the next
+    section, so numbered lists elsewhere are never mistaken for them. Numbers
+    are kept as printed (they may restart for each addressee or continue);
+    bulleted items are numbered by their position in the whole list. A line
+    that continues the previous item (it starts in lower case, as a wrapped
+    line does) is joined to it.
+    """
+    start = _recommendations_start(blocks)
+    if start is None:
+        return None
+    addressee = default_addressee
+    items: list[list] = []  # [number or None, addressee, text]
+    for block in blocks[start:]:
+        if is_boundary(block):
+            break
+        flat = block.flat
+        parts = item_parts(block)
+        if parts is None:
+            match = _ADDRESSEE.match(flat)
+            if match and block.kind != "row":
+                addressee = match.group("who").strip()
+                continue
+            if items and _continues(items[-1][2], flat):
+                items[-1][2] = f"{items[-1][2]} {flat}"
+            continue
+        number, _bullet, text = parts
+        items.append([number, addressee, normalise_text(text)])
+    recommendations = []
+    for position, (number, who, text) in enumerate(items, start=1):
+        text = clean_recommendation_text(text)
+        if text:
+            recommendations.append(Recommendation(number or position, who, text))
+    return recommendations
+
+
+def _continues(previous: str, line: str) -> bool:
+    """Is ``line`` the wrapped remainder of the item ``previous``?"""
+    if not line:
+        return False
+    if line[0].islower():
+        return True
+    return not re.search(r"[.;:!?]$", previous) and line[0].isdigit()
+
+
+# --- the rest of the record ---------------------------------------------------
+
+
+def _find_title(blocks: Sequence[Block]) -> tuple[str, str] | None:
+    for block in blocks[:80]:
+        flat = _BACK_TO_TOP.sub("", block.flat)
+        if len(flat) > 200:
+            continue
+        match = _TITLE.match(flat)
+        if match:
+            return match.group(1).lower(), match.group("unit").strip().rstrip(".")
+    for block in blocks:  # a running header is the next best thing
+        match = _RUNNING_TITLE.match(block.flat)
+        if match:
+            return match.group(1).lower(), match.group(2).strip()
+    return None
+
+
+def _kind_and_unit(service: str, unit: str) -> tuple[str, str]:
+    if "youth" in service:
+        for suffix in (" Youth Justice Service", " Youth Offending Service", " YJS", " YOS"):
+            if unit.endswith(suffix):
+                unit = unit[: -len(suffix)]
+        return "yjs", unit.strip()
+    if unit.lower().endswith(" region"):
+        return "region", unit
+    return "pdu", unit
+
+
+def _first(pattern: re.Pattern[str], texts: Sequence[str]) -> str | None:
+    for text in texts:
+        match = pattern.search(text)
+        if match:
+            return match.group(1)
+    return None
+
+
+def _standards(blocks: Sequence[Block]) -> list[Standard]:
+    found: dict[str, Standard] = {}
+    for block in blocks:
+        match = _STANDARD_RATED.match(block.flat)
+        if match and match.group(1) not in found:
+            rating = _canonical_rating(match.group("rating"))
+            found[match.group(1)] = Standard(match.group(1), match.group("name").strip(), rating)
+    if found:
+        return list(found.values())
+    # No ratings table: take each standard's heading and the rating that follows it.
+    for index, block in enumerate(blocks):
+        heading = _STANDARD_HEADING.match(block.flat)
+        if not heading or heading.group(1) in found:
+            continue
+        for later in blocks[index + 1 : index + 4]:
+            rating = re.search(rf"({_RATING})$", later.flat)
+            if rating:
+                code, name = heading.group(1), heading.group("name").strip()
+                found[code] = Standard(code, name, _canonical_rating(rating.group(1)))
+                break
+    return list(found.values())
+
+
+def _canonical_rating(text: str) -> str:
+    for rating in RATINGS:
+        if rating.lower() == text.lower():
+            return rating
+    return text
+
+
+def _chief_inspector(blocks: Sequence[Block]) -> tuple[str | None, int | None]:
+    """The Chief Inspector's name (without honours) and the index of the block
+    that holds the signature."""
+    for index, block in enumerate(blocks):
+        lines = [normalise_text(line) for line in block.text.split("\n")]
+        lines = [line for line in lines if line]
+        for position, line in enumerate(lines):
+            if not _CHIEF_LINE.match(line):
+                continue
+            if position > 0:
+                candidate, where = lines[position - 1], index
+            elif index > 0:
+                candidate, where = blocks[index - 1].text.split("\n")[-1], index - 1
+            else:
+                continue
+            name = strip_honours(candidate)
+            if 1 < len(name.split()) <= 5 and name[:1].isupper() and not re.search(r"\d", name):
+                return name, where
+    return None, None
+
+
+def _foreword(blocks: Sequence[Block], signature_index: int | None) -> str:
+    paragraphs: list[str] = []
+    inside = False
+    for index, block in enumerate(blocks):
+        if section_of(block) == "foreword":
+            inside = True
+            continue
+        if not inside:
+            continue
+        if is_boundary(block) or (signature_index is not None and index >= signature_index):
+            break
+        paragraphs.append(block.flat)
+    return "\n\n".join(paragraphs)
+
+
+def _findings(blocks: Sequence[Block]) -> tuple[list[Finding], list[Finding], list[KeyQuestion]]:
+    strengths: list[Finding] = []
+    areas: list[Finding] = []
+    questions: list[KeyQuestion] = []
+    standard: str | None = None
+    target: list[Finding] | None = None
+    in_body = False
+    for block in blocks:
+        flat = block.flat
+        section = section_of(block)
+        if section is not None:
+            target = None
+            in_body = section in ("domain", "diversity")
+            standard = "Diversity and inclusion" if section == "diversity" else None
+            continue
+        if not in_body:
+            continue
+        heading = _STANDARD_HEADING.match(_BACK_TO_TOP.sub("", flat))
+        if heading and block.kind != "item" and len(flat) < 90:
+            standard, target = heading.group(1), None
+            continue
+        label = _LABEL.match(flat)
+        if label:
+            target = strengths if label.group(1).lower() == "strengths" else areas
+            continue
+        question = _KEY_QUESTION.match(flat)
+        if question and standard:
+            pct = int(question.group("pct"))
+            questions.append(KeyQuestion(standard, question.group("q").strip(), pct))
+            continue
+        if target is None:
+            continue
+        parts = item_parts(block)
+        if parts is not None:
+            target.append(Finding(standard, normalise_text(parts[2])))
+        elif target and flat[:1].islower():  # the wrapped tail of the last bullet
+            last = target[-1]
+            target[-1] = Finding(last.standard, f"{last.text} {flat}")
+        else:
+            target = None
+    return strengths, areas, questions
+
+
+def _iso_date(text: str | None) -> str | None:
+    if not text:
+        return None
+    try:
+        return datetime.strptime(normalise_text(text), "%d %B %Y").date().isoformat()
+    except ValueError:
+        return None
+
+
+def parse_blocks(blocks: Sequence[Block]) -> Report:
+    """Build a :class:`Report` from a document's blocks.
+
+    Raises :class:`NotAReportError` when the document has neither an
+    inspection report title nor a ratings table. A report without a
+    Recommendations section is still returned, with a warning in
+    ``report.warnings``.
+    """
+    from .regions import infer_region
+
+    blocks = clean_blocks(blocks)
+    flats = [b.flat for b in blocks]
+    title = _find_title(blocks)
+    standards = _standards(blocks)
+    overall = _first(_OVERALL, flats)
+    if title is None or not (standards or overall):
+        raise NotAReportError(
+            "This does not look like an HMI Probation inspection report "
+            "(no report title or ratings were found).",
+            hint="Check you chose the inspection report, not a letter or another document.",
+        )
+    kind, unit = _kind_and_unit(*title)
+    warnings: list[str] = []
+    recommendations = split_recommendations(blocks, default_addressee=unit)
+    if recommendations is None:
+        recommendations = []
+        warnings.append(
+            "No recommendations section was found in this report, "
+            "so there is nothing to respond to."
+        )
+    elif not recommendations:
+        warnings.append("The Recommendations section contains no recommendations drafter can read.")
+    chief, signature = _chief_inspector(blocks)
+    strengths, areas, questions = _findings(blocks)
+    full_text = "\n".join(flats)
+    report = Report(
+        kind=kind,  # type: ignore[arg-type]
+        unit=unit,
+        publication_date=_iso_date(_first(_PUBLISHED, flats)),
+        fieldwork=_first(_FIELDWORK, flats),
+        overall_rating=_canonical_rating(overall) if overall else None,
+        score=(_first(_SCORE, flats) or "").replace(" ", "") or None,
+        standards=standards,
+        recommendations=recommendations,
+        strengths=strengths,
+        areas_for_improvement=areas,
+        key_questions=questions,
+        chief_inspector=chief,
+        lead_inspector=_first(_LEAD, flats),
+        foreword=_foreword(blocks, signature),
+        warnings=warnings,
+    )
+    report.region = infer_region(report, full_text)
+    if report.region is None:
+        report.warnings.append("The report does not say which probation region it covers.")
+    return report
+
+
+__all__ = [
+    "Block",
+    "clean_blocks",
+    "item_parts",
+    "parse_blocks",
+    "replace",
+    "section_of",
+    "split_recommendations",
+]

@@ -1,0 +1,190 @@
+"""Read an inspection report file (HTML, PDF, DOCX, text or Markdown) into a
+:class:`~drafter.model.Report`.
+
+The format is worked out from the file's content (a PDF starts with "%PDF", a
+DOCX is a zip holding ``word/document.xml``, a web page has ``<html``), with
+the extension only as a tie-breaker, because reports are often saved or
+renamed carelessly. Each format is reduced to the same list of
+:class:`~drafter.parser.Block` objects and handed to one parser.
+"""
+
+from __future__ import annotations
+
+import io
+import os
+import re
+import zipfile
+from pathlib import Path
+from typing import Literal
+
+from .errors import InputFileError
+from .fileio import DEFAULT_MAX_INPUT_BYTES, read_input_bytes, sha256_bytes
+from .model import Report
+from .normalise import normalise_text, split_list_marker
+from .parser import Block, parse_blocks
+
+SourceFormat = Literal["html", "pdf", "docx", "text"]
+
+_HTML_SNIFF = re.compile(rb"<\s*(?:!doctype\s+html|html|head|body|h1|p|div|table)\b", re.I)
+
+
+def detect_format(data: bytes, name: str = "") -> SourceFormat:
+    """Work out a document's format from its first bytes, then its extension.
+
+    Raises :class:`InputFileError` for a ``.docx``/``.pdf`` whose content is
+    not what its name promises, and for binary files drafter cannot read.
+    """
+    suffix = Path(name).suffix.lower()
+    head = data[:2048].lstrip()
+    if head.startswith(b"%PDF"):
+        return "pdf"
+    if data.startswith(b"PK\x03\x04"):
+        try:
+            with zipfile.ZipFile(io.BytesIO(data)) as archive:
+                if "word/document.xml" in archive.namelist():
+                    return "docx"
+        except zipfile.BadZipFile as exc:
+            raise InputFileError(
+                f"'{name}' looks like a damaged Word or zip file.",
+                hint="Open it in Word and save it again.",
+            ) from exc
+        raise InputFileError(
+            f"'{name}' is a zip archive, not a Word document or report.",
+            hint="Unzip it and choose the report inside.",
+        )
+    if suffix == ".docx":
+        raise InputFileError(
+            f"'{name}' is named .docx but is not a Word document (it is not a zip file).",
+            hint="Open it in Word and save it again as .docx.",
+        )
+    if suffix == ".pdf":
+        raise InputFileError(
+            f"'{name}' is named .pdf but is not a PDF.",
+            hint="Download or export the report again.",
+        )
+    if b"\x00" in head and not head.startswith((b"\xff\xfe", b"\xfe\xff")):
+        raise InputFileError(
+            f"'{name}' is not a document drafter can read.",
+            hint="Use the report as a web page (.html), PDF, Word (.docx) or text file.",
+        )
+    text_head = head.lstrip(b"\xef\xbb\xbf")
+    if _HTML_SNIFF.match(text_head) or (suffix in (".html", ".htm") and b"<" in text_head):
+        return "html"
+    return "text"
+
+
+def read_report(
+    path: str | os.PathLike[str], *, max_bytes: int = DEFAULT_MAX_INPUT_BYTES
+) -> Report:
+    """Read the inspection report at ``path``.
+
+    Raises :class:`InputFileError` (missing, empty, too large, damaged,
+    encrypted) or :class:`~drafter.errors.NotAReportError` (readable, but not
+    an HMI Probation inspection report). A report with no Recommendations
+    section is returned with a warning in ``report.warnings``.
+    """
+    data = read_input_bytes(path, max_bytes)
+    report = read_report_bytes(data, name=str(path))
+    report.source_path = str(path)
+    return report
+
+
+def read_report_bytes(data: bytes, *, name: str = "report") -> Report:
+    """Like :func:`read_report` for a document already in memory."""
+    source_format = detect_format(data, name)
+    blocks = extract_blocks(data, source_format, name=name)
+    report = parse_blocks(blocks)
+    report.sha256 = sha256_bytes(data)
+    report.source_format = source_format
+    return report
+
+
+def extract_blocks(data: bytes, source_format: SourceFormat, *, name: str = "") -> list[Block]:
+    """The document's headings, paragraphs, list items and table rows in order."""
+    if source_format == "pdf":
+        from .formats.pdf import pdf_blocks
+
+        return pdf_blocks(data, name)
+    if source_format == "docx":
+        from .formats.docx import docx_blocks
+
+        return docx_blocks(data, name)
+    text = decode_text(data, name)
+    if source_format == "html":
+        from .formats.html import html_blocks
+
+        return html_blocks(text)
+    return text_blocks(text)
+
+
+def decode_text(data: bytes, name: str = "") -> str:
+    """Decode a text or HTML file: UTF-8 (with or without BOM), UTF-16 with a
+    BOM, else Windows-1252, which is what older Office exports use."""
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return data.decode("utf-16")
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        try:
+            return data.decode("cp1252")
+        except UnicodeDecodeError as exc:
+            raise InputFileError(
+                f"'{name}' is not readable text.", hint="Save it as UTF-8 text and retry."
+            ) from exc
+
+
+# --- plain text and Markdown ---------------------------------------------------
+
+_MD_HEADING = re.compile(r"^(#{1,6})\s+(.*?)\s*#*\s*$")
+_MD_TABLE_RULE = re.compile(r"^\|?\s*:?-{3,}")
+_MD_EMPHASIS = re.compile(r"(\*\*|__)(.+?)\1")
+
+
+def text_blocks(text: str) -> list[Block]:
+    """Blocks from pasted or flattened text, or Markdown.
+
+    Each non-blank line is a block, as in a flattened web page where table
+    cells and paragraphs each sit on their own line. A line that follows a
+    list item without a blank line, has no marker and is indented, or follows
+    an item that has not ended its sentence, is that item's wrapped tail.
+    """
+    blocks: list[Block] = []
+    previous_blank = True
+    item_indent = 0
+    for raw in text.splitlines():
+        if not raw.strip():
+            previous_blank = True
+            continue
+        line = raw.rstrip()
+        heading = _MD_HEADING.match(line)
+        if heading:
+            level = len(heading.group(1))
+            blocks.append(Block("heading", _plain(heading.group(2)), level=level))
+        elif line.lstrip().startswith("|") and line.rstrip().endswith("|"):
+            if not _MD_TABLE_RULE.match(line.strip()):
+                cells = tuple(_plain(c) for c in line.strip().strip("|").split("|"))
+                blocks.append(Block("row", " ".join(cells), cells=cells))
+        else:
+            number, bullet, rest = split_list_marker(line)
+            indent = len(line) - len(line.lstrip())
+            if number is not None or bullet:
+                blocks.append(Block("item", _plain(rest), number=number, bullet=bullet))
+                item_indent = indent
+            elif (
+                blocks
+                and blocks[-1].kind == "item"
+                and not previous_blank
+                and (line.lstrip()[:1].islower() or indent > item_indent)
+            ):
+                last = blocks.pop()
+                joined = f"{last.text} {_plain(line)}"
+                blocks.append(Block("item", joined, number=last.number, bullet=last.bullet))
+            else:
+                blocks.append(Block("paragraph", _plain(line)))
+        previous_blank = False
+    return blocks
+
+
+def _plain(text: str) -> str:
+    """Markdown emphasis removed; everything else kept as written."""
+    return normalise_text(_MD_EMPHASIS.sub(r"\2", text))
