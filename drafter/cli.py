@@ -59,6 +59,42 @@ def cli() -> None:
 
 # --- inspect (reading) -------------------------------------------------------
 
+
+@cli.command("inspect")
+@click.argument("report_path", metavar="REPORT", type=click.Path(dir_okay=False))
+@click.option("--json", "as_json", is_flag=True, help="Print the full record as JSON.")
+@click.option(
+    "--max-mb",
+    type=click.IntRange(1, 1024),
+    default=50,
+    show_default=True,
+    help="Refuse files larger than this many megabytes.",
+)
+def inspect_command(report_path: str, as_json: bool, max_mb: int) -> None:
+    """Read an inspection report and show what drafter found in it.
+
+    REPORT may be the saved web page (.html), a PDF, a Word document (.docx)
+    or text pasted into a .txt or .md file. Shows the unit, region,
+    fieldwork month, ratings, the recommendations by addressee, and the
+    number of strengths and areas for improvement.
+
+    \b
+    Example:
+        drafter inspect samples/ashvale_pdu_2025.html
+        drafter inspect report.pdf --json > report.json
+    """
+    from .reader import read_report
+    from .summary import summarise
+
+    report = read_report(report_path, max_bytes=max_mb * 1024 * 1024)
+    if as_json:
+        print_json(report.to_dict())
+        for warning in report.warnings:  # stdout stays valid JSON
+            click.echo(f"Warning: {warning}", err=True)
+    else:
+        click.echo(summarise(report))
+
+
 # --- library and match -------------------------------------------------------
 
 # --- config and draft --------------------------------------------------------

@@ -22,7 +22,8 @@ from ..normalise import split_list_marker
 from ..parser import Block
 
 #: pdfminer logs warnings for harmless quirks in real-world PDFs.
-logging.getLogger("pdfminer").setLevel(logging.ERROR)
+for _noisy in ("pdfminer", "pypdf"):
+    logging.getLogger(_noisy).setLevel(logging.CRITICAL)
 
 #: Reports run to about 60 pages; a much longer PDF is not a report and would
 #: take minutes to read.
