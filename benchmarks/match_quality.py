@@ -1,0 +1,268 @@
+"""Match quality on the shared labelled corpus, against two baselines.
+
+Imports ``../shared/corpus/actions.jsonl`` into a temporary database through
+the library API, matches every recommendation in ``recommendations.jsonl`` and
+prints, for drafter's matcher and for TF-IDF cosine (scikit-learn) and BM25
+(rank_bm25) baselines on the same data:
+
+* precision@1 - the top candidate shares the recommendation's primary theme;
+* recall@3 - one of the top three does;
+* MRR - mean reciprocal rank of the first candidate that does;
+* abstention accuracy - for recommendations whose primary theme no library
+  action has, no candidate clears the threshold;
+* false abstention - covered recommendations wrongly reported as unmatched.
+
+Ranking figures are over recommendations whose primary theme the library
+covers. Baselines have no calibrated threshold of their own, so theirs is
+chosen with hindsight (the best on this data) - a favour to them.
+
+Learning from reviewers is measured honestly with k-fold cross-validation:
+decisions are simulated on k-1 folds (accept the best-ranked candidate sharing
+the theme, reject higher-ranked ones that do not) and figures are measured on
+the held-out fold only.
+
+Usage: python benchmarks/match_quality.py [--corpus DIR] [--folds K]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import random
+import sys
+import tempfile
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+REPO = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(REPO))
+
+from drafter.library import Decision, Library  # noqa: E402
+from drafter.matching import NO_MATCH_THRESHOLD, Matcher  # noqa: E402
+from drafter.model import LibraryAction  # noqa: E402
+
+
+@dataclass(frozen=True)
+class LabelledRec:
+    id: str
+    text: str
+    primary_theme: str
+
+
+@dataclass
+class Figures:
+    precision_at_1: float
+    recall_at_3: float
+    mrr: float
+    abstention: float
+    false_abstention: float
+    covered: int
+    uncovered: int
+
+    def row(self, name: str) -> str:
+        return (
+            f"{name:<28} {self.precision_at_1:>6.3f} {self.recall_at_3:>6.3f} "
+            f"{self.mrr:>6.3f} {self.abstention:>8.3f} {self.false_abstention:>9.3f}"
+        )
+
+
+HEADER = f"{'':<28} {'P@1':>6} {'R@3':>6} {'MRR':>6} {'abstain':>8} {'false-abs':>9}"
+
+
+def themes_of(action: LibraryAction) -> set[str]:
+    return set(action.extra.get("themes") or []) | {action.extra.get("primary_theme", "")}
+
+
+def evaluate(
+    recs: Sequence[LabelledRec],
+    actions: Sequence[LibraryAction],
+    score_fn: Callable[[str], np.ndarray],
+    threshold: float | None,
+) -> tuple[Figures, list[float], list[float]]:
+    """Figures for one scorer. Returns the top score of covered and uncovered
+    recommendations too, for choosing baseline thresholds."""
+    library_themes = set().union(*(themes_of(a) for a in actions))
+    hits1 = hits3 = 0
+    reciprocal = 0.0
+    covered_top: list[float] = []
+    uncovered_top: list[float] = []
+    action_themes = [themes_of(a) for a in actions]
+    for rec in recs:
+        scores = score_fn(rec.text)
+        order = np.argsort(-scores, kind="stable")
+        top = float(scores[order[0]])
+        if rec.primary_theme not in library_themes:
+            uncovered_top.append(top)
+            continue
+        covered_top.append(top)
+        relevant = [rec.primary_theme in action_themes[i] for i in order]
+        hits1 += relevant[0]
+        hits3 += any(relevant[:3])
+        first = next((rank for rank, ok in enumerate(relevant, start=1) if ok), None)
+        reciprocal += 1.0 / first if first else 0.0
+    n = max(len(covered_top), 1)
+    if threshold is None:
+        threshold = best_threshold(covered_top, uncovered_top)
+    abstained = sum(t < threshold for t in uncovered_top)
+    false_abstentions = sum(t < threshold for t in covered_top)
+    figures = Figures(
+        precision_at_1=hits1 / n,
+        recall_at_3=hits3 / n,
+        mrr=reciprocal / n,
+        abstention=abstained / max(len(uncovered_top), 1),
+        false_abstention=false_abstentions / n,
+        covered=len(covered_top),
+        uncovered=len(uncovered_top),
+    )
+    return figures, covered_top, uncovered_top
+
+
+def best_threshold(covered: list[float], uncovered: list[float]) -> float:
+    """The cut that maximises abstention accuracy plus covered-kept accuracy."""
+    candidates = sorted(set(covered) | set(uncovered))
+    best, best_value = 0.0, -1.0
+    for cut in candidates:
+        value = np.mean([t < cut for t in uncovered] or [0]) + np.mean([t >= cut for t in covered])
+        if value > best_value:
+            best, best_value = cut, value
+    return best
+
+
+def tfidf_baseline(actions: Sequence[LibraryAction]) -> Callable[[str], np.ndarray]:
+    from sklearn.feature_extraction.text import TfidfVectorizer
+
+    docs = [f"{a.text} {a.recommendation or ''}" for a in actions]
+    vectoriser = TfidfVectorizer(stop_words="english", sublinear_tf=True)
+    matrix = vectoriser.fit_transform(docs)
+
+    def score(text: str) -> np.ndarray:
+        return (matrix @ vectoriser.transform([text]).T).toarray().ravel()
+
+    return score
+
+
+def bm25_baseline(actions: Sequence[LibraryAction]) -> Callable[[str], np.ndarray]:
+    import re
+
+    from rank_bm25 import BM25Okapi
+    from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
+
+    def tokens(text: str) -> list[str]:
+        return [w for w in re.findall(r"[a-z0-9]+", text.lower()) if w not in ENGLISH_STOP_WORDS]
+
+    model = BM25Okapi([tokens(f"{a.text} {a.recommendation or ''}") for a in actions])
+    return lambda text: np.asarray(model.get_scores(tokens(text)), dtype=float)
+
+
+def simulate_decisions(
+    matcher: Matcher, recs: Sequence[LabelledRec], actions: Sequence[LibraryAction]
+) -> list[Decision]:
+    """What a reviewer would do with the top three suggestions: accept the first
+    that fits the recommendation's theme, reject those above it that do not."""
+    decisions = []
+    for rec in recs:
+        scores = matcher.scores(rec.text)
+        for index in np.argsort(-scores, kind="stable")[:3]:
+            action = actions[index]
+            if rec.primary_theme in themes_of(action):
+                decisions.append(Decision(rec.text, action.id, "accepted"))
+                break
+            decisions.append(Decision(rec.text, action.id, "rejected"))
+    return decisions
+
+
+def cross_validated_feedback(
+    recs: Sequence[LabelledRec], actions: Sequence[LibraryAction], folds: int, seed: int = 7
+) -> Figures:
+    shuffled = list(recs)
+    random.Random(seed).shuffle(shuffled)
+    base = Matcher(actions)
+    covered: list[float] = []
+    uncovered: list[float] = []
+    totals = dict(p1=0.0, r3=0.0, mrr=0.0)
+    for fold in range(folds):
+        held_out = shuffled[fold::folds]
+        training = [r for i, r in enumerate(shuffled) if i % folds != fold]
+        learned = Matcher(actions, feedback=simulate_decisions(base, training, actions))
+        figures, cov, unc = evaluate(held_out, actions, learned.scores, NO_MATCH_THRESHOLD)
+        totals["p1"] += figures.precision_at_1 * figures.covered
+        totals["r3"] += figures.recall_at_3 * figures.covered
+        totals["mrr"] += figures.mrr * figures.covered
+        covered += cov
+        uncovered += unc
+    n = max(len(covered), 1)
+    return Figures(
+        precision_at_1=totals["p1"] / n,
+        recall_at_3=totals["r3"] / n,
+        mrr=totals["mrr"] / n,
+        abstention=float(np.mean([t < NO_MATCH_THRESHOLD for t in uncovered] or [0])),
+        false_abstention=float(np.mean([t < NO_MATCH_THRESHOLD for t in covered])),
+        covered=len(covered),
+        uncovered=len(uncovered),
+    )
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--corpus", type=Path, default=REPO / ".." / "shared" / "corpus")
+    parser.add_argument("--folds", type=int, default=5)
+    parser.add_argument("--show-misses", action="store_true")
+    args = parser.parse_args()
+    recs = [
+        LabelledRec(d["id"], d["text"], d["primary_theme"])
+        for d in map(json.loads, (args.corpus / "recommendations.jsonl").open(encoding="utf-8"))
+    ]
+    with tempfile.TemporaryDirectory() as folder:
+        library = Library(f"sqlite:///{folder}/bench.db", auto_starter=False)
+        result = library.import_file(str(args.corpus / "actions.jsonl"))
+        actions = library.actions()
+        started = time.perf_counter()
+        matcher = Matcher(actions, feedback=library.feedback())
+        built = time.perf_counter() - started
+        library.db.dispose()
+    print(
+        f"{result.added} actions imported; {len(recs)} recommendations; threshold "
+        f"{NO_MATCH_THRESHOLD:g}; matcher built in {built * 1000:.0f} ms"
+    )
+    ours, covered_top, uncovered_top = evaluate(recs, actions, matcher.scores, NO_MATCH_THRESHOLD)
+    tfidf, _, _ = evaluate(recs, actions, tfidf_baseline(actions), None)
+    bm25, _, _ = evaluate(recs, actions, bm25_baseline(actions), None)
+    print(f"{ours.covered} recommendations with a covered theme, {ours.uncovered} without")
+    print(HEADER)
+    print(ours.row("drafter"))
+    print(tfidf.row("TF-IDF cosine (best cut)"))
+    print(bm25.row("BM25 (best cut)"))
+    print()
+    print(f"Learning from reviewers ({args.folds}-fold: decisions on the other folds)")
+    print(HEADER)
+    print(ours.row("drafter, no feedback"))
+    print(cross_validated_feedback(recs, actions, args.folds).row("drafter, with feedback"))
+    print()
+    low, median = float(np.percentile(covered_top, 10)), float(np.median(covered_top))
+    print(
+        f"top score, covered: min {min(covered_top):.1f} / 10th pct {low:.1f} / median "
+        f"{median:.1f}; uncovered: max {max(uncovered_top):.1f} / median "
+        f"{float(np.median(uncovered_top)):.1f}"
+    )
+    if args.show_misses:
+        library_themes = set().union(*(themes_of(a) for a in actions))
+        for rec in recs:
+            scores = matcher.scores(rec.text)
+            best = int(np.argmax(scores))
+            if rec.primary_theme in library_themes and rec.primary_theme not in themes_of(
+                actions[best]
+            ):
+                print(
+                    f"MISS {rec.id} ({rec.primary_theme}) -> {actions[best].external_id} "
+                    f"{sorted(themes_of(actions[best]))} {scores[best]:.1f}"
+                )
+            elif rec.primary_theme not in library_themes and scores[best] >= NO_MATCH_THRESHOLD:
+                print(f"NOT ABSTAINED {rec.id} ({rec.primary_theme}) {scores[best]:.1f}")
+
+
+if __name__ == "__main__":
+    main()

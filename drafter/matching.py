@@ -1,0 +1,353 @@
+"""Matching recommendations to previously committed actions.
+
+For each recommendation the :class:`Matcher` scores every library action in
+one batch and returns the best few as :class:`~drafter.model.Candidate`s with a
+0-100 score and a plain reason. When nothing clears
+:data:`NO_MATCH_THRESHOLD` the recommendation is reported as having no good
+match, instead of padding the list with weak suggestions.
+
+How a score is made (each step measurably improved ``benchmarks/match_quality.py``):
+
+1. Both sides go through :mod:`drafter.textmatch`: normalised spelling and
+   abbreviations, stop words dropped, light stemming, two-word phrases and
+   domain concepts ("caseload" and "workload" are one idea).
+2. Terms are weighted by rarity in *this* library (TF-IDF), so "countersign"
+   counts for more than "assessment". A term the library has never seen keeps
+   the highest weight: when a recommendation is mostly about something the
+   library does not cover, its best score drops and it is reported as unmatched.
+3. The recommendation is compared with each action's own text *and* with the
+   recommendation that action originally answered, which is usually the
+   strongest signal; the two cosine similarities are blended.
+4. The best few hundred by that lexical score are re-scored with rapidfuzz
+   (``process.cdist``, all cores) on the normalised texts, which rewards shared
+   word order and wording the term model cannot see.
+5. Reviewers' past decisions move scores: an action accepted for a *similar*
+   recommendation gains, one rejected for a similar recommendation loses, in
+   proportion to how similar the recommendations are.
+"""
+
+from __future__ import annotations
+
+import math
+from collections import Counter
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+import numpy as np
+from rapidfuzz import fuzz, process
+
+from .model import Candidate, LibraryAction, Recommendation, RecommendationMatch, Report
+from .textmatch import Terms, normalise, terms
+
+if TYPE_CHECKING:
+    from .library import Decision, Library
+
+#: Scores below this mean "no good match in the library". Calibrated on the
+#: shared labelled corpus (see benchmarks/match_quality.py): it sits between
+#: the scores of recommendations whose theme the library covers and those it
+#: does not, with a margin rather than at the single best cut.
+NO_MATCH_THRESHOLD = 24.0
+
+#: Relative weight of each kind of term in the vectors.
+WORD_WEIGHT = 1.0
+PHRASE_WEIGHT = 0.5
+CONCEPT_WEIGHT = 1.0
+#: Blend of similarity to the action's original recommendation and to its text.
+RECOMMENDATION_SHARE = 0.6
+#: Blend of the term model and rapidfuzz in the final score.
+FUZZY_SHARE = 0.2
+#: How many lexical leaders per recommendation rapidfuzz re-scores.
+SHORTLIST = 200
+#: Scores are multiplied by this for each domain concept in the recommendation
+#: that no library action mentions (at most twice).
+UNSEEN_CONCEPT_FACTOR = 0.65
+#: Feedback: points gained or lost at full similarity, and the least similarity
+#: at which a past decision counts at all.
+ACCEPT_BOOST = 25.0
+REJECT_PENALTY = 30.0
+FEEDBACK_MIN_SIMILARITY = 0.3
+
+
+@dataclass(frozen=True)
+class _Field:
+    """One text field of every action as a sparse matrix stored by term
+    (an inverted index): term t's postings are docs[ptr[t]:ptr[t+1]]."""
+
+    ptr: np.ndarray
+    docs: np.ndarray
+    weights: np.ndarray
+
+    def dot(self, query: dict[int, float], size: int) -> np.ndarray:
+        scores = np.zeros(size, dtype=np.float32)
+        for term, weight in query.items():
+            start, end = self.ptr[term], self.ptr[term + 1]
+            if start != end:
+                scores[self.docs[start:end]] += weight * self.weights[start:end]
+        return scores
+
+
+class Matcher:
+    """Scores recommendations against a fixed set of actions.
+
+    Build it once per library load (tokenising the library is the slow part)
+    and call :meth:`match` as often as needed. ``feedback`` is the list of
+    reviewers' decisions from :meth:`drafter.library.Library.feedback`.
+    """
+
+    def __init__(
+        self,
+        actions: Sequence[LibraryAction],
+        feedback: Iterable[Decision] | None = None,
+        *,
+        threshold: float = NO_MATCH_THRESHOLD,
+    ) -> None:
+        self.actions = list(actions)
+        self.threshold = threshold
+        self._size = len(self.actions)
+        text_terms = [terms(a.text) for a in self.actions]
+        rec_terms = [terms(a.recommendation or "") for a in self.actions]
+        self._vocab: dict[str, int] = {}
+        document_frequency: Counter[int] = Counter()
+        for text_t, rec_t in zip(text_terms, rec_terms, strict=True):
+            seen = {self._term_id(t) for t in (*text_t.all(), *rec_t.all())}
+            document_frequency.update(seen)
+        n = max(self._size, 1)
+        self._idf = np.ones(len(self._vocab) + 1, dtype=np.float32)
+        for term_id, df in document_frequency.items():
+            self._idf[term_id] = math.log((n + 1) / (df + 1)) + 1.0
+        #: A term no action uses is as informative as a term can be.
+        self._unseen_idf = math.log(n + 1) + 1.0
+        self._text = self._build_field(text_terms)
+        self._rec = self._build_field(rec_terms)
+        self._has_rec = np.array([bool(a.recommendation) for a in self.actions], dtype=bool)
+        self._normal_text = [normalise(a.text) for a in self.actions]
+        self._normal_rec = [normalise(a.recommendation or "") for a in self.actions]
+        self._index_of = {a.id: i for i, a in enumerate(self.actions)}
+        self._text_terms = text_terms
+        self._rec_terms = rec_terms
+        self._feedback: list[tuple[dict[int, float], int, float]] = []
+        for decision in feedback or ():
+            index = self._index_of.get(decision.action_id)
+            if index is None:
+                continue
+            sign = ACCEPT_BOOST if decision.verdict == "accepted" else -REJECT_PENALTY
+            self._feedback.append((self._vector(terms(decision.recommendation_text)), index, sign))
+
+    # --- vectors ------------------------------------------------------------
+
+    def _term_id(self, term: str) -> int:
+        term_id = self._vocab.get(term)
+        if term_id is None:
+            term_id = self._vocab[term] = len(self._vocab)
+        return term_id
+
+    @staticmethod
+    def _kind_weight(term: str) -> float:
+        if term.startswith("@"):
+            return CONCEPT_WEIGHT
+        return PHRASE_WEIGHT if " " in term else WORD_WEIGHT
+
+    def _weighted(self, found: Terms, idf_of) -> dict[str, float]:  # noqa: ANN001
+        counts = Counter(found.all())
+        vector = {
+            term: (1.0 + math.log(count)) * idf_of(term) * self._kind_weight(term)
+            for term, count in counts.items()
+        }
+        norm = math.sqrt(sum(w * w for w in vector.values())) or 1.0
+        return {term: w / norm for term, w in vector.items()}
+
+    def _build_field(self, all_terms: list[Terms]) -> _Field:
+        rows: list[np.ndarray] = []
+        cols: list[np.ndarray] = []
+        vals: list[np.ndarray] = []
+        for doc, found in enumerate(all_terms):
+            vector = self._weighted(found, lambda t: float(self._idf[self._vocab[t]]))
+            if not vector:
+                continue
+            cols.append(np.fromiter((self._vocab[t] for t in vector), dtype=np.int64))
+            vals.append(np.fromiter(vector.values(), dtype=np.float32))
+            rows.append(np.full(len(vector), doc, dtype=np.int64))
+        if not cols:
+            empty = np.zeros(0, dtype=np.int64)
+            return _Field(np.zeros(len(self._vocab) + 2, dtype=np.int64), empty, empty)
+        term_ids = np.concatenate(cols)
+        order = np.argsort(term_ids, kind="stable")
+        counts = np.bincount(term_ids, minlength=len(self._vocab) + 1)
+        ptr = np.concatenate([[0], np.cumsum(counts)])
+        return _Field(
+            ptr=ptr,
+            docs=np.concatenate(rows)[order],
+            weights=np.concatenate(vals)[order],
+        )
+
+    def _vector(self, found: Terms) -> dict[int, float]:
+        """A query's weights by term id; terms the library lacks still count
+        towards the norm (lowering every similarity) but match nothing."""
+
+        def idf_of(term: str) -> float:
+            term_id = self._vocab.get(term)
+            return float(self._idf[term_id]) if term_id is not None else self._unseen_idf
+
+        weighted = self._weighted(found, idf_of)
+        return {self._vocab[t]: w for t, w in weighted.items() if t in self._vocab}
+
+    # --- scoring ------------------------------------------------------------
+
+    def scores(self, text: str) -> np.ndarray:
+        """The 0-100 score of every action for one recommendation text."""
+        return self._score_one(text)[0]
+
+    def _score_one(self, text: str) -> tuple[np.ndarray, np.ndarray, np.ndarray, Terms]:
+        found = terms(text)
+        query = self._vector(found)
+        if self._size == 0:
+            empty = np.zeros(0, dtype=np.float32)
+            return empty, empty, empty, found
+        rec_sim = self._rec.dot(query, self._size)
+        text_sim = self._text.dot(query, self._size)
+        # Actions imported without their original recommendation rely on their text.
+        lexical = np.where(
+            self._has_rec,
+            RECOMMENDATION_SHARE * rec_sim + (1 - RECOMMENDATION_SHARE) * text_sim,
+            text_sim,
+        )
+        final = lexical * (100.0 * (1 - FUZZY_SHARE))
+        shortlist = _top_indices(lexical, min(SHORTLIST, self._size))
+        shortlist = shortlist[lexical[shortlist] > 0]
+        if len(shortlist):
+            normal = [normalise(text)]
+            fuzzy = np.maximum(
+                process.cdist(
+                    normal,
+                    [self._normal_rec[i] for i in shortlist],
+                    scorer=fuzz.token_sort_ratio,
+                    workers=-1,
+                )[0],
+                process.cdist(
+                    normal,
+                    [self._normal_text[i] for i in shortlist],
+                    scorer=fuzz.token_sort_ratio,
+                    workers=-1,
+                )[0],
+            )
+            final[shortlist] += FUZZY_SHARE * fuzzy
+        # A domain idea the library has never dealt with ("unpaid work" when no
+        # action mentions it) means the best candidates answer something else.
+        unseen = sum(1 for t in found.concepts if t not in self._vocab)
+        if unseen:
+            final *= UNSEEN_CONCEPT_FACTOR ** min(unseen, 2)
+        final += self._feedback_adjustment(query)
+        return np.clip(final, 0.0, 100.0), rec_sim, text_sim, found
+
+    def _feedback_adjustment(self, query: dict[int, float]) -> np.ndarray | float:
+        if not self._feedback:
+            return 0.0
+        adjustment = np.zeros(self._size, dtype=np.float32)
+        for vector, index, points in self._feedback:
+            similarity = sum(w * vector.get(t, 0.0) for t, w in query.items())
+            if similarity >= FEEDBACK_MIN_SIMILARITY:
+                strength = (similarity - FEEDBACK_MIN_SIMILARITY) / (1 - FEEDBACK_MIN_SIMILARITY)
+                adjustment[index] += points * min(1.0, strength * 1.5)
+        return adjustment
+
+    def match(
+        self, recommendations: Sequence[Recommendation | str], top: int = 3
+    ) -> list[RecommendationMatch]:
+        """The best ``top`` candidates for each recommendation, best first, with
+        ``no_match`` set (and no candidates) when none clears the threshold."""
+        results = []
+        for number, item in enumerate(recommendations, start=1):
+            recommendation = (
+                item if isinstance(item, Recommendation) else Recommendation(number, "", str(item))
+            )
+            final, rec_sim, text_sim, found = self._score_one(recommendation.text)
+            candidates: list[Candidate] = []
+            for index in _top_indices(final, min(max(top, 0), self._size)):
+                score = float(final[index])
+                if score < self.threshold:
+                    break
+                action = self.actions[index]
+                reason = self._reason(found, index, float(rec_sim[index]))
+                candidates.append(Candidate(action=action, score=round(score, 1), reason=reason))
+            results.append(RecommendationMatch(recommendation, candidates, no_match=not candidates))
+        return results
+
+    def _reason(self, found: Terms, index: int, rec_similarity: float) -> str:
+        mine = set(self._text_terms[index].all()) | set(self._rec_terms[index].all())
+        shared = [t for t in (*found.concepts, *found.phrases, *found.words) if t in mine]
+
+        def weight(term: str) -> float:
+            term_id = self._vocab.get(term)
+            idf = float(self._idf[term_id]) if term_id is not None else 0.0
+            return idf * self._kind_weight(term) * (1.3 if " " in term else 1.0)
+
+        shown: list[str] = []
+        covered: set[str] = set()
+        for term in sorted(dict.fromkeys(shared), key=weight, reverse=True):
+            label = _concept_label(term) if term.startswith("@") else found.surface.get(term, term)
+            words = set(label.split())
+            if words <= covered:
+                continue
+            covered |= words
+            shown.append(f'"{label}"')
+            if len(shown) == 3:
+                break
+        parts = [f"shares {', '.join(shown)}"] if shown else []
+        action = self.actions[index]
+        if action.recommendation and rec_similarity >= 0.35:
+            parts.append(f"answered a similar recommendation ({action.source_label})")
+        else:
+            parts.append(f"from {action.source_label}")
+        return "; ".join(parts)
+
+
+def _concept_label(term: str) -> str:
+    from .textmatch import concepts
+
+    for concept in concepts():
+        if concept.id == term[1:]:
+            return concept.label
+    return term[1:]
+
+
+def _top_indices(scores: np.ndarray, k: int) -> np.ndarray:
+    if k <= 0 or scores.size == 0:
+        return np.zeros(0, dtype=np.int64)
+    if k >= scores.size:
+        return np.argsort(-scores, kind="stable")
+    part = np.argpartition(-scores, k - 1)[:k]
+    return part[np.argsort(-scores[part], kind="stable")]
+
+
+def match_texts(texts: Sequence[str], library: Library, top: int = 3) -> list[RecommendationMatch]:
+    """Match recommendations that arrived without a report (numbered 1, 2, …)."""
+    recommendations = [Recommendation(i, "", t) for i, t in enumerate(texts, start=1)]
+    return library.matcher().match(recommendations, top=top)
+
+
+def match_report(report: Report, library: Library, top: int = 3) -> list[RecommendationMatch]:
+    """Match every recommendation of a report."""
+    return library.matcher().match(report.recommendations, top=top)
+
+
+def match_to_dict(result: RecommendationMatch) -> dict:
+    """The ``--json`` shape of one recommendation's matches."""
+    return {
+        "number": result.recommendation.number,
+        "addressee": result.recommendation.addressee,
+        "text": result.recommendation.text,
+        "no_match": result.no_match,
+        "candidates": [
+            {
+                "id": c.action.id,
+                "external_id": c.action.external_id,
+                "action": c.action.text,
+                "score": c.score,
+                "unit": c.action.unit,
+                "date": c.action.committed_on.isoformat() if c.action.committed_on else None,
+                "reason": c.reason,
+            }
+            for c in result.candidates
+        ],
+    }

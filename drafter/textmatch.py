@@ -1,0 +1,320 @@
+"""Turning recommendation and action text into comparable terms.
+
+Inspection recommendations and committed actions say the same thing in
+different words: "PSOs" and "probation services officers", "organization" and
+"organisation", "caseloads" and "workload". This module removes that noise:
+
+* :func:`normalise` - case, quotes, punctuation, American to British spelling,
+  and the domain's abbreviations expanded to their long form, so that both
+  forms meet in the middle whichever one each side used;
+* :func:`terms` - the content words (stop words and words every
+  recommendation uses, such as "ensure" or "people on probation", dropped),
+  lightly stemmed, plus two-word phrases and *concept* terms from the domain
+  synonym groups in ``data/concepts.yaml``.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+from functools import lru_cache
+from importlib import resources
+
+import yaml
+
+#: Abbreviations used in probation inspection reports and responses.
+ABBREVIATIONS: dict[str, str] = {
+    "pso": "probation services officer",
+    "psos": "probation services officers",
+    "po": "probation officer",
+    "pos": "probation officers",
+    "spo": "senior probation officer",
+    "spos": "senior probation officers",
+    "da": "domestic abuse",
+    "mappa": "multi agency public protection arrangements",
+    "iom": "integrated offender management",
+    "opd": "offender personality disorder",
+    "crs": "commissioned rehabilitative services",
+    "ete": "education training and employment",
+    "pqip": "professional qualification in probation",
+    "oasys": "offender assessment system",
+    "rosh": "risk of serious harm",
+    "edi": "equality diversity and inclusion",
+    "psr": "pre sentence report",
+    "psrs": "pre sentence reports",
+    "upw": "unpaid work",
+    "rpd": "regional probation director",
+    "marac": "multi agency risk assessment conference",
+    "mash": "multi agency safeguarding hub",
+    "vlo": "victim liaison officer",
+    "vlos": "victim liaison officers",
+    "wmt": "workload measurement tool",
+    "ap": "approved premises",
+    "aps": "approved premises",
+    "cfo": "creating future opportunities",
+    "pdu": "probation delivery unit",
+    "pdus": "probation delivery units",
+    "yjs": "youth justice service",
+    "nqo": "newly qualified officer",
+    "nqos": "newly qualified officers",
+    "ptas": "practice tutor assessors",
+    "pta": "practice tutor assessor",
+    "hmpps": "his majestys prison and probation service",
+    "rar": "rehabilitation activity requirement",
+    "drr": "drug rehabilitation requirement",
+    "atr": "alcohol treatment requirement",
+    "mhtr": "mental health treatment requirement",
+    "cpo": "community payback order",
+    "rmp": "risk management plan",
+    "rmps": "risk management plans",
+    "hr": "human resources",
+}
+
+#: American spellings (and common variants) mapped to the British form.
+SPELLINGS: dict[str, str] = {
+    "organization": "organisation",
+    "organizations": "organisations",
+    "organizational": "organisational",
+    "prioritize": "prioritise",
+    "prioritized": "prioritised",
+    "prioritizing": "prioritising",
+    "prioritization": "prioritisation",
+    "recognize": "recognise",
+    "recognized": "recognised",
+    "realize": "realise",
+    "utilize": "utilise",
+    "utilization": "utilisation",
+    "minimize": "minimise",
+    "maximize": "maximise",
+    "standardize": "standardise",
+    "standardized": "standardised",
+    "emphasize": "emphasise",
+    "finalize": "finalise",
+    "finalized": "finalised",
+    "summarize": "summarise",
+    "analyze": "analyse",
+    "analyzed": "analysed",
+    "analyzing": "analysing",
+    "behavior": "behaviour",
+    "behaviors": "behaviours",
+    "behavioral": "behavioural",
+    "program": "programme",
+    "programs": "programmes",
+    "focussed": "focused",
+    "focussing": "focusing",
+    "center": "centre",
+    "centers": "centres",
+    "counseling": "counselling",
+    "counselor": "counsellor",
+    "licensing": "licensing",
+    "license": "licence",
+    "licenses": "licences",
+    "defense": "defence",
+    "offense": "offence",
+    "offenses": "offences",
+    "judgment": "judgement",
+    "enrollment": "enrolment",
+    "fulfill": "fulfil",
+    "labor": "labour",
+    "neighborhood": "neighbourhood",
+    "neighborhoods": "neighbourhoods",
+    "favor": "favour",
+    "practise": "practice",
+    "practised": "practiced",
+    "modeling": "modelling",
+    "traveling": "travelling",
+    "catalog": "catalogue",
+    "email": "e mail",
+    "e-mail": "e mail",
+    "multiagency": "multi agency",
+    "wellbeing": "well being",
+    "well-being": "well being",
+}
+
+#: Words that carry no meaning for matching: English function words and the
+#: words nearly every recommendation or action uses.
+_STOP_WORD_TEXT = """
+    a about above across after again against all also an and any are as at be been before
+    being below between both but by can could did do does doing down during each either
+    every few for from further had has have having he her here hers him his how i if in
+    into is it its itself just may me might more most must my no nor not now of off on
+    once only or other our ours out over own per same she should so some such than that
+    the their theirs them then there these they this those through to too under until up
+    upon very was we were what when where whether which while who whom why will with
+    within without would you your yours us least well able whose across including include
+    includes via new ensure ensuring ensures ensured make makes making sure take takes
+    taken place put improve improves improved improving improvement strengthen
+    strengthened strengthening develop developed developing increase increased review
+    reviewed reviewing consistently consistent effective effectively appropriate
+    appropriately timely promptly right level levels high higher quality work working
+    works use used using provide provided providing deliver delivered delivering delivery
+    arrangements approach approaches way ways support supported supporting need needs
+    needed person people probation pdu pdus service services unit units region regional
+    region's local area areas across relevant clear clearly regular regularly practitioner
+    practitioners staff team teams case cases managed manage managing management's will
+    month months week weeks year years day days date dates first each every within number
+    numbers one two three four five six seven eight nine ten
+"""
+STOP_WORDS = frozenset(_STOP_WORD_TEXT.split())
+
+#: Domain words that are informative and must survive stop-word removal even
+#: though they look generic (kept out of STOP_WORDS on purpose; listed for tests).
+KEEP_WORDS = frozenset({"management", "oversight", "risk", "harm", "workload", "caseload"})
+
+_APOSTROPHES = str.maketrans({"\u2019": "'", "\u2018": "'", "`": "'", "\u201c": '"', "\u201d": '"'})
+_NON_WORD = re.compile(r"[^a-z0-9']+")
+_TOKEN = re.compile(r"[a-z0-9]+(?:'[a-z]+)?")
+
+
+def normalise(text: str) -> str:
+    """Lower-case words separated by single spaces, British spelling, abbreviations
+    spelt out. Idempotent: ``normalise(normalise(x)) == normalise(x)``."""
+    text = unicodedata.normalize("NFKC", text or "").translate(_APOSTROPHES).casefold()
+    words = []
+    for raw in _NON_WORD.sub(" ", text).split():
+        word = raw.strip("'")
+        if word.endswith("'s"):
+            word = word[:-2]
+        word = word.replace("'", "")
+        if not word:
+            continue
+        word = SPELLINGS.get(word, word)
+        word = ABBREVIATIONS.get(word, word)
+        words.append(word)
+    # Expansions and spellings can yield several words; re-split so the result
+    # is stable when normalised again.
+    out = []
+    for chunk in " ".join(words).split():
+        chunk = SPELLINGS.get(chunk, chunk)
+        out.append(ABBREVIATIONS.get(chunk, chunk))
+    return " ".join(" ".join(out).split())
+
+
+_SUFFIXES = (
+    ("ational", "ate"),
+    ("isation", "ise"),
+    ("ization", "ise"),
+    ("iveness", "ive"),
+    ("fulness", "ful"),
+    ("ousness", "ous"),
+    ("ments", "ment"),
+    ("ities", "ity"),
+    ("ings", ""),
+    ("ing", ""),
+    ("ied", "y"),
+    ("ies", "y"),
+    ("ed", ""),
+    ("es", "e"),
+    ("s", ""),
+)
+
+
+@lru_cache(maxsize=65536)
+def stem(word: str) -> str:
+    """A light, predictable stemmer: plurals and -ing/-ed forms share a stem
+    ("referrals", "referral"; "assessing", "assessed", "assess")."""
+    if len(word) <= 4 or word.isdigit():
+        return word
+    for suffix, replacement in _SUFFIXES:
+        if word.endswith(suffix) and len(word) - len(suffix) >= 3:
+            if suffix == "s" and word.endswith(("ss", "us", "is")):
+                return word
+            base = word[: len(word) - len(suffix)] + replacement
+            if (
+                suffix in ("ing", "ed", "ings")
+                and len(base) > 3
+                and base[-1] == base[-2]
+                and base[-1] not in "sl"
+            ):
+                base = base[:-1]  # "planned" -> "plan", "referred" -> "refer"
+            return _drop_final_e(base)
+    return _drop_final_e(word)
+
+
+def _drop_final_e(word: str) -> str:
+    # "analyse"/"analysed" and "service"/"services" meet at "analys", "servic".
+    return word[:-1] if len(word) > 4 and word.endswith("e") and not word.endswith("ee") else word
+
+
+@dataclass(frozen=True)
+class Concept:
+    """A domain idea with the phrases that express it."""
+
+    id: str
+    label: str
+    phrases: tuple[tuple[str, ...], ...]  # each a sequence of stems
+
+
+@lru_cache(maxsize=1)
+def concepts() -> tuple[Concept, ...]:
+    text = resources.files("drafter").joinpath("data/concepts.yaml").read_text(encoding="utf-8")
+    loaded = yaml.safe_load(text) or {}
+    result = []
+    for concept_id, entry in loaded.items():
+        phrases = []
+        for phrase in entry["phrases"]:
+            stems = tuple(stem(w) for w in normalise(phrase).split())
+            if stems:
+                phrases.append(stems)
+        result.append(Concept(concept_id, entry.get("label", concept_id), tuple(phrases)))
+    return tuple(result)
+
+
+@lru_cache(maxsize=1)
+def _concept_index() -> dict[str, list[tuple[tuple[str, ...], str]]]:
+    index: dict[str, list[tuple[tuple[str, ...], str]]] = {}
+    for concept in concepts():
+        for phrase in concept.phrases:
+            index.setdefault(phrase[0], []).append((phrase, concept.id))
+    for entries in index.values():
+        entries.sort(key=lambda item: -len(item[0]))
+    return index
+
+
+@dataclass(frozen=True)
+class Terms:
+    """The weighted-matching view of one text."""
+
+    words: tuple[str, ...]  # content stems, in order
+    phrases: tuple[str, ...]  # "stem1 stem2" for neighbouring content words
+    concepts: tuple[str, ...]  # "@concept_id"
+    surface: dict[str, str]  # stem or phrase -> the words as written, for reasons
+
+    def all(self) -> list[str]:
+        return [*self.words, *self.phrases, *self.concepts]
+
+
+def terms(text: str) -> Terms:
+    """Content stems, neighbouring pairs and concepts found in ``text``."""
+    all_words = normalise(text).split()
+    all_stems = [stem(w) for w in all_words]
+    found: list[str] = []
+    index = _concept_index()
+    for i, s in enumerate(all_stems):
+        for phrase, concept_id in index.get(s, ()):
+            if tuple(all_stems[i : i + len(phrase)]) == phrase:
+                found.append("@" + concept_id)
+                break
+    words: list[str] = []
+    surface: dict[str, str] = {}
+    for word, s in zip(all_words, all_stems, strict=True):
+        if word in STOP_WORDS or len(word) < 2 or word.isdigit():
+            continue
+        words.append(s)
+        surface.setdefault(s, word)
+    content = [w for w in words if w]
+    phrases = []
+    # Pairs of neighbouring content words, bridging stop words, so that "risk of
+    # harm" and "risk and harm" both give the phrase "risk harm".
+    for left, right in zip(content, content[1:], strict=False):
+        if left != right:
+            key = f"{left} {right}"
+            phrases.append(key)
+            surface.setdefault(key, f"{surface[left]} {surface[right]}")
+    return Terms(
+        words=tuple(content),
+        phrases=tuple(phrases),
+        concepts=tuple(dict.fromkeys(found)),
+        surface=surface,
+    )
