@@ -1,0 +1,1287 @@
+"""Archiving sent response letters.
+
+After a drafted letter has been edited by people and sent, ``drafter archive``
+reads the letter *as sent* (.docx, .pdf or .txt) into a :class:`SentLetter`
+and stores it in the database in one transaction:
+
+* a content-addressed copy of the file (keyed by its SHA-256),
+* the letter's metadata (unit, date, recipient, signatory, positive findings),
+* each action bullet as a library action whose source is this letter, so the
+  next draft can reuse it, and
+* each action as a commitment with the due date read from its wording.
+
+Sections are found from the letter's structure, not its exact wording: the
+letter is split into paragraphs and bullet blocks, and a bullet block is the
+positive findings when the paragraph before it is about noting or
+acknowledging what went well; every other bullet block is actions.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import re
+import zipfile
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from .errors import DrafterError, InputFileError
+from .fileio import atomic_write_bytes, atomic_write_text, read_input_bytes, sha256_bytes
+
+if TYPE_CHECKING:
+    from .model import Report
+    from .review import ReviewFile
+
+#: A sent letter is a few pages; anything much larger is the wrong file.
+MAX_LETTER_BYTES = 20 * 1024 * 1024
+MEDIA_TYPES = {
+    "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+    "pdf": "application/pdf",
+    "text": "text/plain",
+}
+LINK_KINDS = ("review", "report", "letter", "unknown")
+
+# Characters people and word processors put in front of a bullet.
+_BULLET_RE = re.compile(r"^\s*(?:[•◦▪▫●○■□‣⁃∙·\uf0b7\uf0a7\uf076\uf0d8*–—-]|\(?\d{1,2}[.)])\s+")
+_DATE_PATTERNS = (
+    re.compile(
+        r"\b(?P<day>[0-3]?\d)(?:st|nd|rd|th)?\s+(?P<month>[A-Za-z]{3,9})\.?,?\s+(?P<year>(?:19|20)\d\d)\b"
+    ),
+    re.compile(
+        r"\b(?P<month>[A-Za-z]{3,9})\s+(?P<day>[0-3]?\d)(?:st|nd|rd|th)?,\s+(?P<year>(?:19|20)\d\d)\b"
+    ),
+    re.compile(r"\b(?P<day>[0-3]?\d)/(?P<nmonth>[01]?\d)/(?P<year>(?:19|20)\d\d)\b"),
+)
+_SALUTATION_RE = re.compile(r"^\s*dear\s+(?P<name>[^,\n]+?)\s*,?\s*$", re.I)
+_CLOSING_RE = re.compile(
+    r"^\s*(?:yours\s+(?:sincerely|faithfully|truly)|(?:kind|best|warm)(?:est)?\s+regards|"
+    r"regards|best\s+wishes|with\s+(?:best|kind)\s+(?:wishes|regards))\s*,?\s*$",
+    re.I,
+)
+_UNIT_RE = re.compile(
+    r"\b(?:reports?|inspections?)\s+(?:\w+\s+){0,3}?(?:for|of|on|into)\s+(?:the\s+)?\**"
+    r"(?P<unit>[A-Z][^*.\n]{1,120}?\b(?:PDU|YJS|Youth\s+Justice\s+Service|[Rr]egion))\b"
+)
+_COUNT_RE = re.compile(
+    r"\b(?P<count>\d{1,2}|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|"
+    r"thirteen|fourteen|fifteen|sixteen|seventeen|eighteen|nineteen|twenty)\s+"
+    r"(?:\w+\s+)?recommendations?\b",
+    re.I,
+)
+_NUMBER_WORDS = (
+    "zero one two three four five six seven eight nine ten eleven twelve thirteen "
+    "fourteen fifteen sixteen seventeen eighteen nineteen twenty"
+)
+_COUNT_WORDS = {word: number for number, word in enumerate(_NUMBER_WORDS.split())}
+_POSITIVE_LEAD_RE = re.compile(
+    r"\b(?:note|noting|noted|positive|encourag\w*|acknowledg\w*|strengths?|pleased|"
+    r"welcome|good\s+practice|highlight\w*|commend\w*)\b",
+    re.I,
+)
+_RECOMMENDATION_REF_RE = re.compile(
+    r"\brecommendations?\s+(?P<nums>\d{1,2}(?:\s*(?:,|and|&)\s*\d{1,2})*)", re.I
+)
+#: Words that start a job title, so a signature line stops there.
+_TITLE_TEXT = (
+    "area executive director regional probation chief head deputy interim acting "
+    "officer manager hm his her inspector senior lead"
+)
+_TITLE_WORDS = frozenset(_TITLE_TEXT.split())
+_POSTNOMINALS = {"cbe", "obe", "mbe", "kc", "qc", "qpm", "cb", "dbe", "kbe", "frsa", "phd"}
+
+
+@dataclass(frozen=True)
+class Paragraph:
+    """One paragraph of a letter, with soft line breaks kept as newlines."""
+
+    text: str
+    bullet: bool = False
+
+
+@dataclass
+class SentAction:
+    """One action bullet of a sent letter, with the recommendation numbers the
+    letter itself ties it to (e.g. under a "Recommendation 2" heading)."""
+
+    text: str
+    recommendation_numbers: tuple[int, ...] = ()
+
+
+@dataclass
+class SentLetter:
+    """What a sent response letter says, read from the file as sent."""
+
+    unit: str | None
+    letter_date: date | None
+    recipient: str | None
+    signatory: str | None
+    subject: str | None
+    recommendation_count: int | None
+    actions: list[SentAction]
+    positive_findings: list[str]
+    region: str | None = None
+    source_format: str = "text"
+    file_name: str = ""
+    sha256: str = ""
+    warnings: list[str] = field(default_factory=list)
+
+    @property
+    def action_texts(self) -> list[str]:
+        return [a.text for a in self.actions]
+
+
+@dataclass
+class ArchivedAction:
+    """An action stored from a letter: its library entry and its commitment."""
+
+    action_id: int
+    commitment_id: int
+    text: str
+    recommendation: str | None
+    recommendation_numbers: list[int]
+    link: str  # how the recommendation was found: one of LINK_KINDS
+    due_date: date | None
+    due_text: str | None
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "action_id": self.action_id,
+            "commitment_id": self.commitment_id,
+            "text": self.text,
+            "recommendation": self.recommendation,
+            "recommendation_numbers": self.recommendation_numbers,
+            "link": self.link,
+            "due_date": self.due_date.isoformat() if self.due_date else None,
+            "due_text": self.due_text,
+        }
+
+
+@dataclass
+class ArchivedLetter:
+    """A letter in the archive, as listed and shown."""
+
+    id: int
+    sha256: str
+    file_name: str
+    media_type: str
+    size: int
+    unit: str | None
+    region: str | None
+    letter_date: date | None
+    sent_date: date | None
+    recipient: str | None
+    signatory: str | None
+    subject: str | None
+    recommendation_count: int | None
+    positive_findings: list[str]
+    status: str
+    supersedes_id: int | None
+    archived_at: datetime
+    actions: list[ArchivedAction] = field(default_factory=list)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "id": self.id,
+            "sha256": self.sha256,
+            "file_name": self.file_name,
+            "media_type": self.media_type,
+            "size": self.size,
+            "unit": self.unit,
+            "region": self.region,
+            "letter_date": _iso(self.letter_date),
+            "sent_date": _iso(self.sent_date),
+            "recipient": self.recipient,
+            "signatory": self.signatory,
+            "subject": self.subject,
+            "recommendation_count": self.recommendation_count,
+            "positive_findings": list(self.positive_findings),
+            "status": self.status,
+            "supersedes_id": self.supersedes_id,
+            "archived_at": self.archived_at.isoformat(timespec="seconds"),
+            "actions": [a.to_dict() for a in self.actions],
+        }
+
+
+@dataclass
+class ArchiveResult:
+    """What ``archive_letter`` did. ``created`` is False when the very same file
+    was already archived (nothing was changed)."""
+
+    letter: ArchivedLetter
+    created: bool
+    superseded_id: int | None = None
+    warnings: list[str] = field(default_factory=list)
+
+    @property
+    def message(self) -> str:
+        letter = self.letter
+        when = _long_date(letter.archived_at.date())
+        if not self.created:
+            return (
+                f"This file is already archived as letter {letter.id} on {when}; "
+                "nothing was changed."
+            )
+        text = (
+            f"Archived letter {letter.id} for {letter.unit or 'an unknown unit'}"
+            f" ({_long_date(letter.letter_date) or 'undated'}): "
+            f"{len(letter.actions)} actions added to the library and to the commitments"
+        )
+        if self.superseded_id:
+            text += f"; it replaces letter {self.superseded_id}"
+        return text + "."
+
+
+class SupersedeDecisionNeeded(DrafterError):
+    """The unit already has a current archived letter; the caller must say
+    whether the new letter replaces it."""
+
+    def __init__(self, existing_id: int, unit: str, existing_date: date | None) -> None:
+        self.existing_id = existing_id
+        self.unit = unit
+        self.existing_date = existing_date
+        when = _long_date(existing_date) or "undated"
+        self.question = (
+            f"Letter {existing_id} for {unit} is already archived ({when}). "
+            "Does this one replace it?"
+        )
+        super().__init__(
+            f"Letter {existing_id} for {unit} is already archived ({when}).",
+            hint="Add --supersedes if this letter replaces it, or --no-supersedes to keep both.",
+        )
+
+
+# --- reading a sent letter -------------------------------------------------------
+
+
+def read_sent_letter(path: str | Path, *, max_bytes: int = MAX_LETTER_BYTES) -> SentLetter:
+    """Read a sent letter (.docx, .pdf or .txt) into a :class:`SentLetter`.
+
+    Raises :class:`InputFileError` if the file cannot be read or holds no
+    action bullets (then it is not a response letter drafter can archive).
+    """
+    data = read_input_bytes(path, max_bytes)
+    return read_sent_letter_bytes(data, name=Path(path).name)
+
+
+def read_sent_letter_bytes(data: bytes, *, name: str = "letter") -> SentLetter:
+    source_format = _detect_format(data, name)
+    if source_format == "docx":
+        paragraphs = _docx_paragraphs(data, name)
+    elif source_format == "pdf":
+        paragraphs = _pdf_paragraphs(data, name)
+    else:
+        paragraphs = _text_paragraphs(_decode(data, name))
+    letter = parse_letter(paragraphs)
+    letter.source_format = source_format
+    letter.file_name = name
+    letter.sha256 = sha256_bytes(data)
+    if not letter.actions:
+        raise InputFileError(
+            f"'{name}' has no action bullets, so it does not look like a response letter.",
+            hint="Archive the letter as sent, with its actions as a bulleted list.",
+        )
+    return letter
+
+
+def _detect_format(data: bytes, name: str) -> str:
+    if data.startswith(b"%PDF"):
+        return "pdf"
+    if data.startswith(b"PK\x03\x04"):
+        return "docx"
+    suffix = Path(name).suffix.lower()
+    if suffix in {".docx", ".pdf", ".doc"}:
+        raise InputFileError(
+            f"'{name}' is not a readable {suffix[1:].upper()} file.",
+            hint="Save the letter again as .docx or .pdf (or .txt) and retry.",
+        )
+    return "text"
+
+
+def _decode(data: bytes, name: str) -> str:
+    if b"\x00" in data[:4096]:
+        raise InputFileError(
+            f"'{name}' is not a text, Word or PDF document.",
+            hint="Archive the letter as .docx, .pdf or .txt.",
+        )
+    for encoding in ("utf-8-sig", "cp1252"):
+        try:
+            return data.decode(encoding)
+        except UnicodeDecodeError:
+            continue
+    return data.decode("latin-1")
+
+
+def _text_paragraphs(text: str) -> list[Paragraph]:
+    """Blank lines separate paragraphs; a line starting with a bullet starts a
+    bullet item, and the lines after it (until a blank line) continue it."""
+    paragraphs: list[Paragraph] = []
+    lines: list[str] = []
+    bullet = False
+
+    def close() -> None:
+        nonlocal lines, bullet
+        if lines:
+            if bullet:
+                paragraphs.append(Paragraph(" ".join(s.strip() for s in lines), True))
+            else:
+                paragraphs.append(Paragraph("\n".join(s.strip() for s in lines)))
+        lines, bullet = [], False
+
+    for raw in text.replace("\r\n", "\n").replace("\r", "\n").split("\n"):
+        if not raw.strip():
+            close()
+            continue
+        marker = _BULLET_RE.match(raw)
+        if marker:
+            close()
+            lines, bullet = [raw[marker.end() :]], True
+        else:
+            lines.append(raw)
+    close()
+    return paragraphs
+
+
+def _docx_paragraphs(data: bytes, name: str) -> list[Paragraph]:
+    try:
+        import docx
+        from docx.oxml.ns import qn
+
+        document = docx.Document(io.BytesIO(data))
+    except (zipfile.BadZipFile, KeyError, ValueError, OSError) as exc:
+        raise InputFileError(
+            f"'{name}' is not a readable Word document.",
+            hint="Open it in Word, save it again as .docx, and retry.",
+        ) from exc
+    except Exception as exc:  # python-docx raises assorted errors on corrupt parts
+        raise InputFileError(
+            f"'{name}' is not a readable Word document ({type(exc).__name__}).",
+            hint="Open it in Word, save it again as .docx, and retry.",
+        ) from exc
+
+    numbered_styles = _styles_with_numbering(document)
+    body = document.element.body
+    paragraphs: list[Paragraph] = []
+    # Paragraphs in document order, including those inside tables (letterheads
+    # often put addresses in a table); w:del text is left out so tracked
+    # deletions do not come back, w:ins text is kept.
+    for p in body.iter(qn("w:p")):
+        parts: list[str] = []
+        for node in p.iter(qn("w:t"), qn("w:tab"), qn("w:br"), qn("w:cr")):
+            if node.tag == qn("w:t"):
+                if _inside(node, qn("w:del"), p):
+                    continue
+                parts.append(node.text or "")
+            elif node.tag == qn("w:tab"):
+                parts.append(" ")
+            else:
+                parts.append("\n")
+        text = "".join(parts)
+        if not text.strip():
+            continue
+        ppr = p.find(qn("w:pPr"))
+        has_numbering = ppr is not None and ppr.find(qn("w:numPr")) is not None
+        style_id = None
+        if ppr is not None and ppr.find(qn("w:pStyle")) is not None:
+            style_id = ppr.find(qn("w:pStyle")).get(qn("w:val"))
+        if ppr is not None and ppr.find(qn("w:numPr")) is not None:
+            num_id = ppr.find(qn("w:numPr")).find(qn("w:numId"))
+            if num_id is not None and num_id.get(qn("w:val")) == "0":  # numbering removed
+                has_numbering = False
+        bullet = has_numbering or style_id in numbered_styles
+        if not bullet:
+            marker = _BULLET_RE.match(text)
+            if marker:
+                bullet = True
+                text = text[marker.end() :]
+        if bullet:
+            text = " ".join(text.split())
+        else:
+            text = "\n".join(" ".join(line.split()) for line in text.split("\n") if line.strip())
+        paragraphs.append(Paragraph(text, bullet))
+    return paragraphs
+
+
+def _inside(node: Any, tag: str, stop: Any) -> bool:
+    parent = node.getparent()
+    while parent is not None and parent is not stop:
+        if parent.tag == tag:
+            return True
+        parent = parent.getparent()
+    return False
+
+
+def _styles_with_numbering(document: Any) -> set[str]:
+    """Style ids whose paragraphs are list items (directly or through the style
+    they are based on), e.g. Word's "List Bullet"."""
+    from docx.oxml.ns import qn
+
+    styles = document.styles.element
+    numbered: dict[str, bool] = {}
+    based_on: dict[str, str] = {}
+    for style in styles.iter(qn("w:style")):
+        style_id = style.get(qn("w:styleId"))
+        if not style_id:
+            continue
+        ppr = style.find(qn("w:pPr"))
+        numbered[style_id] = ppr is not None and ppr.find(qn("w:numPr")) is not None
+        base = style.find(qn("w:basedOn"))
+        if base is not None:
+            based_on[style_id] = base.get(qn("w:val"))
+    result = set()
+    for style_id in numbered:
+        seen, current = set(), style_id
+        while current and current not in seen:
+            seen.add(current)
+            if numbered.get(current):
+                result.add(style_id)
+                break
+            current = based_on.get(current)
+    return result
+
+
+def _pdf_paragraphs(data: bytes, name: str) -> list[Paragraph]:
+    try:
+        import pdfplumber
+
+        with pdfplumber.open(io.BytesIO(data)) as pdf:
+            pages = [page.extract_text_lines() for page in pdf.pages]
+    except Exception as exc:  # pdfminer raises many kinds of error on a damaged file
+        raise InputFileError(
+            f"'{name}' is not a readable PDF.",
+            hint="Archive the .docx the letter was sent from, or save the PDF again.",
+        ) from exc
+    paragraphs: list[Paragraph] = []
+    for lines in pages:
+        paragraphs.extend(_group_pdf_lines(lines))
+    return paragraphs
+
+
+def _group_pdf_lines(lines: list[dict[str, Any]]) -> list[Paragraph]:
+    """Rebuild paragraphs from a page's text lines: a bullet glyph starts an
+    item, a wider vertical gap starts a paragraph, and a line back at the
+    left margin after an indented bullet ends the bullet."""
+    lines = [ln for ln in lines if ln["text"].strip() and not _is_page_furniture(ln["text"])]
+    if not lines:
+        return []
+    heights = sorted(ln["bottom"] - ln["top"] for ln in lines)
+    line_height = heights[len(heights) // 2] or 10.0
+    gaps = sorted(max(0.0, b["top"] - a["bottom"]) for a, b in zip(lines, lines[1:], strict=False))
+    normal_gap = gaps[len(gaps) // 5] if gaps else 0.0
+    paragraph_gap = normal_gap + 0.4 * line_height
+
+    paragraphs: list[Paragraph] = []
+    current: list[str] = []
+    bullet = False
+    text_left = 0.0
+    previous: dict[str, Any] | None = None
+
+    def close() -> None:
+        nonlocal current, bullet
+        if current:
+            joiner = " " if bullet else "\n"
+            paragraphs.append(Paragraph(joiner.join(current), bullet))
+        current, bullet = [], False
+
+    for line in lines:
+        text = " ".join(line["text"].split())
+        marker = _BULLET_RE.match(text)
+        gap = line["top"] - previous["bottom"] if previous else 0.0
+        if marker:
+            close()
+            bullet = True
+            current = [text[marker.end() :]]
+            text_left = _text_start_after_marker(line, marker.end())
+        elif (
+            (
+                previous is None
+                or gap > paragraph_gap
+                or (bullet and line["x0"] < text_left - 3.0 and _is_full_line(previous, lines))
+                or (bullet and line["x0"] < text_left - 3.0 and gap > normal_gap + 1.0)
+            )
+            or bullet
+            and line["x0"] < text_left - 3.0
+        ):
+            close()
+            current = [text]
+        else:
+            current.append(text)
+        previous = line
+    close()
+    return paragraphs
+
+
+def _text_start_after_marker(line: dict[str, Any], marker_end: int) -> float:
+    chars = [c for c in line.get("chars", []) if c.get("text", "").strip()]
+    if len(chars) > 1:
+        return float(chars[1]["x0"])
+    return float(line["x0"]) + 10.0
+
+
+def _is_full_line(line: dict[str, Any], lines: list[dict[str, Any]]) -> bool:
+    right = max(ln["x1"] for ln in lines)
+    return line["x1"] > right - 60
+
+
+def _is_page_furniture(text: str) -> bool:
+    text = text.strip()
+    return bool(re.fullmatch(r"(?:page\s+)?\d{1,3}(?:\s+of\s+\d{1,3})?", text, re.I))
+
+
+def parse_letter(paragraphs: list[Paragraph]) -> SentLetter:
+    """Read the parts of a response letter from its paragraphs."""
+    warnings: list[str] = []
+    salutation_at = next(
+        (i for i, p in enumerate(paragraphs) if not p.bullet and _SALUTATION_RE.match(p.text)),
+        None,
+    )
+    header = paragraphs[:salutation_at] if salutation_at is not None else []
+    body_start = salutation_at + 1 if salutation_at is not None else 0
+    closing_at = next(
+        (
+            i
+            for i, p in enumerate(paragraphs)
+            if i >= body_start and not p.bullet and _CLOSING_RE.match(p.text.split("\n")[0])
+        ),
+        len(paragraphs),
+    )
+    body = paragraphs[body_start:closing_at]
+    closing = paragraphs[closing_at:]
+
+    header_lines = [line for p in header for line in p.text.split("\n") if line.strip()]
+    letter_date = _first_date(header_lines) or _first_date(
+        [line for p in paragraphs[:10] for line in p.text.split("\n")]
+    )
+    salutation = (
+        _SALUTATION_RE.match(paragraphs[salutation_at].text).group("name")  # type: ignore[union-attr]
+        if salutation_at is not None
+        else None
+    )
+    recipient = _recipient(header_lines, salutation)
+    signatory = _signatory(closing, header_lines, recipient)
+
+    subject = None
+    if body and not body[0].bullet:
+        first = body[0].text.replace("\n", " ").strip()
+        if len(first) <= 250 and not re.match(r"thank", first, re.I) and not first.endswith("."):
+            subject = re.sub(r"^(?:re|subject)\s*:\s*", "", first, flags=re.I).strip("* ")
+    prose = " ".join(p.text.replace("\n", " ") for p in body if not p.bullet)
+    unit = _unit(([subject] if subject else []) + [p.text for p in body if not p.bullet])
+    if unit is None:
+        warnings.append("The letter does not say which unit it is about.")
+    count_match = _COUNT_RE.search(prose)
+    recommendation_count = None
+    if count_match:
+        raw = count_match.group("count").lower()
+        recommendation_count = int(raw) if raw.isdigit() else _COUNT_WORDS[raw]
+
+    actions: list[SentAction] = []
+    positive: list[str] = []
+    for lead, items in _bullet_blocks(body):
+        if lead is not None and _POSITIVE_LEAD_RE.search(lead) and not _is_action_lead(lead):
+            positive.extend(items)
+            continue
+        numbers = _recommendation_numbers(lead or "")
+        actions.extend(SentAction(text, numbers) for text in items)
+    if (
+        not actions
+        and positive
+        and not any(_POSITIVE_LEAD_RE.search(lead or "") for lead, _ in _bullet_blocks(body)[:1])
+    ):
+        actions, positive = [SentAction(t) for t in positive], []
+
+    region = _region(unit, [subject or ""] + header_lines)
+    return SentLetter(
+        unit=unit,
+        letter_date=letter_date,
+        recipient=recipient,
+        signatory=signatory,
+        subject=subject,
+        recommendation_count=recommendation_count,
+        actions=actions,
+        positive_findings=positive,
+        region=region,
+        warnings=warnings,
+    )
+
+
+def _is_action_lead(lead: str) -> bool:
+    """A lead-in paragraph that introduces commitments, even if it also says "note"."""
+    return bool(
+        re.search(
+            r"\b(?:recommendations?\s+\d|will\s+include|include\s+the\s+following|"
+            r"commit\w*|actions?\s+(?:we|that|to)|steps\s+will)\b",
+            lead,
+            re.I,
+        )
+    )
+
+
+def _bullet_blocks(body: list[Paragraph]) -> list[tuple[str | None, list[str]]]:
+    """Runs of bullet paragraphs, each with the prose paragraph just before it."""
+    blocks: list[tuple[str | None, list[str]]] = []
+    lead: str | None = None
+    items: list[str] = []
+    for paragraph in body:
+        if paragraph.bullet:
+            items.append(paragraph.text)
+            continue
+        if items:
+            blocks.append((lead, items))
+            items = []
+        lead = paragraph.text.replace("\n", " ")
+    if items:
+        blocks.append((lead, items))
+    return blocks
+
+
+def _recommendation_numbers(lead: str) -> tuple[int, ...]:
+    match = _RECOMMENDATION_REF_RE.search(lead)
+    if not match:
+        return ()
+    return tuple(int(n) for n in re.findall(r"\d{1,2}", match.group("nums")))
+
+
+def _first_date(lines: Iterable[str]) -> date | None:
+    from .commitments import MONTHS
+
+    for line in lines:
+        for pattern in _DATE_PATTERNS:
+            for match in pattern.finditer(line):
+                groups = match.groupdict()
+                try:
+                    if groups.get("nmonth"):
+                        month = int(groups["nmonth"])
+                    else:
+                        month = MONTHS[groups["month"].lower()]
+                    return date(int(groups["year"]), month, int(groups["day"]))
+                except (KeyError, ValueError):
+                    continue
+    return None
+
+
+def _clean_name(text: str) -> str:
+    words = [w for w in text.replace(",", " ").split() if w.strip(".").lower() not in _POSTNOMINALS]
+    return " ".join(words)
+
+
+def _looks_like_name(line: str) -> bool:
+    words = line.split()
+    return (
+        1 < len(words) <= 5
+        and all(w[0].isupper() for w in words if w[0].isalpha())
+        and not any(ch.isdigit() for ch in line)
+        and not any(w.lower() in _TITLE_WORDS for w in words)
+    )
+
+
+def _recipient(header_lines: list[str], salutation: str | None) -> str | None:
+    """The addressee: the header line that starts with the name in "Dear …",
+    else the first line that looks like a person's name."""
+    if salutation:
+        first = (
+            salutation.split()[-1]
+            if salutation.split()[0].lower()
+            in {
+                "mr",
+                "mrs",
+                "ms",
+                "miss",
+                "dr",
+                "sir",
+                "dame",
+                "professor",
+            }
+            else salutation.split()[0]
+        )
+        for line in header_lines:
+            name = _clean_name(line)
+            if name.lower().startswith(first.lower()) and _looks_like_name(name):
+                return name
+            if (
+                name.split()
+                and name.split()[-1].lower() == first.lower()
+                and _looks_like_name(name)
+            ):
+                return name
+    for line in header_lines:
+        name = _clean_name(line)
+        if _looks_like_name(name):
+            return name
+    return salutation.strip() if salutation else None
+
+
+def _signatory(
+    closing: list[Paragraph], header_lines: list[str], recipient: str | None
+) -> str | None:
+    """The person who signed: the first name-like words after the closing
+    ("Kind regards"), stopping at their job title; else the sender's block in
+    the header (a name followed by a "Director" line)."""
+    lines = [line for p in closing for line in p.text.split("\n") if line.strip()]
+    for line in lines:
+        if _CLOSING_RE.match(line) or line.strip().lower().startswith(("cc", "enc")):
+            continue
+        words: list[str] = []
+        for word in re.split(r"\s+|\s-\s|,", line.strip()):
+            if not word or word.lower().strip(".") in _TITLE_WORDS or word in {"-", "–"}:
+                break
+            if word.strip(".").lower() in _POSTNOMINALS:
+                continue
+            if not word[0].isupper():
+                break
+            words.append(word)
+        if 1 < len(words) <= 4:
+            return " ".join(words)
+    for i, line in enumerate(header_lines[:-1]):
+        name = _clean_name(line)
+        nxt = header_lines[i + 1].lower()
+        if _looks_like_name(name) and name != recipient and "director" in nxt:
+            return name
+    return None
+
+
+def _unit(texts: list[str]) -> str | None:
+    for text in texts:
+        match = _UNIT_RE.search(text.replace("\n", " "))
+        if match:
+            return " ".join(match.group("unit").replace("*", "").split())
+    return None
+
+
+def _region(unit: str | None, texts: list[str]) -> str | None:
+    try:
+        from .regions import canonical_region, region_for_unit, region_names
+    except ImportError:  # pragma: no cover - reading module not installed
+        return None
+    if unit:
+        if unit.lower().endswith("region"):
+            found = canonical_region(unit)
+            if found:
+                return found
+        found = region_for_unit(unit)
+        if found:
+            return found
+    joined = " ".join(texts).lower()
+    for name in region_names():
+        if name.lower() in joined:
+            return name
+    return None
+
+
+# --- archiving -------------------------------------------------------------------
+
+
+def _crash_hook() -> None:
+    """Called inside the archive transaction after the file row is written.
+    Tests replace it to kill the process mid-archive; it does nothing here."""
+
+
+@dataclass
+class _Link:
+    recommendation: str | None
+    numbers: list[int]
+    kind: str
+
+
+def archive_letter(
+    path: str | Path,
+    library: Any,
+    *,
+    report: Report | str | Path | None = None,
+    review: ReviewFile | str | Path | None = None,
+    sent_date: date | None = None,
+    supersede: bool | None = None,
+) -> ArchiveResult:
+    """Archive the sent letter at ``path`` into ``library``'s database.
+
+    ``report`` (a :class:`Report` or a path) or ``review`` (a ReviewFile or a
+    path) tie each action to the recommendation(s) it answers; without them the
+    letter's own "Recommendation N" headings are used, else the link is stored
+    as unknown. ``sent_date`` defaults to the letter's date.
+
+    Archiving the same file again changes nothing (``created`` is False). If the
+    unit already has a current letter, ``supersede`` must say whether this one
+    replaces it (``True``: the old letter and its actions are marked
+    superseded; ``False``: both are kept); ``None`` raises
+    :class:`SupersedeDecisionNeeded`. Everything is written in one transaction.
+    """
+    data = read_input_bytes(path, MAX_LETTER_BYTES)
+    name = Path(path).name
+    letter = read_sent_letter_bytes(data, name=name)
+    report_obj = _load_report(report)
+    review_obj = _load_review(review)
+    if letter.recommendation_count is None and report_obj is not None:
+        letter.recommendation_count = len(report_obj.recommendations)
+    if letter.unit is None and report_obj is not None:
+        letter.unit = report_obj.unit
+        letter.warnings = [w for w in letter.warnings if "which unit" not in w]
+    if letter.unit is None and review_obj is not None:
+        letter.unit = review_obj.unit
+    links = link_actions(letter, report=report_obj, review=review_obj)
+    return _store(
+        library,
+        data,
+        letter,
+        links,
+        report_sha256=(report_obj.sha256 if report_obj else None)
+        or (review_obj.report_sha256 if review_obj else None),
+        sent_date=sent_date,
+        supersede=supersede,
+    )
+
+
+def _load_report(report: Any) -> Report | None:
+    if report is None or not isinstance(report, (str, Path)):
+        return report
+    from .reader import read_report
+
+    return read_report(report)
+
+
+def _load_review(review: Any) -> ReviewFile | None:
+    if review is None or not isinstance(review, (str, Path)):
+        return review
+    from .review import load_review
+
+    return load_review(review)
+
+
+def link_actions(
+    letter: SentLetter, *, report: Report | None = None, review: ReviewFile | None = None
+) -> list[_Link]:
+    """For each action, the recommendation it answers and how that was found."""
+    from rapidfuzz import fuzz
+
+    recommendations: dict[int, str] = {}
+    if report is not None:
+        recommendations = {i + 1: r.text for i, r in enumerate(report.recommendations)}
+    elif review is not None:
+        recommendations = {i + 1: d.recommendation for i, d in enumerate(review.decisions)}
+
+    links: list[_Link] = []
+    matched = _match_by_matcher(letter, report) if report is not None else {}
+    for index, action in enumerate(letter.actions):
+        if review is not None:
+            best: tuple[float, int] | None = None
+            for position, decision in enumerate(review.decisions, start=1):
+                for chosen in decision.actions:
+                    score = fuzz.token_set_ratio(action.text, chosen.text)
+                    if best is None or score > best[0]:
+                        best = (score, position)
+            if best is not None and best[0] >= 80:
+                links.append(_Link(recommendations[best[1]], [best[1]], "review"))
+                continue
+        if action.recommendation_numbers and recommendations:
+            numbers = [n for n in action.recommendation_numbers if n in recommendations]
+            if numbers:
+                links.append(_Link(recommendations[numbers[0]], numbers, "letter"))
+                continue
+        if index in matched:
+            numbers = matched[index]
+            links.append(_Link(recommendations[numbers[0]], numbers, "report"))
+            continue
+        if recommendations:
+            scored = sorted(
+                (
+                    (fuzz.token_set_ratio(action.text, text), n)
+                    for n, text in recommendations.items()
+                ),
+                reverse=True,
+            )
+            links.append(_Link(recommendations[scored[0][1]], [scored[0][1]], "report"))
+            continue
+        if action.recommendation_numbers:
+            links.append(_Link(None, list(action.recommendation_numbers), "letter"))
+            continue
+        links.append(_Link(None, [], "unknown"))
+    return links
+
+
+def _match_by_matcher(letter: SentLetter, report: Report) -> dict[int, list[int]]:
+    """Use the library matcher in reverse: treat the letter's actions as the
+    library and find, for each action, the recommendations it is suggested for.
+    Returns action index -> recommendation positions (1-based), best first."""
+    try:
+        from .matching import NO_MATCH_THRESHOLD, Matcher
+        from .model import LibraryAction
+    except ImportError:
+        return {}
+    if not report.recommendations:
+        return {}
+    actions = [LibraryAction(id=i, text=a.text) for i, a in enumerate(letter.actions)]
+    try:
+        results = Matcher(actions).match(report.recommendations, top=len(actions))
+    except Exception:  # the matcher is an aid here; fall back to plain similarity
+        return {}
+    scores: dict[int, list[tuple[float, int]]] = {}
+    for position, result in enumerate(results, start=1):
+        for candidate in result.candidates:
+            scores.setdefault(candidate.action.id, []).append((candidate.score, position))
+    linked: dict[int, list[int]] = {}
+    for index, pairs in scores.items():
+        pairs.sort(reverse=True)
+        numbers = [pairs[0][1]] + [p for s, p in pairs[1:] if s >= NO_MATCH_THRESHOLD]
+        linked[index] = numbers
+    return linked
+
+
+def _store(
+    library: Any,
+    data: bytes,
+    letter: SentLetter,
+    links: list[_Link],
+    *,
+    report_sha256: str | None,
+    sent_date: date | None,
+    supersede: bool | None,
+) -> ArchiveResult:
+    from sqlalchemy import select
+
+    from .commitments import extract_due_date
+    from .db import ActionRow, CommitmentRow, LetterFileRow, LetterRow
+
+    db = getattr(library, "db", library)
+    with db.session() as session:
+        _begin_write(session)
+        existing = session.scalar(select(LetterRow).where(LetterRow.sha256 == letter.sha256))
+        if existing is not None:
+            return ArchiveResult(letter=_to_archived(session, existing), created=False)
+        previous = _current_letter_for_unit(session, letter.unit)
+        if previous is not None and supersede is None:
+            raise SupersedeDecisionNeeded(previous.id, letter.unit or "", previous.letter_date)
+
+        if session.get(LetterFileRow, letter.sha256) is None:
+            session.add(
+                LetterFileRow(
+                    sha256=letter.sha256,
+                    content=data,
+                    file_name=letter.file_name,
+                    media_type=MEDIA_TYPES[letter.source_format],
+                    size=len(data),
+                )
+            )
+            session.flush()
+        _crash_hook()
+        row = LetterRow(
+            sha256=letter.sha256,
+            unit=letter.unit,
+            region=letter.region,
+            letter_date=letter.letter_date,
+            sent_date=sent_date or letter.letter_date,
+            recipient=letter.recipient,
+            signatory=letter.signatory,
+            subject=letter.subject,
+            report_sha256=report_sha256,
+            recommendation_count=letter.recommendation_count,
+            positive_findings=list(letter.positive_findings),
+            supersedes_id=previous.id if previous is not None and supersede else None,
+            status="current",
+        )
+        session.add(row)
+        session.flush()
+        if previous is not None and supersede:
+            previous.status = "superseded"
+            for old in session.scalars(select(ActionRow).where(ActionRow.letter_id == previous.id)):
+                old.status = "superseded"
+            for old in session.scalars(
+                select(CommitmentRow).where(
+                    CommitmentRow.letter_id == previous.id, CommitmentRow.status == "open"
+                )
+            ):
+                old.status = "superseded"
+
+        committed_on = sent_date or letter.letter_date
+        for action, link in zip(letter.actions, links, strict=True):
+            due, phrase = extract_due_date(action.text, letter.letter_date or committed_on)
+            extra = {"recommendation_numbers": link.numbers, "recommendation_link": link.kind}
+            library_action = _add_library_action(
+                library,
+                session,
+                text=action.text,
+                recommendation=link.recommendation,
+                unit=letter.unit,
+                region=letter.region,
+                committed_on=letter.letter_date or committed_on,
+                due=phrase,
+                letter_id=row.id,
+                extra=extra,
+            )
+            session.add(
+                CommitmentRow(
+                    letter_id=row.id,
+                    action_id=library_action,
+                    unit=letter.unit,
+                    text=action.text,
+                    recommendation=link.recommendation,
+                    due_date=due,
+                    due_text=phrase,
+                    status="open",
+                )
+            )
+        session.flush()
+        archived = _to_archived(session, row)
+    return ArchiveResult(
+        letter=archived,
+        created=True,
+        superseded_id=previous.id if previous is not None and supersede else None,
+        warnings=list(letter.warnings),
+    )
+
+
+def _begin_write(session: Any) -> None:
+    """On SQLite, take the write lock at the start so that two archives at once
+    queue up (busy timeout) instead of one failing when it upgrades a read lock."""
+    connection = session.connection()
+    if connection.dialect.name == "sqlite":
+        connection.exec_driver_sql("BEGIN IMMEDIATE")
+
+
+def _add_library_action(library: Any, session: Any, **values: Any) -> int:
+    """Add one action to the library inside the archive transaction."""
+    add = getattr(library, "add_action", None)
+    if add is not None:
+        action = add(source_kind="letter", source_ref=None, session=session, **values)
+        row_id = int(action.id)
+    else:  # archiving straight into a Database (no Library object)
+        from .db import ActionRow
+        from .library import action_fingerprint
+
+        fingerprint = action_fingerprint(
+            values["text"], values["recommendation"], values["unit"], values["committed_on"]
+        )
+        from sqlalchemy import select
+
+        row = session.scalar(select(ActionRow).where(ActionRow.fingerprint == fingerprint))
+        if row is None:
+            row = ActionRow(
+                source_kind="letter", status="active", fingerprint=fingerprint, tags=[], **values
+            )
+            session.add(row)
+            session.flush()
+        row_id = row.id
+    # The library entry records which letter it came from, even if it already existed.
+    from .db import ActionRow
+
+    stored = session.get(ActionRow, row_id)
+    if stored is not None:
+        stored.source_ref = f"letter {values['letter_id']}"
+        if stored.letter_id is None:
+            stored.letter_id = values["letter_id"]
+        if stored.status != "active":
+            stored.status = "active"
+    return row_id
+
+
+def _current_letter_for_unit(session: Any, unit: str | None) -> Any:
+    from sqlalchemy import select
+
+    from .db import LetterRow
+
+    if not unit:
+        return None
+    key = _unit_key(unit)
+    rows = session.scalars(
+        select(LetterRow).where(LetterRow.status == "current").order_by(LetterRow.id.desc())
+    )
+    for row in rows:
+        if row.unit and _unit_key(row.unit) == key:
+            return row
+    return None
+
+
+def _unit_key(name: str) -> str:
+    name = name.lower().replace("&", " and ")
+    return " ".join(re.sub(r"[^a-z0-9 ]", " ", name).split())
+
+
+def _to_archived(session: Any, row: Any, *, with_actions: bool = True) -> ArchivedLetter:
+    from sqlalchemy import select
+
+    from .db import ActionRow, CommitmentRow, LetterFileRow
+
+    file_row = session.get(LetterFileRow, row.sha256)
+    actions: list[ArchivedAction] = []
+    if with_actions:
+        commitments = session.scalars(
+            select(CommitmentRow)
+            .where(CommitmentRow.letter_id == row.id)
+            .order_by(CommitmentRow.id)
+        ).all()
+        for commitment in commitments:
+            action = session.get(ActionRow, commitment.action_id) if commitment.action_id else None
+            extra = dict(action.extra or {}) if action is not None else {}
+            actions.append(
+                ArchivedAction(
+                    action_id=commitment.action_id or 0,
+                    commitment_id=commitment.id,
+                    text=commitment.text,
+                    recommendation=commitment.recommendation,
+                    recommendation_numbers=list(extra.get("recommendation_numbers", [])),
+                    link=extra.get("recommendation_link", "unknown"),
+                    due_date=commitment.due_date,
+                    due_text=commitment.due_text,
+                )
+            )
+    return ArchivedLetter(
+        id=row.id,
+        sha256=row.sha256,
+        file_name=file_row.file_name if file_row else "",
+        media_type=file_row.media_type if file_row else "",
+        size=file_row.size if file_row else 0,
+        unit=row.unit,
+        region=row.region,
+        letter_date=row.letter_date,
+        sent_date=row.sent_date,
+        recipient=row.recipient,
+        signatory=row.signatory,
+        subject=row.subject,
+        recommendation_count=row.recommendation_count,
+        positive_findings=list(row.positive_findings or []),
+        status=row.status,
+        supersedes_id=row.supersedes_id,
+        archived_at=row.created_at,
+        actions=actions,
+    )
+
+
+# --- listing, showing, exporting -------------------------------------------------
+
+
+def list_letters(store: Any) -> list[ArchivedLetter]:
+    """Every archived letter, oldest first, with its actions."""
+    from sqlalchemy import select
+
+    from .db import LetterRow
+
+    with getattr(store, "db", store).session() as session:
+        rows = session.scalars(select(LetterRow).order_by(LetterRow.id)).all()
+        return [_to_archived(session, row) for row in rows]
+
+
+def get_letter(store: Any, letter_id: int) -> ArchivedLetter:
+    from .db import LetterRow
+
+    with getattr(store, "db", store).session() as session:
+        row = session.get(LetterRow, letter_id)
+        if row is None:
+            raise DrafterError(
+                f"There is no archived letter {letter_id}.",
+                hint="Run 'drafter archive list' to see their numbers.",
+            )
+        return _to_archived(session, row)
+
+
+def letter_file(store: Any, letter_id: int) -> tuple[str, bytes]:
+    """The archived file of a letter: (original name, content)."""
+    from .db import LetterFileRow, LetterRow
+
+    with getattr(store, "db", store).session() as session:
+        row = session.get(LetterRow, letter_id)
+        if row is None:
+            raise DrafterError(
+                f"There is no archived letter {letter_id}.",
+                hint="Run 'drafter archive list' to see their numbers.",
+            )
+        file_row = session.get(LetterFileRow, row.sha256)
+        return file_row.file_name, bytes(file_row.content)
+
+
+INDEX_FIELDS = (
+    "id",
+    "exported_file",
+    "original_file_name",
+    "sha256",
+    "unit",
+    "region",
+    "letter_date",
+    "sent_date",
+    "recipient",
+    "signatory",
+    "subject",
+    "recommendation_count",
+    "status",
+    "supersedes_id",
+    "archived_at",
+    "actions",
+    "positive_findings",
+)
+
+
+@dataclass
+class ExportResult:
+    folder: Path
+    files: list[Path]
+    index_csv: Path
+    index_json: Path
+
+
+def export_archive(store: Any, folder: str | Path, *, force: bool = False) -> ExportResult:
+    """Write every archived file (by its original name, made unique) plus
+    ``index.csv`` and ``index.json`` into ``folder``. A non-empty folder is
+    refused unless ``force``; each file is written atomically."""
+    target = Path(folder)
+    if target.exists() and not target.is_dir():
+        raise DrafterError(
+            f"'{target}' is a file, not a folder.", hint="Give a folder to export to."
+        )
+    if target.is_dir() and any(target.iterdir()) and not force:
+        raise DrafterError(
+            f"The folder '{target}' is not empty.",
+            hint="Choose an empty or new folder, or add --force to write into it.",
+        )
+    target.mkdir(parents=True, exist_ok=True)
+    letters = list_letters(store)
+    used: set[str] = set()
+    written: list[Path] = []
+    index: list[dict[str, Any]] = []
+    for letter in letters:
+        name, content = letter_file(store, letter.id)
+        export_name = _unique_name(_safe_file_name(name) or f"letter-{letter.id}", used)
+        written.append(atomic_write_bytes(target / export_name, content, force=force))
+        record = letter.to_dict()
+        record["exported_file"] = export_name
+        record["original_file_name"] = name
+        index.append(record)
+    json_path = atomic_write_text(
+        target / "index.json",
+        json.dumps({"letters": index}, indent=2, ensure_ascii=False) + "\n",
+        force=force,
+    )
+    out = io.StringIO()
+    writer = csv.DictWriter(out, fieldnames=INDEX_FIELDS, lineterminator="\n")
+    writer.writeheader()
+    for record in index:
+        row = {k: record.get(k) for k in INDEX_FIELDS}
+        row["actions"] = "\n".join(a["text"] for a in record["actions"])
+        row["positive_findings"] = "\n".join(record["positive_findings"])
+        writer.writerow(row)
+    csv_path = atomic_write_text(target / "index.csv", out.getvalue(), force=force)
+    return ExportResult(folder=target, files=written, index_csv=csv_path, index_json=json_path)
+
+
+def _safe_file_name(name: str) -> str:
+    name = Path(name.replace("\\", "/")).name
+    return re.sub(r"[\x00-\x1f<>:\"/\\|?*]", "_", name).strip(". ")
+
+
+def _unique_name(name: str, used: set[str]) -> str:
+    stem, suffix = Path(name).stem, Path(name).suffix
+    candidate, n = name, 2
+    while candidate.lower() in used or candidate.lower() in {"index.csv", "index.json"}:
+        candidate = f"{stem} ({n}){suffix}"
+        n += 1
+    used.add(candidate.lower())
+    return candidate
+
+
+def _iso(value: date | None) -> str | None:
+    return value.isoformat() if value else None
+
+
+def _long_date(value: date | None) -> str | None:
+    if value is None:
+        return None
+    return f"{value.day} {value:%B %Y}"

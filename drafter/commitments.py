@@ -1,0 +1,474 @@
+"""Commitments made in sent letters, and following them up.
+
+Every action in an archived letter becomes a commitment. Its due date is read
+from the wording of the action (:func:`extract_due_date`); staff list what is
+due or overdue and record progress until the next inspection checks it.
+
+How a phrase becomes a due date (the rules are deliberately simple so a person
+can predict them):
+
+* A month is due on its **last day**: "In August 2025", "by December 2023",
+  "by the end of March 2026" all mean the last day of that month.
+* An exact date is due on that day: "by 31 March 2026".
+* A period is counted from the letter date: "within six months",
+  "over the next 12 months", "in the next 8 weeks".
+* A quarter is due on the last day of the quarter. "Q3 2025" is a calendar
+  quarter (July-September 2025); "Q3 2025/26" is a financial-year quarter
+  (October-December 2025), as HMPPS business plans write them.
+* "by the end of the year" / "financial year" mean 31 December / 31 March.
+* A start date ("from May 2023", "starting in May 2023") is when the work must
+  be in place, so it is due at the end of that month - unless the action also
+  states a deadline, which always wins.
+* A month without a year ("by March") is the first such month on or after the
+  letter date.
+
+When an action names several dates, the strongest kind of phrase wins (a
+deadline over a period, over a month, over a quarter, over a start) and, among
+equals, the latest date - the commitment is met when all of it is done.
+"""
+
+from __future__ import annotations
+
+import calendar
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import date, datetime
+
+from .errors import DrafterError
+
+MONTHS = {name.lower(): number for number, name in enumerate(calendar.month_name) if name} | {
+    name.lower(): number for number, name in enumerate(calendar.month_abbr) if name
+}
+MONTHS["sept"] = 9
+_MONTH = r"(?P<month>" + "|".join(sorted(MONTHS, key=len, reverse=True)) + r")\.?"
+_YEAR = r"(?P<year>(?:19|20)\d\d)"
+_DAY = r"(?P<day>[0-3]?\d)(?:st|nd|rd|th)?"
+
+NUMBER_WORDS = {
+    "a": 1,
+    "an": 1,
+    "one": 1,
+    "two": 2,
+    "three": 3,
+    "four": 4,
+    "five": 5,
+    "six": 6,
+    "seven": 7,
+    "eight": 8,
+    "nine": 9,
+    "ten": 10,
+    "eleven": 11,
+    "twelve": 12,
+    "eighteen": 18,
+    "twenty-four": 24,
+    "twenty four": 24,
+    "thirty-six": 36,
+}
+_COUNT = r"(?P<count>\d{1,3}|" + "|".join(sorted(NUMBER_WORDS, key=len, reverse=True)) + r")"
+_UNIT = r"(?P<unit>day|week|month|year)s?"
+
+# Strength of each kind of phrase: a stated deadline beats everything else.
+_DEADLINE, _PERIOD, _MONTH_KIND, _QUARTER, _START, _BARE = 6, 5, 4, 3, 2, 1
+
+_DEADLINE_WORDS = r"(?:by|before|no later than|not later than|until|deadline of|due)"
+_PATTERNS: list[tuple[int, re.Pattern[str]]] = [
+    # by 31 March 2026 / by the end of March 2026 / by March 2026 / by March
+    (
+        _DEADLINE,
+        re.compile(
+            rf"\b{_DEADLINE_WORDS}\s+(?:the\s+)?(?:(?P<end>end|close)\s+of\s+)?"
+            rf"(?:{_DAY}\s+(?:of\s+)?)?{_MONTH}(?:,?\s+{_YEAR})?\b",
+            re.I,
+        ),
+    ),
+    # by the end of the (financial) year / by the end of 2025
+    (
+        _DEADLINE,
+        re.compile(
+            rf"\b(?:by|before)\s+the\s+(?:end|close)\s+of\s+(?:(?P<this>the|this)\s+)?"
+            rf"(?:(?P<fy>financial|business)\s+|calendar\s+)?(?:year\b|{_YEAR}(?:/\d\d)?\b)",
+            re.I,
+        ),
+    ),
+    # within six months / over the next 12 months / in the next eight weeks
+    (
+        _PERIOD,
+        re.compile(
+            rf"\b(?:within|over\s+the\s+(?:next|coming)|in\s+the\s+(?:next|coming)|"
+            rf"during\s+the\s+(?:next|coming))\s+(?:the\s+)?{_COUNT}\s+{_UNIT}\b",
+            re.I,
+        ),
+    ),
+    # Q3 2025, Q3 2025/26, quarter 3 of 2025/26
+    (
+        _QUARTER,
+        re.compile(
+            r"\b(?:Q(?P<q>[1-4])|quarter\s+(?P<q2>[1-4])|(?P<qw>first|second|third|fourth)"
+            r"\s+quarter)(?:\s+of)?\s+(?:the\s+)?(?P<qyear>(?:19|20)\d\d)(?P<fy>/\d\d)?\b",
+            re.I,
+        ),
+    ),
+    # from May 2023 / starting in May 2023 / commencing May 2023
+    (
+        _START,
+        re.compile(
+            rf"\b(?:from|starting(?:\s+in|\s+from)?|beginning(?:\s+in)?|commencing(?:\s+in)?)"
+            rf"\s+(?:{_DAY}\s+)?{_MONTH}\s+{_YEAR}\b",
+            re.I,
+        ),
+    ),
+    # In August 2025 / during August 2025 / in 31 August 2025
+    (
+        _MONTH_KIND,
+        re.compile(rf"\b(?:in|during|throughout)\s+(?:{_DAY}\s+)?{_MONTH}\s+{_YEAR}\b", re.I),
+    ),
+    # any other "August 2025" / "31 August 2025"
+    (_BARE, re.compile(rf"\b(?:{_DAY}\s+)?{_MONTH}\s+{_YEAR}\b", re.I)),
+]
+_QUARTER_WORDS = {"first": 1, "second": 2, "third": 3, "fourth": 4}
+
+
+def last_day_of_month(year: int, month: int) -> date:
+    return date(year, month, calendar.monthrange(year, month)[1])
+
+
+def add_months(start: date, months: int) -> date:
+    """``start`` moved on by ``months``, clamped to the end of a shorter month."""
+    index = start.year * 12 + (start.month - 1) + months
+    year, month = divmod(index, 12)
+    month += 1
+    return date(year, month, min(start.day, calendar.monthrange(year, month)[1]))
+
+
+def extract_due_date(text: str, letter_date: date | None = None) -> tuple[date | None, str | None]:
+    """The due date an action commits to, and the phrase it was read from.
+
+    Returns ``(None, None)`` when the action names no date or timescale (or only
+    a relative one, "within six months", and no ``letter_date`` is known).
+    See the module documentation for the rules.
+    """
+    if not text:
+        return None, None
+    found: list[tuple[int, date, str]] = []
+    taken: list[tuple[int, int]] = []
+    for strength, pattern in _PATTERNS:
+        for match in pattern.finditer(text):
+            # A phrase already read by a stronger pattern is not read again.
+            if any(start < match.end() and match.start() < end for start, end in taken):
+                continue
+            due = _due_from_match(strength, match, letter_date)
+            if due is None:
+                continue
+            taken.append(match.span())
+            found.append((strength, due, " ".join(match.group(0).split())))
+    if not found:
+        return None, None
+    strength, due, phrase = max(found, key=lambda item: (item[0], item[1]))
+    return due, phrase
+
+
+def _due_from_match(strength: int, match: re.Match[str], letter_date: date | None) -> date | None:
+    groups = match.groupdict()
+    try:
+        if strength == _PERIOD:
+            return _due_after_period(groups, letter_date)
+        if strength == _QUARTER:
+            return _due_quarter(groups)
+        if groups.get("month"):
+            return _due_month(groups, letter_date)
+        return _due_year_end(groups, letter_date)
+    except ValueError:  # "by 31 February 2025": not a real date, so not a due date
+        return None
+
+
+def _due_month(groups: dict[str, str | None], letter_date: date | None) -> date | None:
+    month = MONTHS[(groups["month"] or "").lower().rstrip(".")]
+    if groups.get("year"):
+        year = int(groups["year"] or 0)
+    elif letter_date is not None:
+        year = letter_date.year
+        if month < letter_date.month:
+            year += 1
+    else:
+        return None
+    if groups.get("day") and not groups.get("end"):
+        return date(year, month, int(groups["day"] or 0))
+    return last_day_of_month(year, month)
+
+
+def _due_year_end(groups: dict[str, str | None], letter_date: date | None) -> date | None:
+    financial = bool(groups.get("fy"))
+    if groups.get("year"):
+        year = int(groups["year"] or 0)
+        return date(year + 1, 3, 31) if financial else date(year, 12, 31)
+    if letter_date is None:
+        return None
+    if financial:
+        year = letter_date.year + (1 if letter_date.month > 3 else 0)
+        return date(year, 3, 31)
+    return date(letter_date.year, 12, 31)
+
+
+def _due_after_period(groups: dict[str, str | None], letter_date: date | None) -> date | None:
+    if letter_date is None:
+        return None
+    raw = (groups["count"] or "").lower()
+    count = int(raw) if raw.isdigit() else NUMBER_WORDS[raw]
+    unit = (groups["unit"] or "").lower()
+    if unit == "day":
+        return date.fromordinal(letter_date.toordinal() + count)
+    if unit == "week":
+        return date.fromordinal(letter_date.toordinal() + 7 * count)
+    if unit == "year":
+        return add_months(letter_date, 12 * count)
+    return add_months(letter_date, count)
+
+
+def _due_quarter(groups: dict[str, str | None]) -> date:
+    raw = groups.get("q") or groups.get("q2")
+    quarter = int(raw) if raw else _QUARTER_WORDS[(groups["qw"] or "").lower()]
+    year = int(groups["qyear"] or 0)
+    if groups.get("fy"):  # financial year: Q1 is April-June of the first year
+        month = 3 + 3 * quarter
+        if month > 12:
+            return last_day_of_month(year + 1, month - 12)
+        return last_day_of_month(year, month)
+    return last_day_of_month(year, 3 * quarter)
+
+
+# --- following commitments up ----------------------------------------------------
+
+
+@dataclass
+class CommitmentNote:
+    created_at: datetime
+    note: str
+    marks_done: bool
+
+
+@dataclass
+class Commitment:
+    """An action promised in a sent letter, with its due date and progress."""
+
+    id: int
+    letter_id: int
+    unit: str | None
+    text: str
+    recommendation: str | None
+    due_date: date | None
+    due_text: str | None
+    status: str  # "open", "done" or "superseded"
+    action_id: int | None = None
+    notes: list[CommitmentNote] = field(default_factory=list)
+
+    def is_overdue(self, today: date | None = None) -> bool:
+        today = today or date.today()
+        return self.status == "open" and self.due_date is not None and self.due_date < today
+
+    def to_dict(self, today: date | None = None) -> dict:
+        return {
+            "id": self.id,
+            "letter_id": self.letter_id,
+            "unit": self.unit,
+            "text": self.text,
+            "recommendation": self.recommendation,
+            "due_date": self.due_date.isoformat() if self.due_date else None,
+            "due_text": self.due_text,
+            "status": self.status,
+            "overdue": self.is_overdue(today),
+            "action_id": self.action_id,
+            "notes": [
+                {
+                    "created_at": n.created_at.isoformat(timespec="seconds"),
+                    "note": n.note,
+                    "marks_done": n.marks_done,
+                }
+                for n in self.notes
+            ],
+        }
+
+
+def _database(store):  # type: ignore[no-untyped-def]
+    """Accept a Library (which has ``.db``) or a Database."""
+    return getattr(store, "db", store)
+
+
+def list_commitments(
+    store,  # type: ignore[no-untyped-def]
+    *,
+    due_before: date | None = None,
+    unit: str | None = None,
+    overdue: bool = False,
+    include_closed: bool = False,
+    today: date | None = None,
+) -> list[Commitment]:
+    """Commitments, soonest due first (those with no due date last).
+
+    Open ones only unless ``include_closed``. ``unit`` matches part of the unit
+    name, ignoring case and "&"/"and". ``overdue`` keeps open commitments whose
+    due date has passed (``today`` defaults to the real date).
+    """
+    from sqlalchemy import select
+
+    from .db import CommitmentRow
+
+    today = today or date.today()
+    with _database(store).session() as session:
+        rows = session.scalars(select(CommitmentRow).order_by(CommitmentRow.id)).all()
+        notes = _notes_by_commitment(session, [r.id for r in rows])
+        found = [_to_commitment(row, notes.get(row.id, [])) for row in rows]
+    wanted = _unit_key(unit) if unit else None
+    result = []
+    for item in found:
+        if not include_closed and item.status != "open":
+            continue
+        if wanted and wanted not in _unit_key(item.unit or ""):
+            continue
+        if due_before and (item.due_date is None or item.due_date >= due_before):
+            continue
+        if overdue and not item.is_overdue(today):
+            continue
+        result.append(item)
+    result.sort(key=lambda c: (c.due_date is None, c.due_date or date.max, c.id))
+    return result
+
+
+def get_commitment(store, commitment_id: int) -> Commitment:  # type: ignore[no-untyped-def]
+    from .db import CommitmentRow
+
+    with _database(store).session() as session:
+        row = session.get(CommitmentRow, commitment_id)
+        if row is None:
+            raise _not_found(commitment_id)
+        return _to_commitment(row, _notes_by_commitment(session, [row.id]).get(row.id, []))
+
+
+def add_note(store, commitment_id: int, note: str, *, done: bool = False) -> Commitment:  # type: ignore[no-untyped-def]
+    """Record progress on a commitment; ``done`` also closes it."""
+    from .db import CommitmentNoteRow, CommitmentRow
+
+    note = (note or "").strip()
+    if not note:
+        raise DrafterError(
+            "The note is empty.", hint="Say what was done, e.g. --note 'Training delivered'."
+        )
+    with _database(store).session() as session:
+        row = session.get(CommitmentRow, commitment_id)
+        if row is None:
+            raise _not_found(commitment_id)
+        if row.status == "superseded":
+            raise DrafterError(
+                f"Commitment {commitment_id} belongs to a letter that was replaced.",
+                hint="Record progress on the commitment from the newer letter.",
+            )
+        session.add(CommitmentNoteRow(commitment_id=row.id, note=note, marks_done=done))
+        if done:
+            row.status = "done"
+        session.flush()
+        return _to_commitment(row, _notes_by_commitment(session, [row.id]).get(row.id, []))
+
+
+def mark_done(store, commitment_id: int, note: str) -> Commitment:  # type: ignore[no-untyped-def]
+    """Close a commitment, recording what was done."""
+    return add_note(store, commitment_id, note, done=True)
+
+
+def _not_found(commitment_id: int) -> DrafterError:
+    return DrafterError(
+        f"There is no commitment {commitment_id}.",
+        hint="Run 'drafter commitments' to see their numbers.",
+    )
+
+
+def _notes_by_commitment(session, ids: Iterable[int]) -> dict[int, list[CommitmentNote]]:  # type: ignore[no-untyped-def]
+    from sqlalchemy import select
+
+    from .db import CommitmentNoteRow
+
+    ids = list(ids)
+    notes: dict[int, list[CommitmentNote]] = {}
+    if not ids:
+        return notes
+    rows = session.scalars(
+        select(CommitmentNoteRow)
+        .where(CommitmentNoteRow.commitment_id.in_(ids))
+        .order_by(CommitmentNoteRow.id)
+    )
+    for row in rows:
+        notes.setdefault(row.commitment_id, []).append(
+            CommitmentNote(created_at=row.created_at, note=row.note, marks_done=row.marks_done)
+        )
+    return notes
+
+
+def _to_commitment(row, notes: list[CommitmentNote]) -> Commitment:  # type: ignore[no-untyped-def]
+    return Commitment(
+        id=row.id,
+        letter_id=row.letter_id,
+        unit=row.unit,
+        text=row.text,
+        recommendation=row.recommendation,
+        due_date=row.due_date,
+        due_text=row.due_text,
+        status=row.status,
+        action_id=row.action_id,
+        notes=notes,
+    )
+
+
+def _unit_key(name: str) -> str:
+    name = name.lower().replace("&", " and ")
+    return " ".join(re.sub(r"[^a-z0-9 ]", " ", name).split())
+
+
+COMMITMENT_CSV_FIELDS = (
+    "id",
+    "letter_id",
+    "unit",
+    "due_date",
+    "due_text",
+    "status",
+    "overdue",
+    "text",
+    "recommendation",
+    "latest_note",
+)
+
+
+def commitments_csv(commitments: list[Commitment], today: date | None = None) -> str:
+    import csv
+    import io
+
+    out = io.StringIO()
+    writer = csv.DictWriter(out, fieldnames=COMMITMENT_CSV_FIELDS, lineterminator="\n")
+    writer.writeheader()
+    for item in commitments:
+        data = item.to_dict(today)
+        data["latest_note"] = item.notes[-1].note if item.notes else ""
+        writer.writerow({k: data.get(k) for k in COMMITMENT_CSV_FIELDS})
+    return out.getvalue()
+
+
+def parse_user_date(text: str, *, option: str = "date") -> date:
+    """A date typed by a person: 2025-07-24, 24/07/2025 or 24 July 2025."""
+    from .errors import DrafterError
+
+    value = (text or "").strip()
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        pass
+    match = re.fullmatch(r"([0-3]?\d)/([01]?\d)/((?:19|20)\d\d)", value)
+    try:
+        if match:
+            return date(int(match[3]), int(match[2]), int(match[1]))
+        match = re.fullmatch(rf"{_DAY}\s+{_MONTH},?\s+{_YEAR}", value, re.I)
+        if match:
+            return date(int(match["year"]), MONTHS[match["month"].lower()], int(match["day"]))
+    except (KeyError, ValueError):
+        pass
+    raise DrafterError(
+        f"'{text}' is not a date drafter understands for {option}.",
+        hint="Write it as 2025-07-24, 24/07/2025 or 24 July 2025.",
+    )
