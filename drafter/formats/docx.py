@@ -146,12 +146,9 @@ class _Numbering:
 
     def next_marker(self, paragraph: Paragraph) -> tuple[int | None, bool] | None:
         """``(number, is_bullet)`` for a numbered paragraph, else None."""
-        props = paragraph._p.pPr
-        num_pr = props.numPr if props is not None else None
-        if num_pr is None or num_pr.numId is None:
+        num_id, ilvl = _numbering_of(paragraph)
+        if num_id is None:
             return None
-        num_id = str(num_pr.numId.val)
-        ilvl = int(num_pr.ilvl.val) if num_pr.ilvl is not None else 0
         if num_id == "0":  # numbering explicitly switched off
             return None
         fmt = self._formats.get((num_id, ilvl), "decimal")
@@ -162,3 +159,23 @@ class _Numbering:
             del counters[deeper]  # a higher level restarts the levels below it
         counters[ilvl] = counters.get(ilvl, self._starts.get((num_id, ilvl), 1) - 1) + 1
         return counters[ilvl], False
+
+
+def _numbering_of(paragraph: Paragraph) -> tuple[str | None, int]:
+    """The paragraph's list (numId, level): set on the paragraph itself, or
+    inherited from its style ("List Number") or that style's base styles."""
+    props = paragraph._p.pPr
+    num_pr = props.numPr if props is not None else None
+    if num_pr is not None and num_pr.numId is not None:
+        ilvl = int(num_pr.ilvl.val) if num_pr.ilvl is not None else 0
+        return str(num_pr.numId.val), ilvl
+    style = paragraph.style
+    seen = 0
+    while style is not None and seen < 10:
+        style_props = style.element.pPr
+        style_num = style_props.numPr if style_props is not None else None
+        if style_num is not None and style_num.numId is not None:
+            ilvl = int(style_num.ilvl.val) if style_num.ilvl is not None else 0
+            return str(style_num.numId.val), ilvl
+        style, seen = style.base_style, seen + 1
+    return None, 0

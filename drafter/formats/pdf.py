@@ -91,11 +91,16 @@ def _page_lines(page: Any) -> list[dict[str, Any]]:
         sizes = [round(c["size"], 1) for c in line["chars"] if c["text"].strip()]
         if not sizes:
             continue
+        chars = line["chars"]
+        first_space = next((i for i, c in enumerate(chars) if not c["text"].strip()), len(chars))
+        first_word = chars[max(first_space - 1, 0)]["x1"] - line["x0"]
         entries.append(
             {
                 "top": line["top"],
                 "bottom": line["bottom"],
                 "x0": line["x0"],
+                "x1": line["x1"],
+                "first_word": first_word,
                 "size": Counter(sizes).most_common(1)[0][0],
                 "text": line["text"],
             }
@@ -123,6 +128,8 @@ def _paragraphs(pages: list[list[dict[str, Any]]]) -> list[Block]:
     sizes = [e["size"] for page in pages for e in page if e["size"]]
     body = statistics.median(sizes) if sizes else 0
     heading_sizes = sorted({s for s in sizes if s > body * 1.1}, reverse=True)
+    right_edges = sorted(e["x1"] for page in pages for e in page if e["size"] == body)
+    right_edge = right_edges[int(len(right_edges) * 0.98)] if right_edges else 0
     blocks: list[Block] = []
     current: dict[str, Any] | None = None
 
@@ -160,10 +167,13 @@ def _paragraphs(pages: list[list[dict[str, Any]]]) -> list[Block]:
                 or previous is None
                 or entry["top"] - previous["bottom"] > 0.8 * height
                 or entry["size"] != current["size"]
+                # the previous line stopped short although this line's first word
+                # would have fitted on it: the previous line ended its paragraph
+                or (entry["size"] == body and previous["x1"] + entry["first_word"] + 6 < right_edge)
                 or number is not None
                 or bullet
                 # a line set further left than the block's wrapped lines starts anew
-                or entry["x0"] < current["indent"] - 2
+                or (not current.get("first") and entry["x0"] < current["indent"] - 2)
             )
             if starts_new:
                 finish()
