@@ -97,6 +97,321 @@ def inspect_command(report_path: str, as_json: bool, max_mb: int) -> None:
 
 # --- library and match -------------------------------------------------------
 
+
+def _short(text: str, width: int = 110) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= width else text[: width - 1].rstrip() + "…"
+
+
+def _action_json(action: Any) -> dict[str, Any]:
+    from .importer import action_to_record
+
+    record = action_to_record(action)
+    record["id"] = action.id
+    record["external_id"] = action.external_id
+    record["source"] = action.source_label
+    record["source_kind"] = action.source_kind
+    return record
+
+
+def _print_action_line(action: Any) -> None:
+    label = f"#{action.id}" + (f" ({action.external_id})" if action.external_id else "")
+    status = "" if action.status == "active" else f" [{action.status}]"
+    click.echo(f"{label}{status}  {action.source_label}")
+    click.echo(f"    {_short(action.text)}")
+
+
+@cli.group("library", cls=DrafterGroup)
+def library_group() -> None:
+    """The library of actions committed in past responses.
+
+    \b
+    Example:
+        drafter library init
+        drafter library import past_actions.csv
+        drafter library search "home visits"
+    """
+
+
+@library_group.command("init")
+@db_option
+def library_init_command(db_url: str | None) -> None:
+    """Load the starter library shipped with drafter into an empty library.
+
+    \b
+    Example:
+        drafter library init
+        drafter library init --db sqlite:///team.db
+    """
+    from .library import Library
+
+    added = Library(db_url, auto_starter=False).init()
+    click.echo(f"Loaded the starter library: {added} actions.")
+
+
+@library_group.command("import")
+@click.argument("file", metavar="FILE", type=click.Path(dir_okay=False))
+@click.option(
+    "--skip-invalid", is_flag=True, help="Import the valid rows even if some rows are invalid."
+)
+@click.option("--json", "as_json", is_flag=True, help="Print the outcome as JSON.")
+@db_option
+def library_import_command(
+    file: str, skip_invalid: bool, as_json: bool, db_url: str | None
+) -> None:
+    """Add actions from a CSV, JSON, JSONL or YAML file.
+
+    Columns (or keys): id, action, recommendation, unit, region, date
+    (YYYY-MM-DD), owner, due, tags (a list, or separated by ';'). Other
+    columns are kept with the action. Rows already in the library are
+    skipped, so importing the same file twice adds nothing. If any row is
+    invalid, nothing is imported unless --skip-invalid is given.
+
+    \b
+    Example:
+        drafter library import past_actions.csv
+        drafter library import actions.jsonl --skip-invalid
+    """
+    from .library import Library
+
+    bar: Any = None
+
+    def progress(done: int, total: int) -> None:
+        nonlocal bar
+        if total < 2000:  # small files finish before a bar would help
+            return
+        if bar is None:
+            bar = click.progressbar(length=total, label="Importing", file=sys.stderr)
+            bar.__enter__()
+        bar.update(done - bar.pos)
+
+    library = Library(db_url, auto_starter=False)
+    try:
+        result = library.import_file(file, skip_invalid=skip_invalid, progress=progress)
+    finally:
+        if bar is not None:
+            bar.__exit__(None, None, None)
+    if as_json:
+        print_json(
+            {
+                "added": result.added,
+                "already_present": result.already_present,
+                "invalid": [{"row": p.row, "problem": p.message} for p in result.invalid],
+            }
+        )
+        return
+    click.echo(
+        f"Imported {result.added} new action(s); {result.already_present} were already "
+        "in the library."
+    )
+    if result.invalid:
+        click.echo(f"Skipped {len(result.invalid)} invalid row(s):", err=True)
+        for problem in result.invalid:
+            click.echo(f"  {problem}", err=True)
+
+
+@library_group.command("list")
+@click.option("--all", "include_all", is_flag=True, help="Include retired and superseded actions.")
+@click.option("--json", "as_json", is_flag=True, help="Print the actions as JSON.")
+@db_option
+def library_list_command(include_all: bool, as_json: bool, db_url: str | None) -> None:
+    """List the actions in the library.
+
+    \b
+    Example:
+        drafter library list
+        drafter library list --all --json
+    """
+    from .library import Library
+
+    actions = Library(db_url).actions(status=None if include_all else "active")
+    if as_json:
+        print_json([_action_json(a) for a in actions])
+        return
+    if not actions:
+        click.echo("The action library is empty. Run 'drafter library init' to load the starter.")
+        return
+    for action in actions:
+        _print_action_line(action)
+    click.echo(f"{len(actions)} action(s).")
+
+
+@library_group.command("search")
+@click.argument("query", metavar="QUERY")
+@click.option("--limit", type=click.IntRange(1), default=20, show_default=True)
+@click.option("--json", "as_json", is_flag=True, help="Print the actions as JSON.")
+@db_option
+def library_search_command(query: str, limit: int, as_json: bool, db_url: str | None) -> None:
+    """Find active actions containing every word of QUERY.
+
+    \b
+    Example:
+        drafter library search "home visits"
+        drafter library search countersign --json
+    """
+    from .library import Library
+
+    actions = Library(db_url).search(query, limit=limit)
+    if as_json:
+        print_json([_action_json(a) for a in actions])
+        return
+    if not actions:
+        click.echo(f'No active action contains "{query}".')
+        return
+    for action in actions:
+        _print_action_line(action)
+
+
+@library_group.command("show")
+@click.argument("action_id", metavar="ID")
+@click.option("--json", "as_json", is_flag=True, help="Print the action as JSON.")
+@db_option
+def library_show_command(action_id: str, as_json: bool, db_url: str | None) -> None:
+    """Show one action in full (ID is its number, or its id from the import file).
+
+    \b
+    Example:
+        drafter library show 12
+        drafter library show A001 --json
+    """
+    from .library import Library
+
+    action = Library(db_url).get(action_id)
+    if as_json:
+        print_json(_action_json(action))
+        return
+    rows = [
+        ("Action", action.text),
+        ("Answered", action.recommendation),
+        ("Unit", action.unit),
+        ("Region", action.region),
+        ("Committed", action.committed_on.isoformat() if action.committed_on else None),
+        ("Owner", action.owner),
+        ("Due", action.due),
+        ("Tags", ", ".join(action.tags) or None),
+        ("Source", f"{action.source_kind}: {action.source_ref or '-'}"),
+        ("Import id", action.external_id),
+        ("Status", action.status),
+    ]
+    click.echo(f"Action #{action.id}")
+    for name, value in rows:
+        if value:
+            click.echo(f"  {name + ':':<11} {value}")
+
+
+@library_group.command("export")
+@click.argument("file", metavar="FILE", type=click.Path(dir_okay=False))
+@click.option("--all", "include_all", is_flag=True, help="Include retired and superseded actions.")
+@click.option("--force", is_flag=True, help="Replace FILE if it exists.")
+@db_option
+def library_export_command(file: str, include_all: bool, force: bool, db_url: str | None) -> None:
+    """Write the library to a CSV, JSON, JSONL or YAML file that can be imported again.
+
+    \b
+    Example:
+        drafter library export backup.csv
+        drafter library export everything.jsonl --all --force
+    """
+    from .importer import export_actions
+    from .library import Library
+
+    actions = Library(db_url).actions(status=None if include_all else "active")
+    path = export_actions(actions, file, force=force)
+    click.echo(f"Wrote {len(actions)} action(s) to {path}.")
+
+
+@library_group.command("retire")
+@click.argument("action_id", metavar="ID")
+@db_option
+def library_retire_command(action_id: str, db_url: str | None) -> None:
+    """Stop suggesting an action; it stays in the library for the record.
+
+    \b
+    Example:
+        drafter library retire 12
+    """
+    from .library import Library
+
+    action = Library(db_url).retire(action_id)
+    click.echo(f"Retired action #{action.id}; it will no longer be suggested.")
+
+
+@cli.command("match")
+@click.argument("report_path", metavar="[REPORT]", required=False, type=click.Path(dir_okay=False))
+@click.option(
+    "--text", "texts", multiple=True, metavar="TEXT", help="A recommendation (repeatable)."
+)
+@click.option(
+    "--from-file",
+    "from_file",
+    type=click.Path(dir_okay=False),
+    help="A text file with one recommendation a line.",
+)
+@click.option("--top", type=click.IntRange(1, 50), default=3, show_default=True)
+@click.option("--json", "as_json", is_flag=True, help="Print the matches as JSON.")
+@db_option
+def match_command(
+    report_path: str | None,
+    texts: tuple[str, ...],
+    from_file: str | None,
+    top: int,
+    as_json: bool,
+    db_url: str | None,
+) -> None:
+    """Suggest past actions for each recommendation of a report.
+
+    Each suggestion has a score from 0 to 100, where it came from and why it
+    was chosen. A recommendation with nothing good in the library is reported
+    as needing a new action. Recommendations without a report can be given
+    with --text or --from-file.
+
+    \b
+    Example:
+        drafter match report.html
+        drafter match report.pdf --top 5 --json
+        drafter match --text "Reduce caseloads for probation officers"
+        drafter match --from-file recommendations.txt
+    """
+    from .errors import InputFileError
+    from .fileio import read_input_bytes
+    from .library import Library
+    from .matching import match_report, match_texts, match_to_dict
+
+    sources = sum(bool(x) for x in (report_path, texts, from_file))
+    if sources != 1:
+        raise InputFileError(
+            "Give a report, or --text, or --from-file (exactly one of them).",
+            hint="Example: drafter match report.html",
+        )
+    library = Library(db_url)
+    if report_path:
+        from .reader import read_report
+
+        results = match_report(read_report(report_path), library, top=top)
+    else:
+        if from_file:
+            lines = read_input_bytes(from_file, 10 * 1024 * 1024).decode("utf-8-sig", "replace")
+            texts = tuple(line.strip() for line in lines.splitlines() if line.strip())
+            if not texts:
+                raise InputFileError(f"'{from_file}' holds no recommendations.")
+        results = match_texts(list(texts), library, top=top)
+    if as_json:
+        print_json([match_to_dict(r) for r in results])
+        return
+    for result in results:
+        rec = result.recommendation
+        who = f" ({rec.addressee})" if rec.addressee else ""
+        click.echo(f"Recommendation {rec.number}{who}: {_short(rec.text, 400)}")
+        if result.no_match:
+            click.echo("  No good match in the library — a new action is needed.")
+        for rank, candidate in enumerate(result.candidates, start=1):
+            action = candidate.action
+            ident = f"#{action.id}" + (f" ({action.external_id})" if action.external_id else "")
+            click.echo(f"  {rank}. [{candidate.score:.0f}] {_short(action.text, 300)}")
+            click.echo(f"     {ident}, {action.source_label}. Why: {candidate.reason}")
+        click.echo()
+
+
 # --- config and draft --------------------------------------------------------
 
 # --- review ------------------------------------------------------------------

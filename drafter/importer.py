@@ -208,12 +208,12 @@ def import_actions(
     path: str | Path,
     *,
     skip_invalid: bool = False,
-    progress: Callable[[int], None] | None = None,
+    progress: Callable[[int, int], None] | None = None,
 ) -> ImportResult:
     """Validate every row of ``path`` and import the valid ones in one transaction.
 
     Raises :class:`LibraryError` listing the invalid rows (and imports nothing)
-    unless ``skip_invalid``. ``progress(n)`` is called as rows are stored.
+    unless ``skip_invalid``. ``progress(done, total)`` is called as rows are stored.
     """
     rows = read_rows(path)
     if not rows:
@@ -244,15 +244,15 @@ def import_records(
     *,
     source_kind: str,
     source_ref: str | None,
-    progress: Callable[[int], None] | None = None,
+    progress: Callable[[int, int], None] | None = None,
 ) -> ImportResult:
     """Store already-validated records in one transaction, skipping duplicates."""
     from .library import action_fingerprint
 
+    records = list(records)
     result = ImportResult()
     with library.db.session() as session:
         known = set(session.scalars(select(ActionRow.fingerprint)))
-        batch = 0
         for record in records:
             fingerprint = action_fingerprint(
                 record.action, record.recommendation, record.unit, record.committed_on
@@ -280,15 +280,14 @@ def import_records(
                     )
                 )
                 result.added += 1
-            batch += 1
-            if batch >= 500:
+            done = result.added + result.already_present
+            if done % 500 == 0:
                 session.flush()
                 if progress:
-                    progress(batch)
-                batch = 0
+                    progress(done, len(records))
         session.flush()
-        if progress and batch:
-            progress(batch)
+        if progress:
+            progress(len(records), len(records))
     return result
 
 

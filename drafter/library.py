@@ -20,7 +20,7 @@ import sys
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import date
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session
@@ -28,6 +28,10 @@ from sqlalchemy.orm import Session
 from .db import ENV_VAR, ActionRow, Database, DecisionRow, resolve_url, utcnow
 from .errors import LibraryError
 from .model import LibraryAction
+
+if TYPE_CHECKING:
+    from .importer import ImportResult
+    from .matching import Matcher
 
 STATUSES = ("active", "superseded", "retired")
 VERDICTS = ("accepted", "rejected")
@@ -88,7 +92,7 @@ class Library:
             auto_starter = url is None or resolve_url(url) == resolve_url(os.environ.get(ENV_VAR))
         self.auto_starter = auto_starter
         self._notify = notify or _stderr_notice
-        self._matcher_cache: tuple[Any, Any] | None = None
+        self._matcher_cache: Matcher | None = None
 
     # --- reading -------------------------------------------------------------
 
@@ -218,7 +222,13 @@ class Library:
         """Stop suggesting an action. It stays in the library for the record."""
         return self.set_status(action_id, "retired")
 
-    def import_file(self, path: str, *, skip_invalid: bool = False, progress=None):  # noqa: ANN001
+    def import_file(
+        self,
+        path: str,
+        *,
+        skip_invalid: bool = False,
+        progress: Callable[[int, int], None] | None = None,
+    ) -> ImportResult:
         """Import actions from a CSV, JSON, JSONL or YAML file; see
         :func:`drafter.importer.import_actions`."""
         from .importer import import_actions
@@ -322,15 +332,15 @@ class Library:
                 )
             return list(latest.values())
 
-    def matcher(self):  # noqa: ANN201
+    def matcher(self) -> Matcher:
         """A :class:`drafter.matching.Matcher` over the active actions and the
         recorded decisions, built once and reused until the library changes."""
         from .matching import Matcher
 
         self.ensure_usable()
         if self._matcher_cache is None:
-            self._matcher_cache = (Matcher(self.actions(), feedback=self.feedback()), None)
-        return self._matcher_cache[0]
+            self._matcher_cache = Matcher(self.actions(), feedback=self.feedback())
+        return self._matcher_cache
 
 
 def to_library_action(row: ActionRow) -> LibraryAction:

@@ -38,7 +38,7 @@ import numpy as np
 from rapidfuzz import fuzz, process
 
 from .model import Candidate, LibraryAction, Recommendation, RecommendationMatch, Report
-from .textmatch import Terms, normalise, terms
+from .textmatch import Terms, normalise, stem, terms
 
 if TYPE_CHECKING:
     from .library import Decision, Library
@@ -284,21 +284,28 @@ class Matcher:
 
         shown: list[str] = []
         covered: set[str] = set()
-        for term in sorted(dict.fromkeys(shared), key=weight, reverse=True):
-            label = _concept_label(term) if term.startswith("@") else found.surface.get(term, term)
-            words = set(label.split())
+        ranked = sorted(dict.fromkeys(shared), key=weight, reverse=True)
+        # Ideas first (concepts), then phrases, then single words, skipping
+        # anything already said by an earlier item.
+        ranked.sort(key=lambda t: 0 if t.startswith("@") else 1 if " " in t else 2)
+        for term in ranked:
+            if term.startswith("@"):
+                label = _concept_label(term)
+            elif term in found.surface:
+                label = found.surface[term]
+            else:
+                continue
+            words = {stem(w) for w in normalise(label).split()}
             if words <= covered:
                 continue
             covered |= words
             shown.append(f'"{label}"')
             if len(shown) == 3:
                 break
-        parts = [f"shares {', '.join(shown)}"] if shown else []
+        parts = [f"shares {', '.join(shown)}"] if shown else ["similar wording"]
         action = self.actions[index]
         if action.recommendation and rec_similarity >= 0.35:
             parts.append(f"answered a similar recommendation ({action.source_label})")
-        else:
-            parts.append(f"from {action.source_label}")
         return "; ".join(parts)
 
 

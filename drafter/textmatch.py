@@ -297,21 +297,25 @@ def terms(text: str) -> Terms:
                 found.append("@" + concept_id)
                 break
     words: list[str] = []
+    positions: list[int] = []
     surface: dict[str, str] = {}
-    for word, s in zip(all_words, all_stems, strict=True):
+    for position, (word, s) in enumerate(zip(all_words, all_stems, strict=True)):
         if word in STOP_WORDS or len(word) < 2 or word.isdigit():
             continue
         words.append(s)
+        positions.append(position)
         surface.setdefault(s, word)
     content = [w for w in words if w]
     phrases = []
     # Pairs of neighbouring content words, bridging stop words, so that "risk of
     # harm" and "risk and harm" both give the phrase "risk harm".
-    for left, right in zip(content, content[1:], strict=False):
+    for i, (left, right) in enumerate(zip(content, content[1:], strict=False)):
         if left != right:
             key = f"{left} {right}"
             phrases.append(key)
-            surface.setdefault(key, f"{surface[left]} {surface[right]}")
+            if positions[i + 1] == positions[i] + 1:
+                # Only phrases written side by side are quoted back to people.
+                surface.setdefault(key, " ".join(all_words[positions[i] : positions[i + 1] + 1]))
     return Terms(
         words=tuple(content),
         phrases=tuple(phrases),
