@@ -61,7 +61,7 @@ def cli() -> None:
 
 
 @cli.command("inspect")
-@click.argument("report_path", metavar="REPORT", type=click.Path(dir_okay=False))
+@click.argument("report_path", metavar="REPORT")
 @click.option("--json", "as_json", is_flag=True, help="Print the full record as JSON.")
 @click.option(
     "--max-mb",
