@@ -454,30 +454,36 @@ def _pdf_paragraphs(data: bytes, name: str) -> list[Paragraph]:
             f"'{name}' is not a readable PDF.",
             hint="Archive the .docx the letter was sent from, or save the PDF again.",
         ) from exc
-    paragraphs: list[Paragraph] = []
-    for lines in pages:
-        paragraphs.extend(_group_pdf_lines(lines))
-    return paragraphs
+    return _group_pdf_lines(pages)
 
 
-def _group_pdf_lines(lines: list[dict[str, Any]]) -> list[Paragraph]:
-    """Rebuild paragraphs from a page's text lines: a bullet glyph starts an
-    item, a wider vertical gap starts a paragraph, and a line back at the
-    left margin after an indented bullet ends the bullet."""
-    lines = [ln for ln in lines if ln["text"].strip() and not _is_page_furniture(ln["text"])]
-    if not lines:
+def _group_pdf_lines(pages: list[list[dict[str, Any]]]) -> list[Paragraph]:
+    """Rebuild paragraphs from the pages' text lines: a bullet glyph starts an
+    item, a wider vertical gap starts a paragraph, a line back at the left
+    margin after an indented bullet ends the bullet, and a paragraph that
+    fills its last line on one page carries on at the top of the next."""
+    pages = [
+        [ln for ln in lines if ln["text"].strip() and not _is_page_furniture(ln["text"])]
+        for lines in pages
+    ]
+    every_line = [ln for lines in pages for ln in lines]
+    if not every_line:
         return []
-    heights = sorted(ln["bottom"] - ln["top"] for ln in lines)
+    heights = sorted(ln["bottom"] - ln["top"] for ln in every_line)
     line_height = heights[len(heights) // 2] or 10.0
-    gaps = sorted(max(0.0, b["top"] - a["bottom"]) for a, b in zip(lines, lines[1:], strict=False))
+    gaps = sorted(
+        max(0.0, b["top"] - a["bottom"])
+        for lines in pages
+        for a, b in zip(lines, lines[1:], strict=False)
+    )
     normal_gap = gaps[len(gaps) // 5] if gaps else 0.0
     paragraph_gap = normal_gap + 0.4 * line_height
+    right_margin = max(ln["x1"] for ln in every_line)
 
     paragraphs: list[Paragraph] = []
     current: list[str] = []
     bullet = False
     text_left = 0.0
-    previous: dict[str, Any] | None = None
 
     def close() -> None:
         nonlocal current, bullet
@@ -486,44 +492,47 @@ def _group_pdf_lines(lines: list[dict[str, Any]]) -> list[Paragraph]:
             paragraphs.append(Paragraph(joiner.join(current), bullet))
         current, bullet = [], False
 
-    for line in lines:
-        text = " ".join(line["text"].split())
-        marker = _BULLET_RE.match(text)
-        gap = line["top"] - previous["bottom"] if previous else 0.0
-        if marker:
-            close()
-            bullet = True
-            current = [text[marker.end() :]]
-            text_left = _text_start_after_marker(line, marker.end())
-        elif (
-            (
-                previous is None
-                or gap > paragraph_gap
-                or (bullet and line["x0"] < text_left - 3.0 and _is_full_line(previous, lines))
-                or (bullet and line["x0"] < text_left - 3.0 and gap > normal_gap + 1.0)
-            )
-            or bullet
-            and line["x0"] < text_left - 3.0
-        ):
-            close()
-            current = [text]
-        else:
-            current.append(text)
-        previous = line
+    previous: dict[str, Any] | None = None
+    bullet_lines = 0
+    for lines in pages:
+        for index, line in enumerate(lines):
+            text = " ".join(line["text"].split())
+            marker = _BULLET_RE.match(text)
+            if bullet and bullet_lines == 1 and line["x0"] < text_left - 3.0:
+                # A typed bullet has no hanging indent: its second line starts
+                # under the bullet sign, so that is where its text lines start.
+                text_left = line["x0"]
+            outdented = bullet and line["x0"] < text_left - 3.0
+            if marker:
+                close()
+                bullet, bullet_lines = True, 1
+                current = [text[marker.end() :]]
+                text_left = _text_start_after_marker(line)
+                previous = line
+                continue
+            if previous is None:
+                current = [text]
+            elif index == 0:
+                # Top of a new page: carry on only a paragraph that was still running.
+                if previous["x1"] <= right_margin - 60 or outdented:
+                    close()
+                current.append(text)
+            elif line["top"] - previous["bottom"] > paragraph_gap or outdented:
+                close()
+                current = [text]
+            else:
+                current.append(text)
+            bullet_lines += 1
+            previous = line
     close()
     return paragraphs
 
 
-def _text_start_after_marker(line: dict[str, Any], marker_end: int) -> float:
+def _text_start_after_marker(line: dict[str, Any]) -> float:
     chars = [c for c in line.get("chars", []) if c.get("text", "").strip()]
     if len(chars) > 1:
         return float(chars[1]["x0"])
     return float(line["x0"]) + 10.0
-
-
-def _is_full_line(line: dict[str, Any], lines: list[dict[str, Any]]) -> bool:
-    right = max(ln["x1"] for ln in lines)
-    return line["x1"] > right - 60
 
 
 def _is_page_furniture(text: str) -> bool:
@@ -1041,9 +1050,10 @@ def _begin_write(session: Any) -> None:
 
 def _add_library_action(library: Any, session: Any, **values: Any) -> int:
     """Add one action to the library inside the archive transaction."""
+    source_ref = f"letter {values['letter_id']}"
     add = getattr(library, "add_action", None)
     if add is not None:
-        action = add(source_kind="letter", source_ref=None, session=session, **values)
+        action = add(source_kind="letter", source_ref=source_ref, session=session, **values)
         row_id = int(action.id)
     else:  # archiving straight into a Database (no Library object)
         from .db import ActionRow
@@ -1057,21 +1067,27 @@ def _add_library_action(library: Any, session: Any, **values: Any) -> int:
         row = session.scalar(select(ActionRow).where(ActionRow.fingerprint == fingerprint))
         if row is None:
             row = ActionRow(
-                source_kind="letter", status="active", fingerprint=fingerprint, tags=[], **values
+                source_kind="letter",
+                source_ref=source_ref,
+                status="active",
+                fingerprint=fingerprint,
+                tags=[],
+                **values,
             )
             session.add(row)
             session.flush()
         row_id = row.id
-    # The library entry records which letter it came from, even if it already existed.
     from .db import ActionRow
 
+    # An identical action already in the library (same words, unit and date) is
+    # reused. If it came from the letter being replaced, it carries over to the
+    # new letter and stays active; an action from a letter still current keeps
+    # its original letter.
     stored = session.get(ActionRow, row_id)
-    if stored is not None:
+    if stored is not None and (stored.letter_id is None or stored.status == "superseded"):
+        stored.letter_id = values["letter_id"]
         stored.source_ref = f"letter {values['letter_id']}"
-        if stored.letter_id is None:
-            stored.letter_id = values["letter_id"]
-        if stored.status != "active":
-            stored.status = "active"
+        stored.status = "active"
     return row_id
 
 

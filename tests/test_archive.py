@@ -1,0 +1,542 @@
+"""Reading sent letters (.txt, .docx, .pdf) and archiving them in one transaction."""
+
+from __future__ import annotations
+
+import copy
+import json
+import os
+import re
+import subprocess
+import sys
+import textwrap
+from datetime import date
+from pathlib import Path
+
+import docx
+import pytest
+from conftest import SEED_LETTER, need, soffice_convert
+from sqlalchemy import func, select, text
+
+from drafter import archive as archive_module
+from drafter.archive import (
+    SupersedeDecisionNeeded,
+    archive_letter,
+    export_archive,
+    get_letter,
+    list_letters,
+    read_sent_letter,
+)
+from drafter.commitments import list_commitments
+from drafter.db import ActionRow, CommitmentRow, LetterFileRow, LetterRow
+from drafter.errors import DrafterError, InputFileError
+from drafter.library import Library
+from drafter.model import Recommendation, Report
+from drafter.review import ChosenAction, ReviewDecision, ReviewFile
+
+SEED_UNIT = "Stockton and Hartlepool PDU"
+
+
+# --- building letters as people and drafter produce them -------------------------
+
+
+def seed_blocks(text: str | None = None) -> list[tuple[str, bool]]:
+    """The seed letter as (paragraph, is_bullet) pairs; address lines kept as
+    soft line breaks inside one paragraph."""
+    text = text if text is not None else SEED_LETTER.read_text(encoding="utf-8")
+    blocks: list[tuple[str, bool]] = []
+    for chunk in re.split(r"\n\s*\n", text.strip()):
+        lines = [line for line in chunk.splitlines() if line.strip()]
+        if all(line.startswith("- ") for line in lines):
+            blocks.extend((line[2:].strip(), True) for line in lines)
+        else:
+            blocks.append(("\n".join(lines).replace("**", ""), False))
+    return blocks
+
+
+def seed_expected() -> tuple[list[str], list[str]]:
+    bullets = [(t, b) for t, b in seed_blocks() if b]
+    return [t for t, _ in bullets[:5]], [t for t, _ in bullets[5:]]
+
+
+def build_docx(path: Path, blocks: list[tuple[str, bool]], bullets: str = "numbering") -> Path:
+    """A letter .docx: ``bullets`` is "numbering" (Word's List Bullet style, as
+    drafter drafts), or "dot" / "dash" typed by hand at the start of the line."""
+    document = docx.Document()
+    first_bullet = None
+    for text_, is_bullet in blocks:
+        if is_bullet and bullets == "numbering":
+            paragraph = document.add_paragraph(text_, style="List Bullet")
+        elif is_bullet:
+            paragraph = document.add_paragraph(("• " if bullets == "dot" else "- ") + text_)
+        else:
+            paragraph = document.add_paragraph()
+            lines = text_.split("\n")
+            for i, line in enumerate(lines):
+                run = paragraph.add_run(line)
+                if i < len(lines) - 1:
+                    run.add_break()
+        if is_bullet and first_bullet is None:
+            first_bullet = paragraph
+    # drafter's drafts carry Word comments naming each action's source.
+    document.add_comment(first_bullet.runs, text="Source: library action 12", author="drafter")
+    document.save(path)
+    return path
+
+
+def bullet_paragraphs(document) -> list:
+    return [p for p in document.paragraphs if p.style.name == "List Bullet"]
+
+
+def set_paragraph_text(paragraph, new_text: str) -> None:
+    for run in paragraph.runs[1:]:
+        run._r.getparent().remove(run._r)
+    paragraph.runs[0].text = new_text
+
+
+@pytest.fixture(scope="module")
+def letter_files(tmp_path_factory) -> dict[str, Path]:
+    """The seed letter as .txt, as .docx with real and typed bullets, and as PDF."""
+    folder = tmp_path_factory.mktemp("letters")
+    need(SEED_LETTER.exists(), f"the seed letter is not at {SEED_LETTER}")
+    files = {"txt": SEED_LETTER}
+    files["docx"] = build_docx(folder / "numbered.docx", seed_blocks(), "numbering")
+    files["docx-dot"] = build_docx(folder / "typed-dot.docx", seed_blocks(), "dot")
+    files["docx-dash"] = build_docx(folder / "typed-dash.docx", seed_blocks(), "dash")
+    return files
+
+
+@pytest.fixture(scope="module")
+def pdf_files(letter_files, tmp_path_factory) -> dict[str, Path]:
+    folder = tmp_path_factory.mktemp("pdf")
+    sources = [letter_files["docx"], letter_files["docx-dot"]]
+    numbered, typed = soffice_convert(sources, "pdf", folder)
+    return {"pdf": numbered, "pdf-dot": typed}
+
+
+def assert_is_seed_letter(letter) -> None:
+    actions, positives = seed_expected()
+    assert letter.unit == SEED_UNIT
+    assert letter.letter_date == date(2025, 7, 24)
+    assert letter.recipient == "Martin Jones"
+    assert letter.signatory == "Helen Judge"
+    assert letter.recommendation_count == 5
+    assert letter.action_texts == actions
+    assert letter.positive_findings == positives
+    assert len(letter.actions) == 5 and len(letter.positive_findings) == 4
+    assert "inspections of Stockton and Hartlepool PDU" in (letter.subject or "")
+    assert letter.region == "North East"
+
+
+# --- reading -------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("variant", ["txt", "docx", "docx-dot", "docx-dash"])
+def test_reads_the_seed_letter_in_every_form(letter_files, variant):
+    letter = read_sent_letter(letter_files[variant])
+    assert_is_seed_letter(letter)
+    assert letter.source_format == ("text" if variant == "txt" else "docx")
+
+
+@pytest.mark.libreoffice
+@pytest.mark.parametrize("variant", ["pdf", "pdf-dot"])
+def test_reads_the_seed_letter_as_pdf(pdf_files, variant):
+    letter = read_sent_letter(pdf_files[variant])
+    assert_is_seed_letter(letter)
+    assert letter.source_format == "pdf"
+
+
+def test_sections_follow_structure_not_wording(tmp_path):
+    """Reworded lead-ins, a different closing, numbered items and no subject line."""
+    letter = tmp_path / "letter.txt"
+    letter.write_text(
+        textwrap.dedent(
+            """\
+            Priya Natarajan CBE
+            HM Chief Inspector of Probation
+
+            3rd March 2026
+
+            Dear Priya,
+
+            We welcome your report on the inspection of Fellgate PDU, which made three
+            recommendations.
+
+            Our response commits the unit to these steps:
+
+            1. By the end of June 2026 every case will have a countersigned plan.
+            2. Within six months the PDU will audit home visits
+               and report the findings to the regional board.
+
+            We were pleased to see your positive comments, namely:
+
+            * staff morale was high
+
+            Yours sincerely,
+
+            Omar Reid
+            Regional Probation Director
+            """
+        ),
+        encoding="utf-8",
+    )
+    parsed = read_sent_letter(letter)
+    assert parsed.unit == "Fellgate PDU"
+    assert parsed.recipient == "Priya Natarajan"
+    assert parsed.signatory == "Omar Reid"
+    assert parsed.letter_date == date(2026, 3, 3)
+    assert parsed.recommendation_count == 3
+    assert parsed.action_texts == [
+        "By the end of June 2026 every case will have a countersigned plan.",
+        "Within six months the PDU will audit home visits and report the findings to "
+        "the regional board.",
+    ]
+    assert parsed.positive_findings == ["staff morale was high"]
+
+
+def test_recommendation_headings_in_the_letter_are_kept(tmp_path):
+    letter = tmp_path / "letter.txt"
+    letter.write_text(
+        "Ann Lee\n\n1 May 2026\n\nDear Ann,\n\nThank you for the report on Marlow Vale PDU.\n\n"
+        "Recommendation 2 and 3: we will do the following.\n\n- Run risk clinics from May 2026\n\n"
+        "Recommendation 1:\n\n- Audit supervision by July 2026\n\n"
+        "Kind regards\n\nSam Okoro\nArea Executive Director\n",
+        encoding="utf-8",
+    )
+    parsed = read_sent_letter(letter)
+    assert [a.recommendation_numbers for a in parsed.actions] == [(2, 3), (1,)]
+    assert parsed.signatory == "Sam Okoro"
+
+
+def test_tracked_deletions_are_left_out(tmp_path):
+    path = build_docx(tmp_path / "letter.docx", seed_blocks())
+    document = docx.Document(path)
+    first = bullet_paragraphs(document)[0]
+    # A tracked deletion: the run moves inside <w:del> and its text becomes delText.
+    from docx.oxml import OxmlElement
+    from docx.oxml.ns import qn
+
+    deletion = OxmlElement("w:del")
+    deletion.set(qn("w:id"), "90")
+    deletion.set(qn("w:author"), "Editor")
+    run = first.add_run(" DELETED WORDS")._r
+    run.remove(run.find(qn("w:t")))
+    deleted_text = OxmlElement("w:delText")
+    deleted_text.text = " DELETED WORDS"
+    run.append(deleted_text)
+    first._p.remove(run)
+    deletion.append(run)
+    first._p.append(deletion)
+    document.save(path)
+    parsed = read_sent_letter(path)
+    assert "DELETED" not in parsed.actions[0].text
+    assert parsed.actions[0].text == seed_expected()[0][0]
+
+
+@pytest.mark.parametrize(
+    "content, name, message",
+    [
+        (b"just some words with no structure at all", "note.txt", "no action bullets"),
+        (b"PK\x03\x04 not really a zip", "letter.docx", "not a readable Word document"),
+        (b"%PDF-1.4 garbage", "letter.pdf", "not a readable PDF"),
+        (b"\x00\x01\x02binary", "letter.bin", "not a text, Word or PDF"),
+        (b"plain text pretending", "letter.docx", "not a readable DOCX"),
+    ],
+)
+def test_unreadable_letters_are_refused_plainly(tmp_path, content, name, message):
+    path = tmp_path / name
+    path.write_bytes(content)
+    with pytest.raises(InputFileError, match=message):
+        read_sent_letter(path)
+
+
+def test_missing_and_empty_files_are_refused(tmp_path):
+    with pytest.raises(InputFileError, match="Cannot find"):
+        read_sent_letter(tmp_path / "nope.docx")
+    (tmp_path / "empty.txt").write_bytes(b"")
+    with pytest.raises(InputFileError, match="empty"):
+        read_sent_letter(tmp_path / "empty.txt")
+
+
+# --- archiving -----------------------------------------------------------------------
+
+
+def snapshot(url: str) -> dict[str, list]:
+    """Everything archiving could touch, to prove nothing changed."""
+    library = Library(url)
+    with library.db.session() as s:
+        result = {
+            "files": sorted(s.scalars(select(LetterFileRow.sha256)).all()),
+            "letters": sorted((r.id, r.status) for r in s.scalars(select(LetterRow)).all()),
+            "actions": sorted((r.id, r.status) for r in s.scalars(select(ActionRow)).all()),
+            "commitments": sorted((r.id, r.status) for r in s.scalars(select(CommitmentRow)).all()),
+        }
+    library.db.dispose()
+    return result
+
+
+def other_unit_letter(tmp_path: Path, unit_words: str, name: str) -> Path:
+    text = SEED_LETTER.read_text(encoding="utf-8").replace("Stockton and Hartlepool", unit_words)
+    text = text.replace("Stockton & Hartlepool", unit_words)
+    path = tmp_path / name
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def test_archive_stores_file_letter_actions_and_commitments(db_url, letter_files):
+    library = Library(db_url)
+    result = archive_letter(letter_files["docx"], library, sent_date=date(2025, 7, 28))
+    assert result.created
+    letter = result.letter
+    assert letter.unit == SEED_UNIT and letter.sent_date == date(2025, 7, 28)
+    assert letter.letter_date == date(2025, 7, 24)
+    assert [a.text for a in letter.actions] == seed_expected()[0]
+    assert letter.positive_findings == seed_expected()[1]
+    with library.db.session() as s:
+        stored = s.get(LetterFileRow, letter.sha256)
+        assert bytes(stored.content) == letter_files["docx"].read_bytes()
+        assert stored.file_name == "numbered.docx"
+        rows = s.scalars(select(ActionRow).where(ActionRow.letter_id == letter.id)).all()
+        assert {r.source_kind for r in rows} == {"letter"}
+        assert {r.unit for r in rows} == {SEED_UNIT}
+        commitments = s.scalars(select(CommitmentRow).order_by(CommitmentRow.id)).all()
+    assert len(rows) == 5
+    first = commitments[0]
+    assert first.due_date == date(2025, 8, 31) and first.due_text == "In August 2025"
+    assert [c.due_date for c in commitments[1:]] == [None] * 4
+    # The library now offers these actions for the next draft.
+    found = library.search("Countersigning Policy Framework")
+    assert [a.source_kind for a in found] == ["letter"]
+    assert "unknown" in {a.link for a in letter.actions}  # no report given: links unknown
+
+
+def test_archiving_the_same_file_twice_changes_nothing(db_url, letter_files):
+    library = Library(db_url)
+    first = archive_letter(letter_files["txt"], library)
+    before = snapshot(db_url)
+    again = archive_letter(letter_files["txt"], library)
+    assert not again.created
+    assert again.letter.id == first.letter.id
+    assert re.search(r"already archived as letter \d+ on \d+ \w+ \d{4}", again.message)
+    assert snapshot(db_url) == before
+
+
+def test_second_letter_for_a_unit_needs_a_supersede_decision(db_url, letter_files, tmp_path):
+    library = Library(db_url)
+    first = archive_letter(letter_files["txt"], library)
+    before = snapshot(db_url)
+    with pytest.raises(SupersedeDecisionNeeded) as asked:
+        archive_letter(letter_files["docx"], library)
+    assert asked.value.existing_id == first.letter.id
+    assert "Does this one replace it?" in asked.value.question
+    assert snapshot(db_url) == before  # asking changed nothing
+
+    # The corrected letter rewords its first action; the other four are unchanged.
+    blocks = seed_blocks()
+    first_action = next(i for i, (_, is_bullet) in enumerate(blocks) if is_bullet)
+    blocks[first_action] = ("By October 2025 all managers will countersign plans.", True)
+    corrected = build_docx(tmp_path / "corrected.docx", blocks)
+    second = archive_letter(corrected, library, supersede=True)
+    assert second.superseded_id == first.letter.id
+    old = get_letter(library, first.letter.id)
+    assert old.status == "superseded"
+    assert second.letter.supersedes_id == first.letter.id
+    actions = {a.id: a for a in library.actions(status=None)}
+    old_ids = {a.action_id for a in old.actions}
+    new_ids = {a.action_id for a in second.letter.actions}
+    dropped = old_ids - new_ids
+    assert len(dropped) == 1 and len(old_ids & new_ids) == 4
+    assert {actions[i].status for i in dropped} == {"superseded"}
+    assert {actions[i].status for i in new_ids} == {"active"}
+    assert {actions[i].source_ref for i in new_ids} == {f"letter {second.letter.id}"}
+    commitments = list_commitments(library, include_closed=True)
+    assert sorted(c.status for c in commitments if c.letter_id == old.id) == ["superseded"] * 5
+    assert [c.status for c in commitments if c.letter_id == second.letter.id] == ["open"] * 5
+
+    third = archive_letter(letter_files["docx-dash"], library, supersede=False)
+    assert third.superseded_id is None
+    assert [letter.status for letter in list_letters(library)] == [
+        "superseded",
+        "current",
+        "current",
+    ]
+
+
+def test_actions_link_to_report_recommendations(sqlite_url, letter_files):
+    recommendations = [
+        "introduce management oversight and countersigning so that practice expectations "
+        "are clear and assessments are checked",
+        "work with partner agencies and other organisations to manage risk and keep people safe",
+        "review the regional quality improvement plan, training and delivery on risk management",
+        "improve sentence planning so plans are specific, measurable and evidence based",
+        "make sure all practitioners complete core skills training, including motivational "
+        "interviewing and engagement skills",
+    ]
+    report = Report(
+        kind="pdu",
+        unit=SEED_UNIT,
+        recommendations=[
+            Recommendation(i, SEED_UNIT, t) for i, t in enumerate(recommendations, start=1)
+        ],
+        sha256="ab" * 32,
+    )
+    result = archive_letter(letter_files["txt"], Library(sqlite_url), report=report)
+    assert [a.recommendation_numbers[0] for a in result.letter.actions] == [1, 2, 3, 4, 5]
+    assert {a.link for a in result.letter.actions} == {"report"}
+    assert result.letter.actions[4].recommendation == recommendations[4]
+    with Library(sqlite_url).db.session() as s:
+        assert s.scalar(select(LetterRow.report_sha256)) == "ab" * 32
+
+
+def test_actions_link_through_the_review_file(sqlite_url, letter_files):
+    actions, _ = seed_expected()
+    review = ReviewFile(
+        report_sha256="cd" * 32,
+        unit=SEED_UNIT,
+        decisions=[
+            ReviewDecision(
+                number=n,
+                addressee=SEED_UNIT,
+                recommendation=f"recommendation number {n} in my own words",
+                status="decided",
+                actions=[ChosenAction(text=actions[5 - n])],
+            )
+            for n in range(1, 6)
+        ],
+    )
+    result = archive_letter(letter_files["txt"], Library(sqlite_url), review=review)
+    assert [a.recommendation_numbers for a in result.letter.actions] == [[5], [4], [3], [2], [1]]
+    assert {a.link for a in result.letter.actions} == {"review"}
+    assert result.letter.actions[0].recommendation == "recommendation number 5 in my own words"
+
+
+def test_list_show_and_export(sqlite_url, letter_files, tmp_path):
+    library = Library(sqlite_url)
+    first = archive_letter(letter_files["txt"], library)
+    other = other_unit_letter(tmp_path, "Tarnbridge", SEED_LETTER.name)  # same file name
+    second = archive_letter(other, library)
+    assert second.letter.unit == "Tarnbridge PDU"
+    assert [letter.id for letter in list_letters(library)] == [first.letter.id, second.letter.id]
+    assert get_letter(library, second.letter.id).actions[0].due_date == date(2025, 8, 31)
+    with pytest.raises(DrafterError, match="no archived letter 99"):
+        get_letter(library, 99)
+
+    target = tmp_path / "export"
+    result = export_archive(library, target)
+    names = sorted(p.name for p in target.iterdir())
+    stem = SEED_LETTER.stem
+    assert names == sorted(["index.csv", "index.json", SEED_LETTER.name, f"{stem} (2).txt"])
+    assert (target / f"{stem} (2).txt").read_bytes() == other.read_bytes()
+    index = json.loads(result.index_json.read_text(encoding="utf-8"))["letters"]
+    assert [e["exported_file"] for e in index] == [SEED_LETTER.name, f"{stem} (2).txt"]
+    assert index[0]["unit"] == SEED_UNIT and len(index[0]["actions"]) == 5
+    csv_text = result.index_csv.read_text(encoding="utf-8")
+    assert csv_text.splitlines()[0].startswith("id,exported_file,original_file_name,sha256")
+    assert "Tarnbridge PDU" in csv_text
+
+    with pytest.raises(DrafterError, match="is not empty"):
+        export_archive(library, target)
+    export_archive(library, target, force=True)  # allowed with force
+    (tmp_path / "afile").write_text("x")
+    with pytest.raises(DrafterError, match="is a file"):
+        export_archive(library, tmp_path / "afile")
+
+
+# --- nothing lost ----------------------------------------------------------------------
+
+ARCHIVE_SCRIPT = """
+import os, sys, time
+from drafter import archive
+from drafter.library import Library
+mode, url, path = sys.argv[1], sys.argv[2], sys.argv[3]
+if mode == "crash":
+    archive._crash_hook = lambda: os._exit(3)
+else:
+    archive._crash_hook = lambda: time.sleep(float(mode))
+archive.archive_letter(path, Library(url))
+print("done")
+"""
+
+
+def run_archiver(mode: str, url: str, path: Path) -> subprocess.Popen:
+    env = dict(os.environ, PYTHONPATH=str(Path(archive_module.__file__).parent.parent))
+    return subprocess.Popen(
+        [sys.executable, "-c", ARCHIVE_SCRIPT, mode, url, str(path)],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        env=env,
+    )
+
+
+def test_a_process_killed_mid_archive_leaves_the_database_as_it_was(db_url, letter_files, tmp_path):
+    library = Library(db_url)
+    archive_letter(letter_files["txt"], library)  # something already there
+    library.db.dispose()
+    before = snapshot(db_url)
+    other = other_unit_letter(tmp_path, "Tarnbridge", "tarnbridge.txt")
+    process = run_archiver("crash", db_url, other)
+    process.wait(timeout=120)
+    assert process.returncode == 3, process.stderr.read()
+    assert snapshot(db_url) == before
+    # And the same letter archives cleanly afterwards.
+    result = archive_letter(other, Library(db_url))
+    assert result.created and len(result.letter.actions) == 5
+
+
+def test_two_processes_archiving_at_once_both_land(db_url, tmp_path):
+    Library(db_url).db.dispose()  # migrate first, as any earlier use would have
+    first = other_unit_letter(tmp_path, "Tarnbridge", "tarnbridge.txt")
+    second = other_unit_letter(tmp_path, "Ellerby Moor", "ellerby.txt")
+    # Each holds its transaction open for a moment, so the two overlap.
+    processes = [run_archiver("0.7", db_url, first), run_archiver("0.7", db_url, second)]
+    for process in processes:
+        process.wait(timeout=120)
+        assert process.returncode == 0, process.stderr.read()
+    units = sorted(letter.unit for letter in list_letters(Library(db_url)))
+    assert units == ["Ellerby Moor PDU", "Tarnbridge PDU"]
+    library = Library(db_url)
+    with library.db.session() as s:
+        assert s.scalar(select(func.count(CommitmentRow.id))) == 10
+
+
+def test_sqlite_runs_in_wal_mode(sqlite_url, letter_files):
+    library = Library(sqlite_url)
+    archive_letter(letter_files["txt"], library)
+    with library.db.engine.connect() as connection:
+        assert connection.execute(text("PRAGMA journal_mode")).scalar() == "wal"
+
+
+# --- round trip: draft, edit as a person would, archive ---------------------------------
+
+
+def drafted_letter(tmp_path: Path) -> Path:
+    """A letter in the shape drafter drafts (numbered List Bullet actions, comments)."""
+    return build_docx(tmp_path / "draft.docx", seed_blocks(), "numbering")
+
+
+def test_round_trip_archived_actions_are_exactly_the_edited_bullets(sqlite_url, tmp_path):
+    path = drafted_letter(tmp_path)
+    document = docx.Document(path)
+    bullets = bullet_paragraphs(document)
+    action_count = len(seed_expected()[0])
+    actions = bullets[:action_count]
+    # Reword one action.
+    reworded = "By the end of March 2026 every practitioner will complete a refreshed risk course."
+    set_paragraph_text(actions[1], reworded)
+    # Delete one.
+    actions[2]._p.getparent().remove(actions[2]._p)
+    # Add one, copying an existing bullet's XML so Word's numbering is kept.
+    added = "Within six months the PDU will audit the quality of home visits."
+    new_p = copy.deepcopy(actions[-1]._p)
+    actions[-1]._p.addnext(new_p)
+    set_paragraph_text(docx.text.paragraph.Paragraph(new_p, actions[-1]._parent), added)
+    edited = tmp_path / "sent.docx"
+    document.save(edited)
+
+    original = seed_expected()[0]
+    expected = [original[0], reworded, original[3], original[4], added]
+    result = archive_letter(edited, Library(sqlite_url))
+    assert [a.text for a in result.letter.actions] == expected
+    assert result.letter.positive_findings == seed_expected()[1]
+    dues = [a.due_date for a in result.letter.actions]
+    assert dues == [date(2025, 8, 31), date(2026, 3, 31), None, None, date(2026, 1, 24)]
