@@ -117,7 +117,11 @@ _ANNEXE = re.compile(r"^(?:annexe|annex|appendix)\b", re.I)
 def section_of(block: Block) -> str | None:
     """The canonical section a heading block opens, or None if it is not one."""
     text = _BACK_TO_TOP.sub("", block.flat).rstrip(":").strip()
-    if block.kind == "item" and block.number is not None:
+    if not text[:1].isupper():  # titles are capitalised; recommendations are not
+        return None
+    if block.kind == "item":
+        if block.number is None:
+            return None
         text = f"{block.number}. {text}"  # "1. Service delivery" read as a list item
     if len(text) > 90 or _TOC_LINE.search(text) and not _DOMAIN.match(text):
         return None

@@ -1,0 +1,233 @@
+"""The recommendation splitter and the parser's handling of page furniture,
+tested on reports built in the test (property-based and worked examples)."""
+
+from __future__ import annotations
+
+import string
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from drafter.errors import NotAReportError
+from drafter.model import Recommendation
+from drafter.parser import Block, clean_blocks, split_recommendations
+from drafter.reader import read_report_bytes, text_blocks
+
+FOOTER = "Inspection of probation services: Testvale PDU"
+
+PREAMBLE = f"""An inspection of probation services in Testvale PDU
+
+Contents
+Foreword ........................................ 3
+Recommendations ................................. 5
+
+1. read the report
+2. write the letter
+
+{FOOTER}
+2
+
+Foreword
+Testvale is one of five PDUs in the Wales region.
+Jane Doe CBE
+HM Chief Inspector of Probation
+{FOOTER}
+3
+
+Ratings
+Fieldwork started: March 2024
+Score 9/24
+Overall rating
+Requires improvement
+1.1 Leadership
+Good
+{FOOTER}
+4
+
+Recommendations
+As a result of our inspection findings, we have made some recommendations.
+"""
+
+POSTSCRIPT = f"""
+Background
+We also found that the PDU should:
+1. not be read as a recommendation
+2. nor this
+{FOOTER}
+9
+
+1. Organisational delivery
+1.1. Leadership
+Strengths:
+• a strength
+Areas for improvement:
+• an area
+"""
+
+
+def read_text(text: str):
+    return read_report_bytes(text.encode("utf-8"), name="test.txt")
+
+
+# --- property-based: whatever the layout, the same recommendations come back ----------
+
+LOWER_WORD = st.text(alphabet=string.ascii_lowercase, min_size=1, max_size=9).filter(
+    lambda w: w != "and"
+)
+ITEM_TEXT = st.lists(LOWER_WORD, min_size=3, max_size=25).map(" ".join)
+ADDRESSEE = st.sampled_from(
+    [
+        "Testvale PDU",
+        "The Testvale PDU",
+        "The Wales region",
+        "HM Prison and Probation Service",
+        "The Regional Probation Director",
+        "The Testvale YJS management board",
+    ]
+)
+GROUPS = st.lists(
+    st.tuples(ADDRESSEE, st.lists(ITEM_TEXT, min_size=1, max_size=6)), min_size=1, max_size=4
+)
+
+
+@settings(max_examples=150, deadline=None)
+@given(
+    groups=GROUPS,
+    style=st.sampled_from(["continue", "restart", "bullet", "dash"]),
+    ending=st.sampled_from(["none", "semicolons", "full stops"]),
+    data=st.data(),
+)
+def test_splitter_recovers_every_recommendation(groups, style, ending, data):
+    lines: list[str] = []
+    expected: list[Recommendation] = []
+    position = 0
+    for addressee, items in groups:
+        lines.append(f"{addressee} should:")
+        for index, text in enumerate(items, start=1):
+            position += 1
+            number = {"continue": position, "restart": index}.get(style, position)
+            marker = {"bullet": "•", "dash": "-"}.get(style, f"{number}.")
+            last = index == len(items)
+            tail = {"none": "", "semicolons": "." if last else ";", "full stops": "."}[ending]
+            words = text.split()
+            # Wrap some items over two lines, and let a page break fall inside some.
+            cut = data.draw(st.integers(min_value=0, max_value=len(words) - 1))
+            if cut:
+                lines.append(f"  {marker} {' '.join(words[:cut])}")
+                if data.draw(st.booleans()):
+                    lines.extend([FOOTER, str(10 + position)])
+                lines.append(f"{' '.join(words[cut:])}{tail}")
+            else:
+                lines.append(f"  {marker} {text}{tail}")
+            expected.append(Recommendation(number, addressee, text))
+        if data.draw(st.booleans()):
+            lines.extend([FOOTER, "7"])
+    report = read_text(PREAMBLE + "\n".join(lines) + "\n" + POSTSCRIPT)
+    assert report.recommendations == expected
+
+
+@given(st.lists(ITEM_TEXT, min_size=1, max_size=8))
+def test_splitter_on_blocks_uses_list_numbers_as_printed(texts):
+    blocks = [Block("heading", "Recommendations", level=2), Block("paragraph", "The PDU should:")]
+    blocks += [Block("item", t, number=n) for n, t in enumerate(texts, start=3)]
+    blocks.append(Block("heading", "Background", level=2))
+    found = split_recommendations(clean_blocks(blocks))
+    assert found == [Recommendation(n, "The PDU", t) for n, t in enumerate(texts, start=3)]
+
+
+# --- worked examples ------------------------------------------------------------------
+
+
+def test_numbered_lists_elsewhere_are_never_recommendations():
+    report = read_text(PREAMBLE + "Testvale PDU should:\n  1. do the first thing\n" + POSTSCRIPT)
+    assert [r.text for r in report.recommendations] == ["do the first thing"]
+
+
+def test_wrapped_recommendation_is_one_recommendation():
+    text = (
+        "Testvale PDU should:\n"
+        "  1. make sure that every case has a plan that is\n"
+        "reviewed when circumstances change; and\n"
+        "  2. train staff.\n"
+    )
+    report = read_text(PREAMBLE + text + POSTSCRIPT)
+    assert [r.text for r in report.recommendations] == [
+        "make sure that every case has a plan that is reviewed when circumstances change",
+        "train staff",
+    ]
+
+
+def test_footer_and_page_number_never_leak_into_a_recommendation():
+    text = f"Testvale PDU should:\n  1. improve the quality of\n{FOOTER}\n6\noversight\n"
+    report = read_text(PREAMBLE + text + POSTSCRIPT)
+    assert [r.text for r in report.recommendations] == ["improve the quality of oversight"]
+
+
+def test_contents_page_entry_is_not_the_recommendations_section():
+    report = read_text(PREAMBLE.replace("\nRecommendations\nAs a result", "\nAs a result"))
+    assert report.recommendations == []
+    assert report.warnings and "No recommendations section" in report.warnings[0]
+
+
+def test_the_rest_of_the_record():
+    report = read_text(PREAMBLE + "Testvale PDU should:\n  1. act\n" + POSTSCRIPT)
+    assert report.kind == "pdu"
+    assert report.unit == "Testvale PDU"
+    assert report.region == "Wales"
+    assert report.fieldwork == "March 2024"
+    assert report.score == "9/24"
+    assert report.overall_rating == "Requires improvement"
+    assert [(s.code, s.name, s.rating) for s in report.standards] == [("1.1", "Leadership", "Good")]
+    assert report.chief_inspector == "Jane Doe"
+    assert [(f.standard, f.text) for f in report.strengths] == [("1.1", "a strength")]
+    assert [(f.standard, f.text) for f in report.areas_for_improvement] == [("1.1", "an area")]
+
+
+def test_youth_justice_and_regional_titles():
+    yjs = read_text(
+        "An inspection of youth justice services in Lowfield\n\nOverall rating: Good\n"
+        "1.1 Governance and leadership Good\n"
+    )
+    assert (yjs.kind, yjs.unit) == ("yjs", "Lowfield")
+    region = read_text(
+        "An inspection of probation services: North West region\n\nOverall ratingGood\n"
+    )
+    assert region.kind == "region"
+    assert (region.unit, region.region) == ("North West region", "North West")
+
+
+def test_region_falls_back_to_the_pdu_table():
+    report = read_text("An inspection of probation services in Derby City PDU\nOverall ratingGood")
+    assert report.region == "East Midlands"
+
+
+def test_title_alone_is_not_enough():
+    with pytest.raises(NotAReportError):
+        read_text("An inspection of probation services in Testvale PDU\nNothing else here.\n")
+
+
+def test_repeated_labels_are_not_taken_for_running_headers():
+    blocks = [Block("paragraph", "Strengths:")] * 5 + [Block("paragraph", "Good")] * 4
+    assert len(clean_blocks(blocks)) >= 5
+
+
+def test_text_blocks_reads_markdown_tables_and_headings():
+    blocks = text_blocks("# Title\n\n| Overall rating | Good |\n|---|---|\n- item one\n  wrapped\n")
+    assert blocks[0] == Block("heading", "Title", level=1)
+    assert blocks[1].kind == "row" and blocks[1].cells == ("Overall rating", "Good")
+    assert blocks[2] == Block("item", "item one wrapped", bullet=True)
+
+
+def test_seed_style_flattened_cells():
+    report = read_text(
+        "An inspection of probation services in Testvale PDU\n"
+        "Fieldwork started June 2025Score 5/21\nOverall ratingRequires improvement\n"
+        "P 1.1 LeadershipGood\nP 2.3 Implementation and deliveryInadequate\n"
+    )
+    assert report.fieldwork == "June 2025" and report.score == "5/21"
+    assert [(s.code, s.name, s.rating) for s in report.standards] == [
+        ("1.1", "Leadership", "Good"),
+        ("2.3", "Implementation and delivery", "Inadequate"),
+    ]
+    assert report.warnings  # no recommendations section, no region stated
