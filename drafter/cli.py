@@ -542,7 +542,7 @@ def archive_list_command(as_json: bool, db_url: str | None) -> None:
     click.echo(f"{'ID':>4}  {'Date':<10}  {'Status':<10}  {'Actions':>7}  Unit")
     for letter in letters:
         click.echo(
-            f"{letter.id:>4}  {letter.letter_date or '':<10}  {letter.status:<10}  "
+            f"{letter.id:>4}  {str(letter.letter_date or ''):<10}  {letter.status:<10}  "
             f"{len(letter.actions):>7}  {letter.unit or '(unknown unit)'}"
         )
 
@@ -667,13 +667,18 @@ def commitments_group(
         status = "OVERDUE" if item.is_overdue() else item.status
         text = item.text if len(item.text) <= 70 else item.text[:69] + "…"
         click.echo(
-            f"{item.id:>4}  {item.due_date or '-':<10}  {status:<8}  "
+            f"{item.id:>4}  {str(item.due_date or '-'):<10}  {status:<8}  "
             f"{(item.unit or '')[:28]:<28}  {text}"
         )
 
 
 def _commitment_db(ctx: click.Context, db_url: str | None) -> str | None:
-    return db_url or (ctx.obj or {}).get("db_url")
+    """--db may be given before the subcommand or after it; an explicit one wins."""
+    from click.core import ParameterSource
+
+    if ctx.get_parameter_source("db_url") == ParameterSource.COMMANDLINE:
+        return db_url
+    return (ctx.obj or {}).get("db_url") or db_url
 
 
 @commitments_group.command("done")

@@ -1,0 +1,249 @@
+"""Due dates read from action wording, and following commitments up."""
+
+from __future__ import annotations
+
+import calendar
+import csv
+import io
+import json
+from datetime import date
+
+import pytest
+from click.testing import CliRunner
+from conftest import SEED_LETTER, need
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from drafter.archive import archive_letter
+from drafter.cli import cli
+from drafter.commitments import (
+    add_months,
+    extract_due_date,
+    get_commitment,
+    list_commitments,
+    mark_done,
+    parse_user_date,
+)
+from drafter.errors import DrafterError
+from drafter.library import Library
+
+LETTER_DATE = date(2025, 7, 24)
+
+
+@pytest.mark.parametrize(
+    "text, due, phrase",
+    [
+        ("In August 2025 the PDU will implement the policy.", date(2025, 8, 31), "In August 2025"),
+        ("Training will be complete by the end of March 2026.", date(2026, 3, 31), None),
+        ("All staff will attend by December 2023.", date(2023, 12, 31), "by December 2023"),
+        ("Within six months every case will be audited.", date(2026, 1, 24), "Within six months"),
+        ("The audit will report by 31 March 2026.", date(2026, 3, 31), "by 31 March 2026"),
+        ("From May 2023 the PDU will run risk clinics.", date(2023, 5, 31), "From May 2023"),
+        ("Over the next 12 months caseloads will fall.", date(2026, 7, 24), None),
+        ("The review will finish in Q3 2025.", date(2025, 9, 30), "Q3 2025"),
+        ("Delivery is planned for Q4 2025/26.", date(2026, 3, 31), "Q4 2025/26"),
+        ("The board will sign off in the third quarter of 2026.", date(2026, 9, 30), None),
+        ("Guidance will be issued within 8 weeks.", date(2025, 9, 18), None),
+        ("Managers will be trained by March.", date(2026, 3, 31), "by March"),
+        ("Done by the end of the financial year.", date(2026, 3, 31), None),
+        ("Completed by 24th October 2025.", date(2025, 10, 24), None),
+        (
+            "From May 2023 clinics will run, all reviewed by December 2023.",
+            date(2023, 12, 31),
+            None,
+        ),
+        (
+            "In June 2025 we start; by September 2025 and by November 2025 we finish.",
+            date(2025, 11, 30),
+            "by November 2025",
+        ),
+        ("The PDU will review partnership work to keep people safe.", None, None),
+        ("Report by 31 February 2026.", None, None),
+    ],
+)
+def test_due_dates_from_action_wording(text, due, phrase):
+    found, found_phrase = extract_due_date(text, LETTER_DATE)
+    assert found == due
+    if phrase is not None:
+        assert found_phrase == phrase
+    if due is not None:
+        assert found_phrase and found_phrase.lower() in text.lower()
+
+
+def test_relative_timescales_need_the_letter_date():
+    assert extract_due_date("within six months", None) == (None, None)
+    assert extract_due_date("by March", None) == (None, None)
+    assert extract_due_date("by March 2026", None)[0] == date(2026, 3, 31)
+
+
+def test_add_months_clamps_to_month_end():
+    assert add_months(date(2025, 8, 31), 6) == date(2026, 2, 28)
+    assert add_months(date(2024, 1, 31), 1) == date(2024, 2, 29)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(), st.one_of(st.none(), st.dates(min_value=date(1990, 1, 1))))
+def test_extractor_never_crashes(text, letter_date):
+    due, phrase = extract_due_date(text, letter_date)
+    assert (due is None) == (phrase is None)
+    if phrase is not None:
+        assert isinstance(due, date)
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    st.integers(1, 12),
+    st.integers(1990, 2099),
+    st.sampled_from(["by", "By", "BY", "by the end of"]),
+    st.text(alphabet="abcdefghij .,", max_size=40),
+    st.text(alphabet="abcdefghij .,", max_size=40),
+)
+def test_by_month_year_is_always_that_months_last_day(month, year, lead, before, after):
+    name = calendar.month_name[month]
+    text = f"{before} {lead} {name} {year} {after}"
+    due, phrase = extract_due_date(text, LETTER_DATE)
+    assert due == date(year, month, calendar.monthrange(year, month)[1])
+    assert phrase == f"{lead} {name} {year}"
+
+
+@settings(max_examples=100, deadline=None)
+@given(st.dates(min_value=date(1990, 1, 1), max_value=date(2090, 1, 1)), st.integers(1, 36))
+def test_within_n_months_counts_from_the_letter(letter_date, months):
+    due, _ = extract_due_date(f"within {months} months", letter_date)
+    assert due == add_months(letter_date, months)
+    assert due > letter_date
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("2025-07-24", date(2025, 7, 24)),
+        ("24/07/2025", date(2025, 7, 24)),
+        ("24 July 2025", date(2025, 7, 24)),
+        ("1st Sept 2026", date(2026, 9, 1)),
+    ],
+)
+def test_user_dates(text, expected):
+    assert parse_user_date(text) == expected
+
+
+@pytest.mark.parametrize("text", ["tomorrow", "31/02/2025", "2025-13-01", ""])
+def test_user_dates_refused_plainly(text):
+    with pytest.raises(DrafterError, match="not a date drafter understands"):
+        parse_user_date(text, option="--due-before")
+
+
+# --- following up ----------------------------------------------------------------------
+
+
+@pytest.fixture
+def archived(sqlite_url, tmp_path) -> str:
+    need(SEED_LETTER.exists(), "the seed letter is missing")
+    library = Library(sqlite_url)
+    archive_letter(SEED_LETTER, library)
+    other = tmp_path / "tarnbridge.txt"
+    text = SEED_LETTER.read_text(encoding="utf-8")
+    text = text.replace("Stockton and Hartlepool", "Tarnbridge").replace(
+        "In August 2025", "By May 2026"
+    )
+    other.write_text(text, encoding="utf-8")
+    archive_letter(other, library)
+    return sqlite_url
+
+
+def test_listing_and_filters(archived):
+    library = Library(archived)
+    everything = list_commitments(library)
+    assert len(everything) == 10
+    assert [c.due_date for c in everything[:2]] == [date(2025, 8, 31), date(2026, 5, 31)]
+    assert all(c.due_date is None for c in everything[2:])  # undated last
+    assert {c.unit for c in list_commitments(library, unit="stockton & hartlepool")} == {
+        "Stockton and Hartlepool PDU"
+    }
+    before = list_commitments(library, due_before=date(2026, 1, 1))
+    assert [c.due_text for c in before] == ["In August 2025"]
+    overdue = list_commitments(library, overdue=True, today=date(2026, 1, 1))
+    assert [c.due_date for c in overdue] == [date(2025, 8, 31)]
+    assert list_commitments(library, overdue=True, today=date(2025, 8, 31)) == []
+
+
+def test_done_and_notes(archived):
+    library = Library(archived)
+    first = list_commitments(library)[0]
+    from drafter.commitments import add_note
+
+    noted = add_note(library, first.id, "Policy briefing booked")
+    assert noted.status == "open" and [n.note for n in noted.notes] == ["Policy briefing booked"]
+    done = mark_done(library, first.id, "Policy launched on 28 August")
+    assert done.status == "done"
+    assert [n.marks_done for n in get_commitment(library, first.id).notes] == [False, True]
+    assert first.id not in {c.id for c in list_commitments(library)}
+    assert first.id in {c.id for c in list_commitments(library, include_closed=True)}
+    assert list_commitments(library, overdue=True, today=date(2026, 1, 1)) == []
+    with pytest.raises(DrafterError, match="no commitment 999"):
+        mark_done(library, 999, "x")
+    with pytest.raises(DrafterError, match="note is empty"):
+        mark_done(library, first.id, "   ")
+
+
+# --- CLI ---------------------------------------------------------------------------------
+
+
+def run(*args: str, input: str | None = None):
+    return CliRunner().invoke(cli, list(args), input=input, catch_exceptions=False)
+
+
+def test_cli_table_json_and_csv(archived):
+    table = run("commitments", "--db", archived)
+    assert table.exit_code == 0
+    lines = table.output.splitlines()
+    assert lines[0].split() == ["ID", "Due", "Status", "Unit", "Action"]
+    assert "2025-08-31" in lines[1] and "Stockton and Hartlepool PDU" in lines[1]
+    assert len(lines) == 11
+
+    data = json.loads(run("commitments", "--db", archived, "--json", "--unit", "Tarnbridge").output)
+    assert [c["due_date"] for c in data] == ["2026-05-31"] + [None] * 4
+    assert data[0]["due_text"] == "By May 2026"
+
+    rows = list(csv.DictReader(io.StringIO(run("commitments", "--db", archived, "--csv").output)))
+    assert len(rows) == 10 and rows[0]["due_date"] == "2025-08-31"
+
+    overdue = run("commitments", "--db", archived, "--overdue", "--due-before", "2026-01-01")
+    assert overdue.exit_code == 0
+    assert len(overdue.output.splitlines()) == 2  # header + the August 2025 commitment
+
+
+def test_cli_done_and_note(archived):
+    first = json.loads(run("commitments", "--db", archived, "--json").output)[0]["id"]
+    note = run("commitments", "note", str(first), "--note", "Briefings booked", "--db", archived)
+    assert note.exit_code == 0 and "1 notes so far" in note.output
+    done = run("commitments", "--db", archived, "done", str(first), "--note", "Launched")
+    assert done.exit_code == 0 and f"Commitment {first}" in done.output
+    listed = json.loads(run("commitments", "--db", archived, "--json", "--all").output)
+    entry = next(c for c in listed if c["id"] == first)
+    assert entry["status"] == "done"
+    assert [n["note"] for n in entry["notes"]] == ["Briefings booked", "Launched"]
+
+
+@pytest.mark.parametrize(
+    "args, message",
+    [
+        (["commitments", "--due-before", "soon"], "'soon' is not a date drafter understands"),
+        (["commitments", "--json", "--csv"], "Choose either --json or --csv"),
+        (["commitments", "done", "999", "--note", "x"], "There is no commitment 999"),
+        (["commitments", "note", "1", "--note", " "], "The note is empty"),
+    ],
+)
+def test_cli_errors_are_one_plain_line(archived, args, message):
+    result = CliRunner().invoke(cli, [*args, "--db", archived])
+    assert result.exit_code == 1
+    assert message in result.output
+    assert "Traceback" not in result.output
+    assert len(result.output.strip().splitlines()) == 1
+
+
+def test_cli_empty_list_and_help():
+    result = run("commitments")
+    assert result.exit_code == 0 and "No commitments match." in result.output
+    for command in (["commitments"], ["commitments", "done"], ["commitments", "note"]):
+        assert "Example:" in run(*command, "--help").output
