@@ -117,7 +117,8 @@ _ANNEXE = re.compile(r"^(?:annexe|annex|appendix)\b", re.I)
 def section_of(block: Block) -> str | None:
     """The canonical section a heading block opens, or None if it is not one."""
     text = _BACK_TO_TOP.sub("", block.flat).rstrip(":").strip()
-    if not text[:1].isupper():  # titles are capitalised; recommendations are not
+    first_letter = re.search(r"[^\W\d_]", text)
+    if not first_letter or not first_letter.group().isupper():  # titles are capitalised
         return None
     if block.kind == "item":
         if block.number is None:
