@@ -62,10 +62,11 @@ SHORTLIST = 200
 #: Scores are multiplied by this for each domain concept in the recommendation
 #: that no library action mentions (at most twice).
 UNSEEN_CONCEPT_FACTOR = 0.65
-#: Feedback: points gained or lost at full similarity, and the least similarity
-#: at which a past decision counts at all.
+#: Feedback: points an accepted action gains, and the share of its score a
+#: rejected one loses, for an equivalent recommendation; and the least
+#: similarity at which a past decision counts at all.
 ACCEPT_BOOST = 25.0
-REJECT_PENALTY = 30.0
+REJECT_SHARE = 0.7
 FEEDBACK_MIN_SIMILARITY = 0.3
 
 
@@ -126,13 +127,14 @@ class Matcher:
         self._index_of = {a.id: i for i, a in enumerate(self.actions)}
         self._text_terms = text_terms
         self._rec_terms = rec_terms
-        self._feedback: list[tuple[dict[int, float], int, float]] = []
+        self._feedback: list[tuple[dict[int, float], int, bool]] = []
         for decision in feedback or ():
             index = self._index_of.get(decision.action_id)
             if index is None:
                 continue
-            sign = ACCEPT_BOOST if decision.verdict == "accepted" else -REJECT_PENALTY
-            self._feedback.append((self._vector(terms(decision.recommendation_text)), index, sign))
+            accepted = decision.verdict == "accepted"
+            vector = self._vector(terms(decision.recommendation_text))
+            self._feedback.append((vector, index, accepted))
 
     # --- vectors ------------------------------------------------------------
 
@@ -237,19 +239,30 @@ class Matcher:
         unseen = sum(1 for t in found.concepts if t not in self._vocab)
         if unseen:
             final *= UNSEEN_CONCEPT_FACTOR ** min(unseen, 2)
-        final += self._feedback_adjustment(query)
+        final = self._apply_feedback(query, final)
         return np.clip(final, 0.0, 100.0), rec_sim, text_sim, found
 
-    def _feedback_adjustment(self, query: dict[int, float]) -> np.ndarray | float:
+    def _apply_feedback(self, query: dict[int, float], scores: np.ndarray) -> np.ndarray:
+        """Accepted actions gain points; rejected ones lose a share of their score,
+        so a rejection for a near-identical recommendation sinks the action
+        whatever its lexical score. Both scale with how similar the earlier
+        recommendation is to this one."""
         if not self._feedback:
-            return 0.0
-        adjustment = np.zeros(self._size, dtype=np.float32)
-        for vector, index, points in self._feedback:
+            return scores
+        gain = np.zeros(self._size, dtype=np.float32)
+        keep = np.ones(self._size, dtype=np.float32)
+        for vector, index, accepted in self._feedback:
             similarity = sum(w * vector.get(t, 0.0) for t, w in query.items())
-            if similarity >= FEEDBACK_MIN_SIMILARITY:
-                strength = (similarity - FEEDBACK_MIN_SIMILARITY) / (1 - FEEDBACK_MIN_SIMILARITY)
-                adjustment[index] += points * min(1.0, strength * 1.5)
-        return adjustment
+            if similarity < FEEDBACK_MIN_SIMILARITY:
+                continue
+            strength = min(
+                1.0, 1.5 * (similarity - FEEDBACK_MIN_SIMILARITY) / (1 - FEEDBACK_MIN_SIMILARITY)
+            )
+            if accepted:
+                gain[index] += ACCEPT_BOOST * strength
+            else:
+                keep[index] *= 1.0 - REJECT_SHARE * strength
+        return scores * keep + gain
 
     def match(
         self, recommendations: Sequence[Recommendation | str], top: int = 3

@@ -1,0 +1,311 @@
+"""Matching: normalisation, scoring, no-match, feedback, and `drafter match`."""
+
+from __future__ import annotations
+
+import json
+from datetime import date
+
+import pytest
+from click.testing import CliRunner
+from conftest import REPORTS_DIR, corpus_report_names, expected_record, need
+from hypothesis import given
+from hypothesis import strategies as st
+
+from drafter.cli import cli
+from drafter.library import Decision, Library
+from drafter.matching import NO_MATCH_THRESHOLD, Matcher, match_texts
+from drafter.model import LibraryAction, Recommendation
+from drafter.textmatch import normalise, stem, terms
+
+# A small library written for these tests: one action per idea, each with the
+# recommendation it answered.
+LIBRARY = [
+    (
+        "Workloads will be checked monthly against the workload tool and cases "
+        "reallocated where a practitioner is over capacity.",
+        "reduce caseloads so that probation officers have manageable workloads",
+    ),
+    (
+        "Managers will only countersign assessments once risk to every potential "
+        "victim has been analysed.",
+        "strengthen management oversight of risk assessments before countersigning",
+    ),
+    (
+        "A protocol with the police will return domestic abuse call-out history "
+        "within ten days of a request.",
+        "make sure domestic abuse information from the police is received at the start",
+    ),
+    (
+        "Every probation services officer will complete structured training in "
+        "risk assessment before holding complex cases.",
+        "provide targeted training for probation services officers",
+    ),
+    (
+        "A lived experience panel will review services each quarter.",
+        "involve people on probation in designing services",
+    ),
+]
+
+
+def make_actions() -> list[LibraryAction]:
+    return [
+        LibraryAction(
+            id=i,
+            text=text,
+            recommendation=rec,
+            unit=f"Unit {i} PDU",
+            committed_on=date(2024, 1, i),
+            external_id=f"T{i}",
+        )
+        for i, (text, rec) in enumerate(LIBRARY, start=1)
+    ]
+
+
+@pytest.fixture
+def matcher() -> Matcher:
+    return Matcher(make_actions())
+
+
+# --- normalisation ------------------------------------------------------------------
+
+
+def test_abbreviations_and_long_forms_meet():
+    assert (
+        terms("PSOs need RoSH training").words
+        == terms("probation services officers need risk of serious harm training").words
+    )
+    assert normalise("SPO’s countersign DA cases") == (
+        "senior probation officer countersign domestic abuse cases"
+    )
+
+
+def test_british_and_american_spellings_meet():
+    assert (
+        terms("organization behavior program focussed").words
+        == terms("organisation behaviour programme focused").words
+    )
+
+
+def test_concepts_join_synonyms():
+    assert "@workload" in terms("caseloads are too high").concepts
+    assert "@workload" in terms("use the workload measurement tool").concepts
+    assert "@oversight" in terms("SPOs should countersign assessments").concepts
+
+
+def test_low_information_words_are_dropped():
+    assert terms("The PDU should ensure that people on probation are supported").words == ()
+
+
+@given(st.text(max_size=200))
+def test_normalise_is_idempotent_and_plain(text):
+    once = normalise(text)
+    assert normalise(once) == once
+    assert once == once.strip() and "  " not in once
+    assert all(ch.isalnum() or ch == " " for ch in once)
+
+
+@given(st.from_regex(r"[a-z]{1,15}", fullmatch=True))
+def test_stem_never_grows_a_word_and_is_stable_on_plurals(word):
+    assert len(stem(word)) <= len(word)
+    assert stem(word) == stem(word)
+    plain = not word.endswith(("s", "e", "y", "i", "u", "ed", "ing", "ation", "ization"))
+    if len(word) > 5 and plain:
+        assert stem(word + "s") == stem(word)
+
+
+@given(st.text(max_size=300))
+def test_matcher_never_fails_and_scores_stay_in_range(text):
+    result = Matcher(make_actions()).match([text], top=3)[0]
+    assert result.no_match == (not result.candidates)
+    assert all(0 <= c.score <= 100 for c in result.candidates)
+
+
+# --- scoring --------------------------------------------------------------------------
+
+
+def test_the_right_action_comes_first_in_other_words(matcher):
+    cases = {
+        "Bring PO caseloads down to a level the WMT says is manageable": "T1",
+        "SPOs must check that all victims are identified before signing off OASys": "T2",
+        "Get DA call-out information from the police before the first assessment": "T3",
+        "Give PSOs risk training before they hold domestic abuse cases": "T4",
+    }
+    for text, expected in cases.items():
+        result = matcher.match([text])[0]
+        assert not result.no_match, text
+        assert result.candidates[0].action.external_id == expected, text
+
+
+def test_candidates_are_sorted_capped_and_explained(matcher):
+    result = matcher.match(["reduce caseloads and workloads of probation officers"], top=2)[0]
+    scores = [c.score for c in result.candidates]
+    assert scores == sorted(scores, reverse=True) and len(scores) <= 2
+    best = result.candidates[0]
+    assert best.action.external_id == "T1"
+    assert "workload" in best.reason and best.reason.startswith("shares ")
+    assert "answered a similar recommendation (Unit 1 PDU, 1 January 2024)" in best.reason
+
+
+def test_a_recommendation_the_library_does_not_cover_gets_no_candidates(matcher):
+    result = matcher.match(["Reduce the backlog of unpaid work hours at weekend placements"])[0]
+    assert result.no_match and result.candidates == []
+    assert max(Matcher(make_actions()).scores(result.recommendation.text)) < NO_MATCH_THRESHOLD
+
+
+def test_report_recommendations_keep_their_number_and_addressee(matcher):
+    rec = Recommendation(4, "The Region", "reduce caseloads for probation officers")
+    result = matcher.match([rec])[0]
+    assert result.recommendation is rec
+
+
+def test_empty_library_matches_nothing():
+    assert Matcher([]).match(["reduce caseloads"])[0].no_match
+
+
+# --- learning from decisions ------------------------------------------------------------
+
+
+def test_accepted_action_ranks_higher_for_a_similar_recommendation():
+    actions = make_actions()
+    query = "improve the quality of risk assessment by probation services officers"
+    before = Matcher(actions).scores(query)
+    learned = Matcher(
+        actions,
+        feedback=[Decision("improve risk assessments by PSOs", 2, "accepted")],
+    ).scores(query)
+    assert learned[1] > before[1]  # action id 2 sits at index 1
+    unrelated = Matcher(
+        actions, feedback=[Decision("improve risk assessments by PSOs", 2, "accepted")]
+    ).scores("set up a lived experience panel")
+    assert unrelated[1] == pytest.approx(
+        Matcher(actions).scores("set up a lived experience panel")[1]
+    )
+
+
+def test_rejected_pair_ranks_lower_for_a_similar_recommendation():
+    actions = make_actions()
+    query = "training in risk assessment for PSOs"
+    before = Matcher(actions).match([query])[0].candidates[0].action.id
+    after = Matcher(
+        actions, feedback=[Decision("risk assessment training for PSOs", before, "rejected")]
+    ).match([query])[0]
+    assert all(c.action.id != before for c in after.candidates[:1])
+
+
+def test_decisions_recorded_in_the_library_change_its_matching(sqlite_url):
+    library = Library(sqlite_url, auto_starter=False)
+    for text, rec in LIBRARY:
+        library.add_action(text, recommendation=rec)
+    query = "make oversight of risk work by managers stronger"
+    first = match_texts([query], library)[0]
+    top = first.candidates[0].action.id
+    library.record_decision("strengthen managers' oversight of risk work", top, "rejected")
+    second = match_texts([query], library)[0]
+    assert not second.candidates or second.candidates[0].action.id != top
+
+
+# --- CLI -----------------------------------------------------------------------------------
+
+
+def run(*args: str):
+    return CliRunner().invoke(cli, list(args))
+
+
+@pytest.fixture
+def small_library(sqlite_url) -> str:
+    library = Library(sqlite_url, auto_starter=False)
+    for text, rec in LIBRARY:
+        library.add_action(
+            text, recommendation=rec, unit="Testshire PDU", committed_on=date(2024, 2, 1)
+        )
+    library.db.dispose()
+    return sqlite_url
+
+
+def test_match_text_json_shape(small_library):
+    result = run(
+        "match",
+        "--db",
+        small_library,
+        "--json",
+        "--top",
+        "2",
+        "--text",
+        "reduce caseloads for probation officers",
+        "--text",
+        "improve unpaid work placements",
+    )
+    assert result.exit_code == 0, result.output
+    data = json.loads(result.output)
+    assert [d["number"] for d in data] == [1, 2]
+    assert set(data[0]) == {"number", "addressee", "text", "no_match", "candidates"}
+    first = data[0]["candidates"][0]
+    assert set(first) == {"id", "external_id", "action", "score", "unit", "date", "reason"}
+    assert first["unit"] == "Testshire PDU" and first["date"] == "2024-02-01"
+    assert 0 <= first["score"] <= 100 and len(data[0]["candidates"]) <= 2
+    assert data[1]["no_match"] is True and data[1]["candidates"] == []
+
+
+def test_match_text_output_says_plainly_when_nothing_fits(small_library):
+    result = run("match", "--db", small_library, "--text", "improve unpaid work placements")
+    assert result.exit_code == 0
+    assert "No good match in the library — a new action is needed." in result.output
+
+
+def test_match_from_file(tmp_path, small_library):
+    path = tmp_path / "recs.txt"
+    path.write_text("reduce caseloads\n\nimprove risk training for PSOs\n", encoding="utf-8")
+    result = run("match", "--db", small_library, "--from-file", str(path), "--json")
+    assert result.exit_code == 0, result.output
+    assert [d["text"] for d in json.loads(result.output)] == [
+        "reduce caseloads",
+        "improve risk training for PSOs",
+    ]
+
+
+def test_match_a_report(small_library):
+    names = corpus_report_names()
+    need(bool(names), "the shared corpus reports are missing")
+    name = names[0]
+    result = run("match", str(REPORTS_DIR / f"{name}.html"), "--db", small_library, "--json")
+    assert result.exit_code == 0, result.output
+    data = json.loads(result.output)
+    expected = expected_record(name)["recommendations"]
+    assert [d["text"] for d in data] == [r["text"] for r in expected]
+
+
+def test_match_on_an_explicit_empty_database_names_library_init(sqlite_url):
+    result = run("match", "--db", sqlite_url, "--text", "reduce caseloads")
+    assert result.exit_code == 1
+    assert "Traceback" not in result.output
+    assert "empty" in result.output and "drafter library init" in result.output
+    assert len(result.output.strip().splitlines()) == 1
+
+
+def test_match_on_a_fresh_default_database_uses_the_starter_library():
+    result = CliRunner().invoke(
+        cli, ["match", "--json", "--text", "reduce caseloads for probation officers"]
+    )
+    assert result.exit_code == 0, result.output
+    assert "starter library" in result.stderr
+    data = json.loads(result.stdout)
+    assert data[0]["candidates"] and not data[0]["no_match"]
+
+
+@pytest.mark.parametrize(
+    "args, message",
+    [
+        ([], "exactly one"),
+        (["--text", "a", "--from-file", "x.txt"], "exactly one"),
+        (["--from-file", "missing.txt"], "Cannot find"),
+    ],
+)
+def test_match_input_errors_are_one_line(small_library, args, message):
+    result = run("match", "--db", small_library, *args)
+    assert result.exit_code == 1 and "Traceback" not in result.output
+    assert message in result.output and len(result.output.strip().splitlines()) == 1
+
+
+def test_match_help_has_an_example():
+    result = run("match", "--help")
+    assert result.exit_code == 0 and "Example:" in result.output
