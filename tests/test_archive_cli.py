@@ -1,0 +1,163 @@
+"""`drafter archive` on the command line: archiving, list, show, export, and errors."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+from conftest import SEED_LETTER, need
+
+from drafter.cli import cli
+
+
+@pytest.fixture(autouse=True)
+def _seed_present():
+    need(SEED_LETTER.exists(), f"the seed letter is not at {SEED_LETTER}")
+
+
+def run(*args: str, input: str | None = None):
+    return CliRunner().invoke(cli, list(args), input=input)
+
+
+def corrected_letter(tmp_path: Path) -> Path:
+    """A corrected version of the seed letter for the same unit."""
+    path = tmp_path / "corrected.txt"
+    text = SEED_LETTER.read_text(encoding="utf-8")
+    path.write_text(text.replace("In August 2025", "In September 2025"), encoding="utf-8")
+    return path
+
+
+def test_archive_then_again_says_already_archived(sqlite_url):
+    first = run("archive", str(SEED_LETTER), "--db", sqlite_url, "--sent-date", "28/07/2025")
+    assert first.exit_code == 0, first.output
+    assert first.output.startswith(
+        "Archived letter 1 for Stockton and Hartlepool PDU (24 July 2025)"
+    )
+    assert "5 actions" in first.output
+    again = run("archive", str(SEED_LETTER), "--db", sqlite_url)
+    assert again.exit_code == 0
+    assert "already archived as letter 1 on" in again.output
+    assert "nothing was changed" in again.output
+    shown = json.loads(run("archive", "show", "1", "--json", "--db", sqlite_url).output)
+    assert shown["sent_date"] == "2025-07-28"
+    assert shown["recipient"] == "Martin Jones" and shown["signatory"] == "Helen Judge"
+    assert len(shown["actions"]) == 5 and len(shown["positive_findings"]) == 4
+    assert shown["actions"][0]["due_date"] == "2025-08-31"
+
+
+def test_explicit_add_subcommand_and_json(sqlite_url):
+    result = run("archive", "add", str(SEED_LETTER), "--json", "--db", sqlite_url)
+    assert result.exit_code == 0
+    data = json.loads(result.output)
+    assert data["created"] is True and data["unit"] == "Stockton and Hartlepool PDU"
+
+
+def test_second_letter_asks_whether_it_replaces_the_first(sqlite_url, tmp_path):
+    run("archive", str(SEED_LETTER), "--db", sqlite_url)
+    corrected = corrected_letter(tmp_path)
+    declined = run("archive", str(corrected), "--db", sqlite_url, input="n\n")
+    assert (
+        "Letter 1 for Stockton and Hartlepool PDU is already archived (24 July 2025). "
+        "Does this one replace it? [y/N]" in declined.output
+    )
+    assert declined.exit_code == 0 and "Archived letter 2" in declined.output
+    listed = json.loads(run("archive", "list", "--json", "--db", sqlite_url).output)
+    assert [letter["status"] for letter in listed] == ["current", "current"]
+
+    third = tmp_path / "third.txt"
+    third.write_text(corrected.read_text(encoding="utf-8") + "\n", encoding="utf-8")
+    accepted = run("archive", str(third), "--db", sqlite_url, input="y\n")
+    assert accepted.exit_code == 0 and "it replaces letter 2" in accepted.output
+    fourth = tmp_path / "fourth.txt"
+    fourth.write_text(third.read_text(encoding="utf-8") + "\n", encoding="utf-8")
+    assert "replaces letter 3" in run("archive", str(fourth), "--yes", "--db", sqlite_url).output
+    fifth = tmp_path / "fifth.txt"
+    fifth.write_text(fourth.read_text(encoding="utf-8") + "\n", encoding="utf-8")
+    kept = run("archive", str(fifth), "--no-supersedes", "--db", sqlite_url)
+    assert kept.exit_code == 0 and "replaces" not in kept.output
+    listed = json.loads(run("archive", "list", "--json", "--db", sqlite_url).output)
+    assert [letter["status"] for letter in listed] == [
+        "current",
+        "superseded",
+        "superseded",
+        "current",
+        "current",
+    ]
+
+
+def test_unanswered_question_is_a_plain_error(sqlite_url, tmp_path):
+    run("archive", str(SEED_LETTER), "--db", sqlite_url)
+    result = run("archive", str(corrected_letter(tmp_path)), "--db", sqlite_url, input="")
+    assert result.exit_code == 1
+    assert "Add --supersedes if this letter replaces it" in result.output
+    assert "Traceback" not in result.output
+
+
+def test_list_show_and_export(sqlite_url, tmp_path):
+    empty = run("archive", "list", "--db", sqlite_url)
+    assert empty.exit_code == 0 and "No letters are archived yet" in empty.output
+    run("archive", str(SEED_LETTER), "--db", sqlite_url)
+    listed = run("archive", "list", "--db", sqlite_url)
+    assert listed.output.splitlines()[1].split() == [
+        "1",
+        "2025-07-24",
+        "current",
+        "5",
+        "Stockton",
+        "and",
+        "Hartlepool",
+        "PDU",
+    ]
+    shown = run("archive", "show", "1", "--db", sqlite_url)
+    assert "To: Martin Jones" in shown.output and "[due 2025-08-31]" in shown.output
+    assert "Positive findings:" in shown.output
+    out = tmp_path / "out"
+    exported = run("archive", "export", str(out), "--db", sqlite_url)
+    assert exported.exit_code == 0 and "Exported 1 letters" in exported.output
+    assert (out / SEED_LETTER.name).read_bytes() == SEED_LETTER.read_bytes()
+    index = json.loads((out / "index.json").read_text(encoding="utf-8"))
+    assert index["letters"][0]["sha256"] and (out / "index.csv").exists()
+    again = run("archive", "export", str(out), "--db", sqlite_url)
+    assert again.exit_code == 1 and "--force" in again.output
+    assert run("archive", "export", str(out), "--force", "--db", sqlite_url).exit_code == 0
+
+
+@pytest.mark.parametrize(
+    "args, message",
+    [
+        (["archive", "missing.docx"], "Cannot find the file"),
+        (["archive", "show", "42"], "There is no archived letter 42"),
+        (["archive", "SEED", "--sent-date", "last week"], "is not a date drafter understands"),
+        (["archive", "NOTLETTER"], "does not look like a response letter"),
+        (["archive", "SEED", "--report", "nope.html"], "Cannot find the file"),
+        (["archive", "SEED", "--db", "nosuchdriver://x/y"], "no driver"),
+    ],
+)
+def test_errors_are_one_plain_line(sqlite_url, tmp_path, args, message):
+    not_letter = tmp_path / "notes.txt"
+    not_letter.write_text("Meeting notes\n\nNothing to see here.\n", encoding="utf-8")
+    args = [
+        str(SEED_LETTER) if a == "SEED" else str(not_letter) if a == "NOTLETTER" else a
+        for a in args
+    ]
+    if "--db" not in args:
+        args += ["--db", sqlite_url]
+    result = CliRunner().invoke(cli, args)
+    assert result.exit_code == 1, result.output
+    assert message in result.output
+    assert "Traceback" not in result.output
+    assert len(result.output.strip().splitlines()) == 1
+
+
+def test_help_has_examples():
+    for command in (
+        ["archive"],
+        ["archive", "add"],
+        ["archive", "list"],
+        ["archive", "show"],
+        ["archive", "export"],
+    ):
+        result = run(*command, "--help")
+        assert result.exit_code == 0 and "Example:" in result.output
