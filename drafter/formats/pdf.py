@@ -77,7 +77,9 @@ def _page_lines(page: Any) -> list[dict[str, Any]]:
     Each entry has ``top``, ``bottom``, ``x0``, ``size``, ``text`` and, for a
     table row, ``cells``.
     """
-    tables = page.find_tables()
+    # A ruled table needs at least four edges; most report pages have none, and
+    # looking for tables is the slowest part of reading a PDF.
+    tables = page.find_tables() if len(page.rects) + len(page.lines) >= 4 else []
     boxes = [table.bbox for table in tables]
 
     def outside(obj: dict[str, Any]) -> bool:
