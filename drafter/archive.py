@@ -44,6 +44,9 @@ MEDIA_TYPES = {
     "text": "text/plain",
 }
 LINK_KINDS = ("review", "report", "letter", "unknown")
+#: rapidfuzz token-set ratio an action needs with a recommendation's text to be
+#: linked to it when the matcher finds nothing in common.
+FUZZY_LINK_MIN = 60
 
 # Characters people and word processors put in front of a bullet.
 _BULLET_RE = re.compile(r"^\s*(?:[•◦▪▫●○■□‣⁃∙·\uf0b7\uf0a7\uf076\uf0d8*–—-]|\(?\d{1,2}[.)])\s+")
@@ -829,6 +832,15 @@ def archive_letter(
         letter.warnings = [w for w in letter.warnings if "which unit" not in w]
     if letter.unit is None and review_obj is not None:
         letter.unit = review_obj.unit
+    for source, unit in (
+        ("report", report_obj.unit if report_obj else None),
+        ("review file", review_obj.unit if review_obj else None),
+    ):
+        if unit and letter.unit and _unit_key(unit) != _unit_key(letter.unit):
+            letter.warnings.append(
+                f"The letter is about {letter.unit} but the {source} is about {unit}; "
+                "check you gave the right one."
+            )
     links = link_actions(letter, report=report_obj, review=review_obj)
     return _store(
         library,
@@ -900,7 +912,12 @@ def link_actions(
                 ),
                 reverse=True,
             )
-            links.append(_Link(recommendations[scored[0][1]], [scored[0][1]], "report"))
+            # Plain similarity is a weak signal: only trust a clear resemblance,
+            # or a report with a single recommendation.
+            if scored[0][0] >= FUZZY_LINK_MIN or len(recommendations) == 1:
+                links.append(_Link(recommendations[scored[0][1]], [scored[0][1]], "report"))
+                continue
+            links.append(_Link(None, [], "unknown"))
             continue
         if action.recommendation_numbers:
             links.append(_Link(None, list(action.recommendation_numbers), "letter"))
@@ -911,29 +928,30 @@ def link_actions(
 
 def _match_by_matcher(letter: SentLetter, report: Report) -> dict[int, list[int]]:
     """Use the library matcher in reverse: treat the letter's actions as the
-    library and find, for each action, the recommendations it is suggested for.
-    Returns action index -> recommendation positions (1-based), best first."""
+    library and score them against each recommendation. Returns action index ->
+    recommendation positions (1-based), best first: the best one, plus any other
+    that also clears the matcher's no-match threshold (an action can answer
+    several recommendations)."""
     try:
         from .matching import NO_MATCH_THRESHOLD, Matcher
         from .model import LibraryAction
-    except ImportError:
+    except ImportError:  # pragma: no cover - matching is part of drafter
         return {}
-    if not report.recommendations:
+    if not report.recommendations or not letter.actions:
         return {}
     actions = [LibraryAction(id=i, text=a.text) for i, a in enumerate(letter.actions)]
-    try:
-        results = Matcher(actions).match(report.recommendations, top=len(actions))
-    except Exception:  # the matcher is an aid here; fall back to plain similarity
-        return {}
-    scores: dict[int, list[tuple[float, int]]] = {}
-    for position, result in enumerate(results, start=1):
-        for candidate in result.candidates:
-            scores.setdefault(candidate.action.id, []).append((candidate.score, position))
+    matcher = Matcher(actions)
+    # rows: recommendations, columns: actions
+    table = [list(matcher.scores(r.text)) for r in report.recommendations]
     linked: dict[int, list[int]] = {}
-    for index, pairs in scores.items():
-        pairs.sort(reverse=True)
-        numbers = [pairs[0][1]] + [p for s, p in pairs[1:] if s >= NO_MATCH_THRESHOLD]
-        linked[index] = numbers
+    for index in range(len(actions)):
+        ranked = sorted(
+            ((float(row[index]), position) for position, row in enumerate(table, start=1)),
+            reverse=True,
+        )
+        if ranked[0][0] <= 0:
+            continue  # nothing in common: leave it to plain text similarity
+        linked[index] = [ranked[0][1]] + [p for s, p in ranked[1:] if s >= NO_MATCH_THRESHOLD]
     return linked
 
 

@@ -161,3 +161,48 @@ def test_help_has_examples():
     ):
         result = run(*command, "--help")
         assert result.exit_code == 0 and "Example:" in result.output
+
+
+def test_report_links_each_action_to_its_recommendation(sqlite_url, tmp_path):
+    from conftest import SEED_REPORT
+
+    need(SEED_REPORT.exists(), f"the seed report is not at {SEED_REPORT}")
+    letter = tmp_path / "redcar.txt"
+    letter.write_text(
+        "Martin Jones\nHM Chief Inspector of Probation\n\n2 October 2025\n\nDear Martin,\n\n"
+        "Thank you for your report on Redcar, Cleveland and Middlesbrough PDU, which made "
+        "3 recommendations. The actions we will take include the following.\n\n"
+        "- By December 2025 the PDU will agree an information sharing protocol with the police "
+        "and children's social care so practitioners get domestic abuse intelligence quickly.\n"
+        "- Every probation services officer will complete targeted case management training "
+        "by March 2026.\n"
+        "- Within six months the PDU will analyse the needs of the people it supervises and "
+        "publish a strategy for their complex and diverse needs.\n\n"
+        "I was pleased to note the following.\n\n- Staff were positive about their managers.\n\n"
+        "Yours sincerely\n\nJo Bloggs\nRegional Probation Director\n",
+        encoding="utf-8",
+    )
+    result = run("archive", str(letter), "--report", str(SEED_REPORT), "--json", "--db", sqlite_url)
+    assert result.exit_code == 0, result.output
+    data = json.loads(result.output)
+    assert [a["recommendation_numbers"] for a in data["actions"]] == [[1], [2], [3]]
+    assert {a["link"] for a in data["actions"]} == {"report"}
+    assert data["actions"][0]["recommendation"].startswith("make arrangements with police")
+    assert [a["due_date"] for a in data["actions"]] == ["2025-12-31", "2026-03-31", "2026-04-02"]
+    assert data["signatory"] == "Jo Bloggs" and data["positive_findings"] == [
+        "Staff were positive about their managers."
+    ]
+
+
+def test_report_for_another_unit_is_warned_about(sqlite_url):
+    from conftest import SEED_REPORT
+
+    need(SEED_REPORT.exists(), f"the seed report is not at {SEED_REPORT}")
+    result = CliRunner().invoke(
+        cli, ["archive", str(SEED_LETTER), "--report", str(SEED_REPORT), "--db", sqlite_url]
+    )
+    assert result.exit_code == 0
+    assert (
+        "Warning: The letter is about Stockton and Hartlepool PDU but the report is about "
+        "Redcar, Cleveland and Middlesbrough PDU" in result.stderr
+    )
