@@ -420,7 +420,8 @@ def _findings(blocks: Sequence[Block]) -> tuple[list[Finding], list[Finding], li
         parts = item_parts(block)
         if parts is not None:
             target.append(Finding(standard, normalise_text(parts[2])))
-        elif target and flat[:1].islower():  # the wrapped tail of the last bullet
+        elif target and (flat[:1].islower() or not re.search(r"[.!?;:]$", target[-1].text)):
+            # the wrapped tail of the last bullet, e.g. after a page break
             last = target[-1]
             target[-1] = Finding(last.standard, f"{last.text} {flat}")
         else:
