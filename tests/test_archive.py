@@ -15,6 +15,8 @@ from pathlib import Path
 import docx
 import pytest
 from conftest import SEED_LETTER, need, soffice_convert
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from sqlalchemy import func, select, text
 
 from drafter import archive as archive_module
@@ -25,6 +27,7 @@ from drafter.archive import (
     get_letter,
     list_letters,
     read_sent_letter,
+    read_sent_letter_bytes,
 )
 from drafter.commitments import list_commitments
 from drafter.db import ActionRow, CommitmentRow, LetterFileRow, LetterRow
@@ -540,3 +543,49 @@ def test_round_trip_archived_actions_are_exactly_the_edited_bullets(sqlite_url, 
     assert result.letter.positive_findings == seed_expected()[1]
     dues = [a.due_date for a in result.letter.actions]
     assert dues == [date(2025, 8, 31), date(2026, 3, 31), None, None, date(2026, 1, 24)]
+
+
+# --- properties of the letter reader ------------------------------------------------------
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.binary(max_size=2000))
+def test_reader_never_crashes_on_any_bytes(data):
+    try:
+        letter = read_sent_letter_bytes(data, name="letter.txt")
+    except InputFileError:
+        return
+    assert letter.actions
+
+
+_sentence = st.lists(
+    st.text(alphabet="abcdefghijklmnopqrstuvwxyz", min_size=1, max_size=10), min_size=3, max_size=12
+).map(lambda words: " ".join(words).capitalize() + ".")
+
+
+@settings(max_examples=100, deadline=None)
+@given(
+    st.lists(_sentence, min_size=1, max_size=6),
+    st.lists(_sentence, min_size=0, max_size=4),
+    st.sampled_from(["- ", "• ", "* ", "– "]),
+)
+def test_bullets_after_the_lead_ins_are_read_back_exactly(actions, positives, marker):
+    lines = [
+        "Ann Example",
+        "",
+        "3 March 2026",
+        "",
+        "Dear Ann,",
+        "",
+        "We will act on your report on Northfold PDU. This will include the following.",
+        "",
+    ]
+    lines += [marker + a for a in actions]
+    if positives:
+        lines += ["", "I am encouraged by your findings and note the following.", ""]
+        lines += [marker + p for p in positives]
+    lines += ["", "Yours sincerely", "", "Sam Writer", "Area Executive Director"]
+    letter = read_sent_letter_bytes("\n".join(lines).encode("utf-8"), name="letter.txt")
+    assert letter.action_texts == actions
+    assert letter.positive_findings == positives
+    assert letter.unit == "Northfold PDU" and letter.signatory == "Sam Writer"
