@@ -103,6 +103,8 @@ class Paragraph:
 
     text: str
     bullet: bool = False
+    #: Word highlighting, which drafter uses to mark placeholders to fill in.
+    highlighted: bool = False
 
 
 @dataclass
@@ -404,7 +406,8 @@ def _docx_paragraphs(data: bytes, name: str) -> list[Paragraph]:
             text = " ".join(text.split())
         else:
             text = "\n".join(" ".join(line.split()) for line in text.split("\n") if line.strip())
-        paragraphs.append(Paragraph(text, bullet))
+        highlighted = any(_inside(mark, qn("w:r"), p) for mark in p.iter(qn("w:highlight")))
+        paragraphs.append(Paragraph(text, bullet, highlighted))
     return paragraphs
 
 
@@ -605,6 +608,12 @@ def parse_letter(paragraphs: list[Paragraph]) -> SentLetter:
     ):
         actions, positive = [SentAction(t) for t in positive], []
 
+    flagged = [p for p in body if p.bullet and p.highlighted]
+    if flagged:
+        warnings.append(
+            f"{len(flagged)} bullet(s) are still highlighted, as drafter marks text to fill "
+            "in; check the letter was finished before it was sent."
+        )
     region = _region(unit, [subject or ""] + header_lines)
     return SentLetter(
         unit=unit,
@@ -865,8 +874,13 @@ def _load_report(report: Any) -> Report | None:
 def _load_review(review: Any) -> ReviewFile | None:
     if review is None or not isinstance(review, (str, Path)):
         return review
-    from .review import load_review
-
+    try:
+        from .review import load_review
+    except ImportError as exc:  # the review step is not installed in this build
+        raise DrafterError(
+            "This drafter cannot read review files yet.",
+            hint="Use --report REPORT instead of --review.",
+        ) from exc
     return load_review(review)
 
 

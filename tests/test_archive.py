@@ -589,3 +589,22 @@ def test_bullets_after_the_lead_ins_are_read_back_exactly(actions, positives, ma
     assert letter.action_texts == actions
     assert letter.positive_findings == positives
     assert letter.unit == "Northfold PDU" and letter.signatory == "Sam Writer"
+
+
+def test_highlighted_placeholders_left_in_the_letter_are_warned_about(tmp_path):
+    from docx.enum.text import WD_COLOR_INDEX
+
+    document = docx.Document()
+    for line in ("Ann Lee", "1 May 2026", "Dear Ann,", "On Fellgate PDU we will do the following."):
+        document.add_paragraph(line)
+    placeholder = document.add_paragraph(style="List Bullet")
+    placeholder.add_run("[Write an action]").font.highlight_color = WD_COLOR_INDEX.YELLOW
+    document.add_paragraph("Audit supervision by May 2026.", style="List Bullet")
+    path = tmp_path / "unfinished.docx"
+    document.save(path)
+    letter = read_sent_letter(path)
+    assert letter.action_texts == ["[Write an action]", "Audit supervision by May 2026."]
+    assert letter.warnings == [
+        "1 bullet(s) are still highlighted, as drafter marks text to fill in; "
+        "check the letter was finished before it was sent."
+    ]
