@@ -13,12 +13,17 @@ import re
 import unicodedata
 
 # Characters that carry no visible content but break string comparison.
-_INVISIBLE = dict.fromkeys(map(ord, "\u00ad\u200b\u200c\u200d\u2060\ufeff"), None)
+_INVISIBLE: dict[int, str | None] = dict.fromkeys(
+    map(ord, "\u00ad\u200b\u200c\u200d\u2060\ufeff"), None
+)
+# Typographic ligatures that PDF text extraction returns as single characters.
+_INVISIBLE.update({0xFB00: "ff", 0xFB01: "fi", 0xFB02: "fl", 0xFB03: "ffi", 0xFB04: "ffl"})
 _SPACES = re.compile(r"[\s\u00a0\u2000-\u200a\u202f\u205f\u3000]+")
 
 #: A list marker at the start of a line: "1.", "1)", "(1)", "•", "-", "–", "*", "▪".
 _NUMBER_MARKER = re.compile(r"^\(?(\d{1,2})[.)]\s+(?=\S)")
-_BULLET_MARKER = re.compile(r"^(?:[•●▪◦‣∙·]\s*|[-–—*]\s+)(?=\S)")
+#: Bullets include the Symbol-font private-use characters Word puts in PDFs.
+_BULLET_MARKER = re.compile(r"^(?:[•●▪◦‣∙·\uf0b7\uf0a7\uf076\uf0d8]\s*|[-–—*]\s+)(?=\S)")
 
 _TRAILING_JUNK = re.compile(r"(?:\s*[;.]|\s+and)+\s*$")
 _HONOURS = re.compile(r"(?:[,\s]+(?:CBE|OBE|MBE|KBE|DBE|CB|KC|QC|QPM|DL|JP|FRSA|Kt|Dame|Sir))+\s*$")

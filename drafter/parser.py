@@ -91,6 +91,7 @@ _SECTION_TITLES = {
     "foreword": "foreword",
     "ratings": "ratings",
     "recommendations": "recommendations",
+    "our recommendations": "recommendations",
     "background": "background",
     "contents": "contents",
     "acknowledgements": "acknowledgements",

@@ -182,11 +182,7 @@ def _paragraphs(pages: list[list[dict[str, Any]]]) -> list[Block]:
                 current = {"text": text, "size": entry["size"], "indent": entry["x0"]}
                 current["first"] = True
             else:
-                current["text"] = (
-                    f"{current['text']}\n{text}"
-                    if _keeps_break(current)
-                    else (f"{current['text']} {text}")
-                )
+                current["text"] = _join_lines(current["text"], text)
                 if current.pop("first", False):
                     current["indent"] = entry["x0"]
             previous = entry
@@ -194,8 +190,16 @@ def _paragraphs(pages: list[list[dict[str, Any]]]) -> list[Block]:
     return blocks
 
 
-def _keeps_break(current: dict[str, Any]) -> bool:
-    """Keep short signature-style lines ("Martin Jones CBE" / "HM Chief
-    Inspector of Probation") on separate lines within the block."""
-    last_line = current["text"].rsplit("\n", 1)[-1]
-    return len(last_line) < 40 and not last_line.rstrip().endswith((",", "-"))
+def _join_lines(text: str, line: str) -> str:
+    """Append a wrapped line to a block's text.
+
+    A word broken at a hyphen ("multi-" / "agency") is rejoined without a
+    space; short signature-style lines ("Martin Jones CBE" / "HM Chief
+    Inspector of Probation") keep their line break.
+    """
+    last_line = text.rsplit("\n", 1)[-1].rstrip()
+    if last_line.endswith("-") and not last_line.endswith(" -") and line[:1].islower():
+        return text.rstrip() + line
+    if len(last_line) < 40 and not last_line.endswith(","):
+        return f"{text}\n{line}"
+    return f"{text} {line}"
