@@ -595,7 +595,12 @@ def test_highlighted_placeholders_left_in_the_letter_are_warned_about(tmp_path):
     from docx.enum.text import WD_COLOR_INDEX
 
     document = docx.Document()
-    for line in ("Ann Lee", "1 May 2026", "Dear Ann,", "On Fellgate PDU we will do the following."):
+    for line in (
+        "Ann Lee",
+        "1 May 2026",
+        "Dear Ann,",
+        "After the inspection of Fellgate PDU we will do the following.",
+    ):
         document.add_paragraph(line)
     placeholder = document.add_paragraph(style="List Bullet")
     placeholder.add_run("[Write an action]").font.highlight_color = WD_COLOR_INDEX.YELLOW
