@@ -22,6 +22,8 @@ from conftest import (
     soffice_convert,
 )
 from docx import Document
+from docx.oxml import parse_xml
+from docx.oxml.ns import nsdecls
 
 from drafter.model import Report
 from drafter.reader import read_report
@@ -245,10 +247,22 @@ def test_seed_as_markdown_reads_exactly(seed_expected, tmp_path):
     assert record_view(read_report(markdown)) == seed_expected
 
 
-def test_seed_as_word_document_reads_exactly(seed_expected, tmp_path):
+def seed_word_document(path: Path, *, running_header: bool = False) -> Path:
     """The seed typed into Word: list lines become real Word numbered and
-    bulleted paragraphs, everything else plain paragraphs."""
+    bulleted paragraphs, everything else plain paragraphs. With
+    ``running_header`` every page also gets a header line and a page number,
+    as the published PDFs have."""
     document = Document()
+    if running_header:
+        section = document.sections[0]
+        section.header.paragraphs[
+            0
+        ].text = "Inspection of probation services: Redcar, Cleveland and Middlesbrough PDU"
+        section.footer.paragraphs[0]._p.append(
+            parse_xml(
+                f'<w:fldSimple {nsdecls("w")} w:instr="PAGE"><w:r><w:t>1</w:t></w:r></w:fldSimple>'
+            )
+        )
     for line in SEED_REPORT.read_text(encoding="utf-8").splitlines():
         stripped = line.strip()
         if not stripped:
@@ -259,9 +273,25 @@ def test_seed_as_word_document_reads_exactly(seed_expected, tmp_path):
             document.add_paragraph(stripped[1:].strip(), style="List Bullet")
         else:
             document.add_paragraph(stripped)
-    path = tmp_path / "seed.docx"
     document.save(path)
+    return path
+
+
+def test_seed_as_word_document_reads_exactly(seed_expected, tmp_path):
+    path = seed_word_document(tmp_path / "seed.docx", running_header=True)
     assert record_view(read_report(path)) == seed_expected
+
+
+@pytest.mark.libreoffice
+def test_seed_as_pdf_with_page_headers_and_numbers_reads_exactly(seed_expected, tmp_path):
+    """Running headers and page numbers on every page never leak into the record."""
+    source = seed_word_document(tmp_path / "seed_paged.docx", running_header=True)
+    (pdf,) = soffice_convert([source], "pdf:writer_pdf_Export", tmp_path / "pdf")
+    report = read_report(pdf)
+    assert record_view(report) == seed_expected
+    everything = " ".join(r.text for r in report.recommendations)
+    everything += " ".join(f.text for f in report.strengths + report.areas_for_improvement)
+    assert "Inspection of probation services" not in everything
 
 
 @pytest.mark.libreoffice
