@@ -29,8 +29,14 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from rapidfuzz import fuzz
+from sqlalchemy import select
+
+from .commitments import MONTHS, extract_due_date
+from .db import ActionRow, CommitmentRow, LetterFileRow, LetterRow
 from .errors import DrafterError, InputFileError
 from .fileio import atomic_write_bytes, atomic_write_text, read_input_bytes, sha256_bytes
+from .library import action_fingerprint
 
 if TYPE_CHECKING:
     from .model import Report
@@ -667,7 +673,6 @@ def _recommendation_numbers(lead: str) -> tuple[int, ...]:
 
 
 def _first_date(lines: Iterable[str]) -> date | None:
-    from .commitments import MONTHS
 
     for line in lines:
         for pattern in _DATE_PATTERNS:
@@ -888,7 +893,6 @@ def link_actions(
     letter: SentLetter, *, report: Report | None = None, review: ReviewFile | None = None
 ) -> list[_Link]:
     """For each action, the recommendation it answers and how that was found."""
-    from rapidfuzz import fuzz
 
     recommendations: dict[int, str] = {}
     if report is not None:
@@ -979,10 +983,6 @@ def _store(
     sent_date: date | None,
     supersede: bool | None,
 ) -> ArchiveResult:
-    from sqlalchemy import select
-
-    from .commitments import extract_due_date
-    from .db import ActionRow, CommitmentRow, LetterFileRow, LetterRow
 
     db = getattr(library, "db", library)
     with db.session() as session:
@@ -1088,13 +1088,9 @@ def _add_library_action(library: Any, session: Any, **values: Any) -> int:
         action = add(source_kind="letter", source_ref=source_ref, session=session, **values)
         row_id = int(action.id)
     else:  # archiving straight into a Database (no Library object)
-        from .db import ActionRow
-        from .library import action_fingerprint
-
         fingerprint = action_fingerprint(
             values["text"], values["recommendation"], values["unit"], values["committed_on"]
         )
-        from sqlalchemy import select
 
         row = session.scalar(select(ActionRow).where(ActionRow.fingerprint == fingerprint))
         if row is None:
@@ -1109,7 +1105,6 @@ def _add_library_action(library: Any, session: Any, **values: Any) -> int:
             session.add(row)
             session.flush()
         row_id = row.id
-    from .db import ActionRow
 
     # An identical action already in the library (same words, unit and date) is
     # reused. If it came from the letter being replaced, it carries over to the
@@ -1124,9 +1119,6 @@ def _add_library_action(library: Any, session: Any, **values: Any) -> int:
 
 
 def _current_letter_for_unit(session: Any, unit: str | None) -> Any:
-    from sqlalchemy import select
-
-    from .db import LetterRow
 
     if not unit:
         return None
@@ -1146,9 +1138,6 @@ def _unit_key(name: str) -> str:
 
 
 def _to_archived(session: Any, row: Any, *, with_actions: bool = True) -> ArchivedLetter:
-    from sqlalchemy import select
-
-    from .db import ActionRow, CommitmentRow, LetterFileRow
 
     file_row = session.get(LetterFileRow, row.sha256)
     actions: list[ArchivedAction] = []
@@ -1200,9 +1189,6 @@ def _to_archived(session: Any, row: Any, *, with_actions: bool = True) -> Archiv
 
 def list_letters(store: Any) -> list[ArchivedLetter]:
     """Every archived letter, oldest first, with its actions."""
-    from sqlalchemy import select
-
-    from .db import LetterRow
 
     with getattr(store, "db", store).session() as session:
         rows = session.scalars(select(LetterRow).order_by(LetterRow.id)).all()
@@ -1210,7 +1196,6 @@ def list_letters(store: Any) -> list[ArchivedLetter]:
 
 
 def get_letter(store: Any, letter_id: int) -> ArchivedLetter:
-    from .db import LetterRow
 
     with getattr(store, "db", store).session() as session:
         row = session.get(LetterRow, letter_id)
@@ -1224,7 +1209,6 @@ def get_letter(store: Any, letter_id: int) -> ArchivedLetter:
 
 def letter_file(store: Any, letter_id: int) -> tuple[str, bytes]:
     """The archived file of a letter: (original name, content)."""
-    from .db import LetterFileRow, LetterRow
 
     with getattr(store, "db", store).session() as session:
         row = session.get(LetterRow, letter_id)

@@ -613,3 +613,13 @@ def test_highlighted_placeholders_left_in_the_letter_are_warned_about(tmp_path):
         "1 bullet(s) are still highlighted, as drafter marks text to fill in; "
         "check the letter was finished before it was sent."
     ]
+
+
+def test_archiving_straight_into_a_database_without_a_library(sqlite_url, letter_files):
+    from drafter.db import Database
+
+    result = archive_letter(letter_files["txt"], Database(sqlite_url))
+    assert result.created and len(result.letter.actions) == 5
+    stored = Library(sqlite_url).actions()
+    assert [a.source_ref for a in stored] == [f"letter {result.letter.id}"] * 5
+    assert [a.text for a in stored] == seed_expected()[0]
