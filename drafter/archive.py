@@ -91,6 +91,11 @@ _POSITIVE_LEAD_RE = re.compile(
     r"welcome|good\s+practice|highlight\w*|commend\w*)\b",
     re.I,
 )
+_ACTION_LEAD_RE = re.compile(
+    r"\b(?:recommendations?|actions?|steps|commit\w*|will\s+include|include\s+the\s+following|"
+    r"address\w*|measures|will\s+be\s+taken|will\s+take|respon\w*|improvement\s+plans?)\b",
+    re.I,
+)
 _RECOMMENDATION_REF_RE = re.compile(
     r"\brecommendations?\s+(?P<nums>\d{1,2}(?:\s*(?:,|and|&)\s*\d{1,2})*)", re.I
 )
@@ -601,18 +606,18 @@ def parse_letter(paragraphs: list[Paragraph]) -> SentLetter:
 
     actions: list[SentAction] = []
     positive: list[str] = []
-    for lead, items in _bullet_blocks(body):
-        if lead is not None and _POSITIVE_LEAD_RE.search(lead) and not _is_action_lead(lead):
+    blocks = _bullet_blocks(body)
+    positive_blocks = [_is_positive_lead(lead or "") for lead, _ in blocks]
+    if blocks and all(positive_blocks):
+        # Every letter commits to something: with no clear action block, the
+        # first bullet list is the actions.
+        positive_blocks[0] = False
+    for (lead, items), is_positive in zip(blocks, positive_blocks, strict=True):
+        if is_positive:
             positive.extend(items)
             continue
         numbers = _recommendation_numbers(lead or "")
         actions.extend(SentAction(text, numbers) for text in items)
-    if (
-        not actions
-        and positive
-        and not any(_POSITIVE_LEAD_RE.search(lead or "") for lead, _ in _bullet_blocks(body)[:1])
-    ):
-        actions, positive = [SentAction(t) for t in positive], []
 
     flagged = [p for p in body if p.bullet and p.highlighted]
     if flagged:
@@ -635,16 +640,13 @@ def parse_letter(paragraphs: list[Paragraph]) -> SentLetter:
     )
 
 
-def _is_action_lead(lead: str) -> bool:
-    """A lead-in paragraph that introduces commitments, even if it also says "note"."""
-    return bool(
-        re.search(
-            r"\b(?:recommendations?\s+\d|will\s+include|include\s+the\s+following|"
-            r"commit\w*|actions?\s+(?:we|that|to)|steps\s+will)\b",
-            lead,
-            re.I,
-        )
-    )
+def _is_positive_lead(lead: str) -> bool:
+    """Whether the paragraph before a bullet list introduces what went well
+    ("I am encouraged … and note the following") rather than commitments
+    ("steps will be taken to address the recommendations … the following").
+    Cues are counted, so a lead-in that mentions both is judged by the stronger."""
+    positive = len(_POSITIVE_LEAD_RE.findall(lead))
+    return positive > len(_ACTION_LEAD_RE.findall(lead))
 
 
 def _bullet_blocks(body: list[Paragraph]) -> list[tuple[str | None, list[str]]]:

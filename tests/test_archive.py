@@ -623,3 +623,40 @@ def test_archiving_straight_into_a_database_without_a_library(sqlite_url, letter
     stored = Library(sqlite_url).actions()
     assert [a.source_ref for a in stored] == [f"letter {result.letter.id}"] * 5
     assert [a.text for a in stored] == seed_expected()[0]
+
+
+@pytest.mark.parametrize(
+    "first_lead, second_lead, expected_actions",
+    [
+        (
+            "Please note that the following actions will be taken.",
+            "I was pleased to note these strengths.",
+            ["Act one.", "Act two."],
+        ),
+        (
+            "In response, the PDU will take these steps.",
+            "Alongside the recommendations, I note the following strengths and good practice.",
+            ["Act one.", "Act two."],
+        ),
+        ("I note the following.", None, ["Act one.", "Act two."]),
+    ],
+)
+def test_lead_ins_are_weighed_not_matched_exactly(
+    tmp_path, first_lead, second_lead, expected_actions
+):
+    parts = [
+        "Ann Lee",
+        "1 May 2026",
+        "Dear Ann,",
+        "Thank you for the inspection report for Fellgate PDU.",
+        first_lead,
+        "- Act one.\n- Act two.",
+    ]
+    if second_lead:
+        parts += [second_lead, "- Good one."]
+    parts += ["Yours sincerely", "Sam Okoro\nArea Executive Director"]
+    path = tmp_path / "letter.txt"
+    path.write_text("\n\n".join(parts), encoding="utf-8")
+    letter = read_sent_letter(path)
+    assert letter.action_texts == expected_actions
+    assert letter.positive_findings == (["Good one."] if second_lead else [])
