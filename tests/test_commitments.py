@@ -137,9 +137,9 @@ def test_user_dates_refused_plainly(text):
 
 
 @pytest.fixture
-def archived(sqlite_url, tmp_path) -> str:
+def archived(db_url, tmp_path) -> str:
     need(SEED_LETTER.exists(), "the seed letter is missing")
-    library = Library(sqlite_url)
+    library = Library(db_url)
     archive_letter(SEED_LETTER, library)
     other = tmp_path / "tarnbridge.txt"
     text = SEED_LETTER.read_text(encoding="utf-8")
@@ -148,7 +148,7 @@ def archived(sqlite_url, tmp_path) -> str:
     )
     other.write_text(text, encoding="utf-8")
     archive_letter(other, library)
-    return sqlite_url
+    return db_url
 
 
 def test_listing_and_filters(archived):
