@@ -106,27 +106,33 @@ class Matcher:
         self.actions = list(actions)
         self.threshold = threshold
         self._size = len(self.actions)
-        text_terms = [terms(a.text) for a in self.actions]
-        rec_terms = [terms(a.recommendation or "") for a in self.actions]
         self._vocab: dict[str, int] = {}
-        document_frequency: Counter[int] = Counter()
-        for text_t, rec_t in zip(text_terms, rec_terms, strict=True):
-            seen = {self._term_id(t) for t in (*text_t.all(), *rec_t.all())}
-            document_frequency.update(seen)
+        # Many actions share wording (one recommendation answered by several
+        # actions), so each distinct text is tokenised once.
+        memo: dict[str, tuple[np.ndarray, np.ndarray]] = {}
+        text_ids = [self._term_counts(a.text, memo) for a in self.actions]
+        rec_ids = [self._term_counts(a.recommendation or "", memo) for a in self.actions]
+        vocabulary_size = len(self._vocab) + 1
+        self._kind = np.ones(vocabulary_size, dtype=np.float32)
+        for term, term_id in self._vocab.items():
+            self._kind[term_id] = self._kind_weight(term)
+        # Document frequency over the union of both fields of each action.
+        docs_of_terms = np.repeat(
+            np.arange(self._size * 2, dtype=np.int64) % max(self._size, 1),
+            [len(ids) for ids, _ in (*text_ids, *rec_ids)],
+        )
+        all_ids = np.concatenate([ids for ids, _ in (*text_ids, *rec_ids)] or [np.zeros(0, int)])
+        pairs = np.unique(docs_of_terms * vocabulary_size + all_ids)
+        document_frequency = np.bincount(pairs % vocabulary_size, minlength=vocabulary_size)
         n = max(self._size, 1)
-        self._idf = np.ones(len(self._vocab) + 1, dtype=np.float32)
-        for term_id, df in document_frequency.items():
-            self._idf[term_id] = math.log((n + 1) / (df + 1)) + 1.0
+        self._idf = (np.log((n + 1) / (document_frequency + 1)) + 1.0).astype(np.float32)
         #: A term no action uses is as informative as a term can be.
         self._unseen_idf = math.log(n + 1) + 1.0
-        self._text = self._build_field(text_terms)
-        self._rec = self._build_field(rec_terms)
+        self._text = self._build_field(text_ids)
+        self._rec = self._build_field(rec_ids)
         self._has_rec = np.array([bool(a.recommendation) for a in self.actions], dtype=bool)
-        self._normal_text = [normalise(a.text) for a in self.actions]
-        self._normal_rec = [normalise(a.recommendation or "") for a in self.actions]
+        self._normalised: dict[str, str] = {}
         self._index_of = {a.id: i for i, a in enumerate(self.actions)}
-        self._text_terms = text_terms
-        self._rec_terms = rec_terms
         self._feedback: list[tuple[dict[int, float], int, bool]] = []
         for decision in feedback or ():
             index = self._index_of.get(decision.action_id)
@@ -138,11 +144,24 @@ class Matcher:
 
     # --- vectors ------------------------------------------------------------
 
-    def _term_id(self, term: str) -> int:
-        term_id = self._vocab.get(term)
-        if term_id is None:
-            term_id = self._vocab[term] = len(self._vocab)
-        return term_id
+    def _term_counts(
+        self, text: str, memo: dict[str, tuple[np.ndarray, np.ndarray]]
+    ) -> tuple[np.ndarray, np.ndarray]:
+        cached = memo.get(text)
+        if cached is None:
+            counts = Counter(terms(text).all())
+            vocab = self._vocab
+            ids = []
+            for term in counts:
+                term_id = vocab.get(term)
+                if term_id is None:
+                    term_id = vocab[term] = len(vocab)
+                ids.append(term_id)
+            cached = memo[text] = (
+                np.array(ids, dtype=np.int64),
+                np.fromiter(counts.values(), dtype=np.float32, count=len(counts)),
+            )
+        return cached
 
     @staticmethod
     def _kind_weight(term: str) -> float:
@@ -159,29 +178,22 @@ class Matcher:
         norm = math.sqrt(sum(w * w for w in vector.values())) or 1.0
         return {term: w / norm for term, w in vector.items()}
 
-    def _build_field(self, all_terms: list[Terms]) -> _Field:
-        rows: list[np.ndarray] = []
-        cols: list[np.ndarray] = []
-        vals: list[np.ndarray] = []
-        for doc, found in enumerate(all_terms):
-            vector = self._weighted(found, lambda t: float(self._idf[self._vocab[t]]))
-            if not vector:
-                continue
-            cols.append(np.fromiter((self._vocab[t] for t in vector), dtype=np.int64))
-            vals.append(np.fromiter(vector.values(), dtype=np.float32))
-            rows.append(np.full(len(vector), doc, dtype=np.int64))
-        if not cols:
+    def _build_field(self, per_doc: list[tuple[np.ndarray, np.ndarray]]) -> _Field:
+        """TF-IDF vectors of one field, L2-normalised, stored by term."""
+        vocabulary_size = len(self._vocab) + 1
+        lengths = [len(ids) for ids, _ in per_doc]
+        if not sum(lengths):
             empty = np.zeros(0, dtype=np.int64)
-            return _Field(np.zeros(len(self._vocab) + 2, dtype=np.int64), empty, empty)
-        term_ids = np.concatenate(cols)
+            return _Field(np.zeros(vocabulary_size + 1, dtype=np.int64), empty, empty)
+        term_ids = np.concatenate([ids for ids, _ in per_doc])
+        counts = np.concatenate([c for _, c in per_doc])
+        docs = np.repeat(np.arange(len(per_doc), dtype=np.int64), lengths)
+        weights = (1.0 + np.log(counts)) * self._idf[term_ids] * self._kind[term_ids]
+        norms = np.sqrt(np.bincount(docs, weights=weights * weights, minlength=len(per_doc)))
+        weights = (weights / norms[docs]).astype(np.float32)
         order = np.argsort(term_ids, kind="stable")
-        counts = np.bincount(term_ids, minlength=len(self._vocab) + 1)
-        ptr = np.concatenate([[0], np.cumsum(counts)])
-        return _Field(
-            ptr=ptr,
-            docs=np.concatenate(rows)[order],
-            weights=np.concatenate(vals)[order],
-        )
+        ptr = np.concatenate([[0], np.cumsum(np.bincount(term_ids, minlength=vocabulary_size))])
+        return _Field(ptr=ptr, docs=docs[order], weights=weights[order])
 
     def _vector(self, found: Terms) -> dict[int, float]:
         """A query's weights by term id; terms the library lacks still count
@@ -222,13 +234,13 @@ class Matcher:
             fuzzy = np.maximum(
                 process.cdist(
                     normal,
-                    [self._normal_rec[i] for i in shortlist],
+                    [self._normal(self.actions[i].recommendation) for i in shortlist],
                     scorer=fuzz.token_sort_ratio,
                     workers=-1,
                 )[0],
                 process.cdist(
                     normal,
-                    [self._normal_text[i] for i in shortlist],
+                    [self._normal(self.actions[i].text) for i in shortlist],
                     scorer=fuzz.token_sort_ratio,
                     workers=-1,
                 )[0],
@@ -241,6 +253,12 @@ class Matcher:
             final *= UNSEEN_CONCEPT_FACTOR ** min(unseen, 2)
         final = self._apply_feedback(query, final)
         return np.clip(final, 0.0, 100.0), rec_sim, text_sim, found
+
+    def _normal(self, text: str | None) -> str:
+        normal = self._normalised.get(text or "")
+        if normal is None:
+            normal = self._normalised[text or ""] = normalise(text or "")
+        return normal
 
     def _apply_feedback(self, query: dict[int, float], scores: np.ndarray) -> np.ndarray:
         """Accepted actions gain points; rejected ones lose a share of their score,
@@ -287,7 +305,8 @@ class Matcher:
         return results
 
     def _reason(self, found: Terms, index: int, rec_similarity: float) -> str:
-        mine = set(self._text_terms[index].all()) | set(self._rec_terms[index].all())
+        action = self.actions[index]
+        mine = set(terms(action.text).all()) | set(terms(action.recommendation or "").all())
         shared = [t for t in (*found.concepts, *found.phrases, *found.words) if t in mine]
 
         def weight(term: str) -> float:

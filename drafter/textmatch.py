@@ -163,32 +163,28 @@ STOP_WORDS = frozenset(_STOP_WORD_TEXT.split())
 KEEP_WORDS = frozenset({"management", "oversight", "risk", "harm", "workload", "caseload"})
 
 _APOSTROPHES = str.maketrans({"\u2019": "'", "\u2018": "'", "`": "'", "\u201c": '"', "\u201d": '"'})
-_NON_WORD = re.compile(r"[^a-z0-9']+")
-_TOKEN = re.compile(r"[a-z0-9]+(?:'[a-z]+)?")
+_POSSESSIVE = re.compile(r"'s\b")
+_NON_WORD = re.compile(r"[^a-z0-9]+")
+
+
+def _final_form(word: str) -> str:
+    word = ABBREVIATIONS.get(SPELLINGS.get(word, word), SPELLINGS.get(word, word))
+    return " ".join(
+        ABBREVIATIONS.get(SPELLINGS.get(w, w), SPELLINGS.get(w, w)) for w in word.split()
+    )
+
+
+#: Every word normalisation rewrites, mapped straight to its final form.
+_REWRITES = {word: _final_form(word) for word in (*SPELLINGS, *ABBREVIATIONS)}
 
 
 def normalise(text: str) -> str:
     """Lower-case words separated by single spaces, British spelling, abbreviations
     spelt out. Idempotent: ``normalise(normalise(x)) == normalise(x)``."""
     text = unicodedata.normalize("NFKC", text or "").translate(_APOSTROPHES).casefold()
-    words = []
-    for raw in _NON_WORD.sub(" ", text).split():
-        word = raw.strip("'")
-        if word.endswith("'s"):
-            word = word[:-2]
-        word = word.replace("'", "")
-        if not word:
-            continue
-        word = SPELLINGS.get(word, word)
-        word = ABBREVIATIONS.get(word, word)
-        words.append(word)
-    # Expansions and spellings can yield several words; re-split so the result
-    # is stable when normalised again.
-    out = []
-    for chunk in " ".join(words).split():
-        chunk = SPELLINGS.get(chunk, chunk)
-        out.append(ABBREVIATIONS.get(chunk, chunk))
-    return " ".join(" ".join(out).split())
+    text = _POSSESSIVE.sub("", text).replace("'", "")
+    rewrites = _REWRITES
+    return " ".join([rewrites.get(word, word) for word in _NON_WORD.sub(" ", text).split()])
 
 
 _SUFFIXES = (
