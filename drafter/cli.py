@@ -416,6 +416,163 @@ def match_command(
 
 # --- review ------------------------------------------------------------------
 
+
+@cli.command("review")
+@click.argument("report_path", metavar="REPORT", type=click.Path(dir_okay=False))
+@click.option(
+    "-o",
+    "--file",
+    "review_file",
+    metavar="FILE",
+    type=click.Path(dir_okay=False),
+    help="The review file (default: beside the report, REPORT-NAME.review.yaml).",
+)
+@click.option(
+    "--sheet", is_flag=True, help="Write the review file to fill in by hand, without questions."
+)
+@click.option(
+    "--accept-best",
+    is_flag=True,
+    help="With --sheet: fill in the best match as the decision wherever one fits.",
+)
+@click.option("--force", is_flag=True, help="With --sheet: replace an existing review file.")
+@click.option("--restart", is_flag=True, help="Go through every recommendation from the first.")
+@click.option("--no-editor", is_flag=True, help="Edit wording here rather than in $EDITOR.")
+@click.option("--status", is_flag=True, help="Show how far the review has got, and stop.")
+@click.option("--json", "as_json", is_flag=True, help="With --status or --sheet: print JSON.")
+@click.option(
+    "--top",
+    type=click.IntRange(1, 10),
+    default=3,
+    show_default=True,
+    help="Candidates shown (and kept in the file) for each recommendation.",
+)
+@db_option
+def review_command(
+    report_path: str,
+    review_file: str | None,
+    sheet: bool,
+    accept_best: bool,
+    force: bool,
+    restart: bool,
+    no_editor: bool,
+    status: bool,
+    as_json: bool,
+    top: int,
+    db_url: str | None,
+) -> None:
+    """Review the actions suggested for each recommendation of REPORT.
+
+    Recommendation by recommendation, shows the ranked candidates from the
+    library; type a letter (and Enter) to accept, swap, find, edit or write
+    an action, or to set agreement, owner and target date. Every decision is
+    saved at once in the review file beside the report: stop at any time
+    (q, or Ctrl-C, which exits with code 130) and run the same command to
+    carry on where you stopped. Accepted and turned-down actions are also
+    remembered in the library, which improves later suggestions.
+
+    \b
+    Example:
+        drafter review report.html
+        drafter review report.html --sheet        (fill it in in a text editor)
+        drafter review report.html --status
+        drafter draft report.html --review report.review.yaml -o letter.docx
+    """
+    from pathlib import Path
+
+    from .reader import read_report
+    from .review import default_review_path, load_review, review_to_json, summarise_review
+    from .reviewing import (
+        CANDIDATES_FETCHED,
+        STOPPED_MESSAGE,
+        ClickTerminal,
+        ReviewSession,
+        open_review,
+        write_sheet,
+    )
+
+    if as_json and not (status or sheet):
+        raise DrafterError("--json goes with --status or --sheet.")
+    if status and sheet:
+        raise DrafterError("Choose either --status or --sheet, not both.")
+    if (accept_best or force) and not sheet:
+        raise DrafterError("--accept-best and --force go with --sheet.")
+    report = read_report(report_path)
+    path = Path(review_file) if review_file else default_review_path(report_path)
+    if status:
+        if not path.exists():
+            raise DrafterError(
+                f"There is no review file for this report yet ('{path}').",
+                hint="Start one with 'drafter review REPORT'.",
+            )
+        review = load_review(path)
+        changed = review.report_sha256 != report.sha256
+        if as_json:
+            print_json({**review_to_json(review), "report_changed": changed})
+            return
+        summary = summarise_review(review)
+        click.echo(
+            f"{path}: {summary.total} recommendations, {summary.decided} decided, "
+            f"{summary.no_action} with no action yet, {summary.pending} pending."
+        )
+        if changed:
+            click.echo("The report has changed since; run 'drafter review REPORT' to update.")
+        return
+
+    from .library import Library
+    from .matching import match_report
+
+    library = Library(db_url)
+    matches = match_report(report, library, top=max(CANDIDATES_FETCHED, top))
+    if sheet:
+        review = write_sheet(
+            report,
+            matches,
+            path,
+            report_path=report_path,
+            top=top,
+            accept_best=accept_best,
+            force=force,
+        )
+        if as_json:
+            print_json({**review_to_json(review), "path": str(path)})
+            return
+        summary = summarise_review(review)
+        click.echo(
+            f"Wrote {path} with {summary.total} recommendations "
+            f"({summary.decided} filled in with the best match). Edit it in any text editor, "
+            f"then: drafter draft {report_path} --review {path}"
+        )
+        return
+
+    review, note = open_review(
+        report,
+        matches,
+        path,
+        confirm=lambda question: click.confirm(question, default=True),
+        report_path=report_path,
+        top=top,
+    )
+    if note:
+        click.echo(note)
+    session = ReviewSession(
+        review, path, matches, library, ClickTerminal(not no_editor), page_size=top, restart=restart
+    )
+    session.save()
+    result = session.run()
+    if result.interrupted or result.quit:
+        click.echo(STOPPED_MESSAGE, err=result.interrupted)
+        if result.interrupted:
+            sys.exit(130)
+        return
+    summary = result.summary
+    click.echo(
+        f"Saved in {path}: {summary.decided} decided, {summary.no_action} with no action yet, "
+        f"{summary.pending} pending. Draft the letter with: "
+        f"drafter draft {report_path} --review {path}"
+    )
+
+
 # --- archive and commitments -------------------------------------------------
 
 
