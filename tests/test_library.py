@@ -11,12 +11,14 @@ import pytest
 import yaml
 from click.testing import CliRunner
 from conftest import CORPUS, need
+from hypothesis import given
+from hypothesis import strategies as st
 from sqlalchemy import text
 
 from drafter import db as db_module
 from drafter.cli import cli
 from drafter.errors import DatabaseError, InputFileError, LibraryError
-from drafter.importer import read_starter_records
+from drafter.importer import RowProblem, read_starter_records, validate_row
 from drafter.library import Library, recommendation_key
 
 ACTIONS_JSONL = CORPUS / "actions.jsonl"
@@ -338,3 +340,33 @@ def test_cli_init_then_init_again(sqlite_url):
 def test_every_library_command_has_an_example(command):
     result = run("library", command, "--help")
     assert result.exit_code == 0 and "Example:" in result.output
+
+
+def test_large_import_shows_a_progress_bar_on_stderr(tmp_path, sqlite_url):
+    rows = "".join(f"R{i},Action number {i} for the test,2024-01-01\n" for i in range(2500))
+    path = write(tmp_path / "big.csv", "id,action,date\n" + rows)
+    result = CliRunner().invoke(cli, ["library", "import", str(path), "--db", sqlite_url])
+    assert result.exit_code == 0, result.output
+    assert "Importing" in result.stderr and "Importing" not in result.stdout
+    assert "Imported 2500 new action(s)" in result.stdout
+
+
+@given(
+    st.dictionaries(
+        st.sampled_from(["id", "action", "date", "tags", "unit", "owner", "other"]),
+        st.one_of(
+            st.none(),
+            st.text(max_size=30),
+            st.integers(),
+            st.lists(st.text(max_size=5), max_size=3),
+            st.dictionaries(st.text(max_size=3), st.integers(), max_size=2),
+        ),
+    )
+)
+def test_row_validation_accepts_or_explains_any_row(raw):
+    checked = validate_row(7, raw)
+    if isinstance(checked, RowProblem):
+        assert str(checked).startswith("row 7: ")
+    else:
+        assert checked.action and checked.action == " ".join(checked.action.split())
+        assert all(isinstance(tag, str) and tag for tag in checked.tags)

@@ -309,3 +309,11 @@ def test_match_input_errors_are_one_line(small_library, args, message):
 def test_match_help_has_an_example():
     result = run("match", "--help")
     assert result.exit_code == 0 and "Example:" in result.output
+
+
+def test_match_a_file_that_is_not_a_report_is_a_one_line_error(tmp_path, small_library):
+    path = tmp_path / "shopping.txt"
+    path.write_text("Milk\nEggs\nBread\n", encoding="utf-8")
+    result = run("match", str(path), "--db", small_library)
+    assert result.exit_code == 1 and "Traceback" not in result.output
+    assert len(result.output.strip().splitlines()) == 1
