@@ -575,6 +575,11 @@ def test_round_trip_archived_actions_are_exactly_the_edited_bullets(sqlite_url, 
     assert stored == set(expected)
 
 
+# --- properties of the letter reader ------------------------------------------------------
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.binary(max_size=2000))
 def test_reader_never_crashes_on_any_bytes(data):
     try:
         letter = read_sent_letter_bytes(data, name="letter.txt")
