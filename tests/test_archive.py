@@ -690,3 +690,15 @@ def test_lead_ins_are_weighed_not_matched_exactly(
     letter = read_sent_letter(path)
     assert letter.action_texts == expected_actions
     assert letter.positive_findings == (["Good one."] if second_lead else [])
+
+
+@pytest.mark.libreoffice
+def test_a_drafted_letter_sent_as_pdf_archives_its_actions(sqlite_url, tmp_path):
+    path, drafted = drafted_letter(tmp_path)
+    (pdf,) = soffice_convert([path], "pdf", tmp_path / "pdf")
+    result = archive_letter(pdf, Library(sqlite_url))
+    assert [a.text for a in result.letter.actions] == drafted
+    assert result.letter.unit == "Redcar, Cleveland and Middlesbrough PDU"
+    assert result.letter.recommendation_count == 3
+    with Library(sqlite_url).db.session() as s:
+        assert s.scalar(select(LetterFileRow.media_type)) == "application/pdf"
