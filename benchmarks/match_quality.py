@@ -43,6 +43,7 @@ import numpy as np
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
+from drafter import matching, textmatch  # noqa: E402
 from drafter.library import Decision, Library  # noqa: E402
 from drafter.matching import NO_MATCH_THRESHOLD, Matcher  # noqa: E402
 from drafter.model import LibraryAction  # noqa: E402
@@ -222,6 +223,28 @@ def cross_validated_feedback(
     )
 
 
+ABLATIONS = {
+    "without rapidfuzz re-scoring": (matching, "FUZZY_SHARE", 0.0),
+    "without concept terms": (matching, "CONCEPT_WEIGHT", 0.0),
+    "without phrase terms": (matching, "PHRASE_WEIGHT", 0.0),
+    "without the answered rec.": (matching, "RECOMMENDATION_SHARE", 0.0),
+    "without unseen-concept cut": (matching, "UNSEEN_CONCEPT_FACTOR", 1.0),
+    "without spelling/abbrev.": (textmatch, "_REWRITES", {}),
+}
+
+
+def ablation_rows(recs: Sequence[LabelledRec], actions: Sequence[LibraryAction]) -> None:
+    """Each part of the matcher switched off in turn, to show what it adds."""
+    for name, (module, attribute, value) in ABLATIONS.items():
+        original = getattr(module, attribute)
+        setattr(module, attribute, value)
+        try:
+            figures = evaluate(recs, actions, Matcher(actions).scores, NO_MATCH_THRESHOLD)[0]
+        finally:
+            setattr(module, attribute, original)
+        print(figures.row(name))
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--corpus", type=Path, default=REPO / ".." / "shared" / "corpus")
@@ -262,6 +285,11 @@ def main() -> None:
     print(
         evaluate(recs, actions, again.scores, NO_MATCH_THRESHOLD)[0].row("same recs again (bound)")
     )
+    print()
+    print("What each part adds (each switched off in turn, same threshold)")
+    print(HEADER)
+    print(ours.row("drafter"))
+    ablation_rows(recs, actions)
     print()
     low, median = float(np.percentile(covered_top, 10)), float(np.median(covered_top))
     print(
