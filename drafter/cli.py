@@ -365,6 +365,11 @@ def match_command(
     as needing a new action. Recommendations without a report can be given
     with --text or --from-file.
 
+    The first time drafter is used with its default database (no --db, or
+    the same database as $DRAFTER_DB) and that database has never held an
+    action, the starter library is loaded, with a note. A database named
+    with --db is never filled for you: run 'drafter library init' first.
+
     \b
     Example:
         drafter match report.html
