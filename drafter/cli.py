@@ -419,6 +419,256 @@ def match_command(
 
 # --- config and draft --------------------------------------------------------
 
+
+@cli.group("config", cls=DrafterGroup)
+def config_group() -> None:
+    """Settings for letters: who signs for each region, the Inspectorate's
+    address, who is copied in, and the default owner of actions.
+
+    \b
+    Example:
+        drafter config init
+        drafter config show
+    """
+
+
+@config_group.command("init")
+@click.argument("path", metavar="[PATH]", required=False, type=click.Path(dir_okay=False))
+@click.option("--force", is_flag=True, help="Replace the settings file if it exists.")
+def config_init_command(path: str | None, force: bool) -> None:
+    """Write a settings file with comments explaining each setting.
+
+    PATH defaults to $DRAFTER_CONFIG, else your user settings folder. Open the
+    file afterwards and fill in the signatory for your region.
+
+    \b
+    Example:
+        drafter config init
+        drafter config init team-settings.toml
+    """
+    from .config import write_config_template
+
+    written = write_config_template(path, force=force)
+    click.echo(f"Wrote {written}")
+    click.echo("Open it and fill in the signatory for your region (name, title, area).")
+
+
+@config_group.command("show")
+@click.option("--config", "config_path", metavar="FILE", help="Settings file to read.")
+@click.option("--json", "as_json", is_flag=True, help="Print the settings as JSON.")
+def config_show_command(config_path: str | None, as_json: bool) -> None:
+    """Show the settings drafter will use, and where they come from.
+
+    \b
+    Example:
+        drafter config show
+        drafter config show --config team-settings.toml --json
+    """
+    import dataclasses
+
+    from .config import load_config, resolve_config_path
+
+    config = load_config(config_path)
+    if as_json:
+        print_json(dataclasses.asdict(config))
+        return
+    if config.source is None:
+        click.echo(f"No settings file ({resolve_config_path(config_path)}): using defaults.")
+    else:
+        click.echo(f"Settings from {config.source}")
+    address = " ".join(config.inspectorate_address)
+    click.echo(f"Letters go to: {config.chief_inspector_title}, {address}")
+    click.echo(f"CC: {', '.join(config.cc) or '(nobody)'}")
+    click.echo(f"Default action owner: {config.default_action_owner or '(not set)'}")
+    named = {r: s for r, s in config.signatories.items() if s.name.strip()}
+    if not named:
+        click.echo("Signatories: none set yet.")
+    for region, signatory in sorted(named.items()):
+        click.echo(f"Signatory for {region}: {signatory.name}, {signatory.title}")
+
+
+def _draft_summary_line(result: Any) -> str:
+    def counted(number: int, noun: str) -> str:
+        return f"{number} {noun}{'' if number == 1 else 's'}"
+
+    parts = [
+        counted(result.recommendations, "recommendation"),
+        counted(result.from_library, "action") + " from the library",
+    ]
+    if result.placeholders:
+        parts.append(f"{len(result.placeholders)} to fill in")
+    if result.dates_to_check:
+        parts.append(counted(len(result.dates_to_check), "date") + " to check")
+    return ", ".join(parts)
+
+
+@cli.command("draft")
+@click.argument("reports", metavar="REPORT...", nargs=-1, required=True)
+@click.option(
+    "-o",
+    "--output",
+    required=True,
+    metavar="PATH",
+    help="The .docx to write; with several reports or a folder, the folder to write into.",
+)
+@click.option(
+    "--review", "review_path", metavar="FILE", help="Draft from this review file's decisions."
+)
+@click.option(
+    "--config",
+    "config_path",
+    metavar="FILE",
+    help="Settings file (default: $DRAFTER_CONFIG, else your settings folder).",
+)
+@click.option(
+    "--letterhead", metavar="FILE.docx", help="Your organisation's Word letterhead as the base."
+)
+@click.option("--template-dir", metavar="DIR", help="A folder of your own letter templates.")
+@click.option(
+    "--date", "letter_date", metavar="YYYY-MM-DD", help="The letter's date (default: today)."
+)
+@click.option(
+    "--format",
+    "output_format",
+    type=click.Choice(["letter", "action-plan"]),
+    default="letter",
+    show_default=True,
+    help="The response letter, or the action-plan table.",
+)
+@click.option("--force", is_flag=True, help="Replace output files that exist.")
+@click.option("--json", "as_json", is_flag=True, help="Print what was drafted as JSON.")
+@db_option
+def draft_command(
+    reports: tuple[str, ...],
+    output: str,
+    review_path: str | None,
+    config_path: str | None,
+    letterhead: str | None,
+    template_dir: str | None,
+    letter_date: str | None,
+    output_format: str,
+    force: bool,
+    as_json: bool,
+    db_url: str | None,
+) -> None:
+    """Draft the response letter to an inspection report as a Word document.
+
+    Each recommendation gets the best action from the library (or the one
+    chosen in --review); anything drafter cannot know is highlighted in
+    yellow with a comment. Give several reports or a folder to draft a batch
+    into the folder given with -o.
+
+    \b
+    Example:
+        drafter draft samples/ashvale_pdu_2025.html -o letter.docx
+        drafter draft report.pdf -o letter.docx --review report.review.yaml
+        drafter draft report.pdf -o plan.docx --format action-plan
+        drafter draft inspections/ -o letters/
+    """
+    from datetime import date as date_type
+    from pathlib import Path
+
+    from .config import load_config
+    from .drafting import draft_batch, draft_letter
+    from .errors import DrafterError as Problem
+    from .library import Library
+
+    when = None
+    if letter_date:
+        try:
+            when = date_type.fromisoformat(letter_date)
+        except ValueError:
+            raise Problem(
+                f"'{letter_date}' is not a date.", hint="Write it as YYYY-MM-DD, e.g. 2025-07-24."
+            ) from None
+    config = load_config(config_path)
+    library = Library(db_url)
+    batch = len(reports) > 1 or Path(reports[0]).is_dir()
+    if batch and review_path:
+        raise Problem(
+            "--review works with one report at a time.",
+            hint="In a batch, drafter uses each report's own review file when it exists.",
+        )
+    if not batch and Path(output).is_dir():
+        output = str(Path(output) / f"{Path(reports[0]).stem}_response.docx")
+    common = dict(
+        library=library,
+        config=config,
+        letter_date=when,
+        letterhead=letterhead,
+        template_dir=template_dir,
+        output_format=output_format,
+        force=force,
+    )
+    if batch:
+        from .drafting import collect_reports
+
+        total = len(collect_reports(reports))
+        with click.progressbar(length=total, label="Drafting", file=sys.stderr) as bar:
+            results = draft_batch(reports, output, progress=lambda _p: bar.update(1), **common)
+    else:
+        results = [draft_letter(reports[0], output, review=review_path, **common)]
+    if as_json:
+        print_json([r.to_dict() for r in results])
+        return
+    for result in results:
+        if result.error:
+            click.echo(f"Not drafted: {result.report_path}: {result.error}")
+            continue
+        click.echo(f"Wrote {result.output} ({result.unit}): {_draft_summary_line(result)}")
+        for warning in result.warnings:
+            click.echo(f"  Warning: {warning}")
+        if not batch:
+            _print_fill_in(result)
+    if batch:
+        _print_batch_table(results)
+    if config.source is None and any(r.placeholders for r in results):
+        click.echo(
+            "No settings file yet: run 'drafter config init' and fill in your region's "
+            "signatory so future letters have it."
+        )
+    if any(r.error for r in results) and not any(r.output for r in results):
+        raise Problem("None of the reports could be drafted.")
+
+
+def _print_fill_in(result: Any) -> None:
+    seen: set[tuple[str, str]] = set()
+    items = [a for a in result.attention if a.kind != "date"]
+    if items or result.dates_to_check:
+        click.echo("Before sending, fill in or check (highlighted in yellow, with comments):")
+    for item in items:
+        key = (item.label, item.note)
+        if key in seen:
+            continue
+        seen.add(key)
+        click.echo(f"  - {_short(item.label, 70)}: {item.note}")
+    for item in result.dates_to_check:
+        click.echo(f'  - the date "{item.label}" came from an earlier letter: check it holds')
+
+
+def _print_batch_table(results: list[Any]) -> None:
+    rows = [("Unit", "Recs", "From library", "To fill in", "Dates", "File")]
+    for r in results:
+        if r.error:
+            rows.append((r.report_path.name, "-", "-", "-", "-", "not drafted"))
+        else:
+            rows.append(
+                (
+                    r.unit,
+                    str(r.recommendations),
+                    str(r.from_library),
+                    str(len(r.placeholders)),
+                    str(len(r.dates_to_check)),
+                    r.output.name,
+                )
+            )
+    widths = [max(len(row[i]) for row in rows) for i in range(len(rows[0]))]
+    click.echo("")
+    for row in rows:
+        cells = (cell.ljust(width) for cell, width in zip(row, widths, strict=True))
+        click.echo("  ".join(cells).rstrip())
+
+
 # --- review ------------------------------------------------------------------
 
 

@@ -1,0 +1,265 @@
+"""Drafting end to end: read a report, match its recommendations against the
+library, plan the response, render the Word document, write it atomically.
+
+:func:`draft_letter` drafts one report; :func:`draft_batch` drafts several
+(a region's inspections arrive together) into one folder and says, for each,
+what needs attention before it is sent.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+from typing import TYPE_CHECKING, Literal
+
+from .config import Config, load_config
+from .errors import DrafterError, InputFileError, OutputExistsError, ReviewFileError
+from .fileio import DEFAULT_MAX_INPUT_BYTES, atomic_write_bytes, ensure_writable
+from .letter import AttentionItem, compose_action_plan, compose_letter
+from .model import Report, ResponsePlan
+from .plan import build_plan
+from .review import ReviewFile
+
+if TYPE_CHECKING:
+    from .library import Library
+
+OutputFormat = Literal["letter", "action-plan"]
+FORMATS: tuple[str, ...] = ("letter", "action-plan")
+#: Files a batch picks up from a folder.
+REPORT_SUFFIXES = (".html", ".htm", ".pdf", ".docx", ".txt", ".md")
+
+
+@dataclass
+class DraftResult:
+    """One drafted document and what in it needs a person."""
+
+    report_path: Path
+    output: Path | None
+    unit: str = ""
+    recommendations: int = 0
+    from_library: int = 0  # action bullets taken from the library
+    attention: list[AttentionItem] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+    error: str | None = None  # set when this report could not be drafted (batches only)
+
+    @property
+    def placeholders(self) -> list[AttentionItem]:
+        return [a for a in self.attention if a.kind == "placeholder"]
+
+    @property
+    def dates_to_check(self) -> list[AttentionItem]:
+        return [a for a in self.attention if a.kind == "date"]
+
+    @property
+    def needs_attention(self) -> int:
+        return len(self.attention) + (1 if self.error else 0)
+
+    def to_dict(self) -> dict:
+        return {
+            "report": str(self.report_path),
+            "output": str(self.output) if self.output else None,
+            "unit": self.unit,
+            "recommendations": self.recommendations,
+            "actions_from_library": self.from_library,
+            "placeholders": [{"label": a.label, "note": a.note} for a in self.placeholders],
+            "dates_to_check": [a.label for a in self.dates_to_check],
+            "other": [a.note for a in self.attention if a.kind not in ("placeholder", "date")],
+            "warnings": self.warnings,
+            "error": self.error,
+        }
+
+
+def load_review_file(path: str | os.PathLike[str]) -> ReviewFile:
+    """Read a review file with the review module's reader."""
+    try:
+        from .review import load_review
+    except ImportError as exc:  # the reader arrives with the review feature
+        raise ReviewFileError(
+            "This version of drafter cannot read review files yet.",
+            hint="Draft without --review.",
+        ) from exc
+    return load_review(path)
+
+
+def plan_for_report(
+    report: Report, library: Library, review: ReviewFile | None = None
+) -> ResponsePlan:
+    """Match the report's recommendations and build the plan."""
+    from .matching import match_report
+
+    matches = match_report(report, library) if report.recommendations else []
+    return build_plan(report, matches, review)
+
+
+def _review_warnings(report: Report, review: ReviewFile | None) -> list[str]:
+    if review is None or not review.report_sha256 or not report.sha256:
+        return []
+    if review.report_sha256 != report.sha256:
+        return [
+            "The review file was made for a different version of this report; "
+            "decisions were matched to recommendations by their wording."
+        ]
+    return []
+
+
+def draft_letter(
+    report_path: str | os.PathLike[str],
+    output: str | os.PathLike[str],
+    *,
+    library: Library,
+    review: ReviewFile | str | os.PathLike[str] | None = None,
+    config: Config | None = None,
+    letter_date: date | None = None,
+    letterhead: str | os.PathLike[str] | None = None,
+    template_dir: str | os.PathLike[str] | None = None,
+    output_format: OutputFormat = "letter",
+    force: bool = False,
+    max_bytes: int = DEFAULT_MAX_INPUT_BYTES,
+) -> DraftResult:
+    """Draft the response to one report and write it to ``output`` (.docx).
+
+    Refuses to replace ``output`` unless ``force``; the file appears whole or
+    not at all."""
+    from .reader import read_report
+
+    if output_format not in FORMATS:
+        raise DrafterError(f"'{output_format}' is not a format.", hint="Use letter or action-plan.")
+    target = ensure_writable(output, force)
+    config = config if config is not None else load_config()
+    report = read_report(report_path, max_bytes=max_bytes)
+    if isinstance(review, str | os.PathLike):
+        review = load_review_file(review)
+    plan = plan_for_report(report, library, review)
+    if output_format == "action-plan":
+        composed = compose_action_plan(
+            plan, config, letterhead=letterhead, template_dir=template_dir
+        )
+    else:
+        composed = compose_letter(
+            plan,
+            config,
+            letter_date=letter_date,
+            letterhead=letterhead,
+            template_dir=template_dir,
+        )
+    atomic_write_bytes(target, composed.to_bytes(), force=force)
+    return DraftResult(
+        report_path=Path(report_path),
+        output=target,
+        unit=report.unit,
+        recommendations=len(report.recommendations),
+        from_library=sum(
+            1
+            for response in plan.responses
+            for action in response.actions
+            if action.source_action_id is not None and not action.placeholder
+        ),
+        attention=composed.attention,
+        warnings=[*report.warnings, *_review_warnings(report, review)],
+    )
+
+
+def collect_reports(inputs: Sequence[str | os.PathLike[str]]) -> list[Path]:
+    """The report files named, with folders expanded to the reports inside
+    them (by extension, sorted by name)."""
+    found: list[Path] = []
+    for item in inputs:
+        path = Path(item)
+        if path.is_dir():
+            found += sorted(
+                p
+                for p in path.iterdir()
+                if p.is_file()
+                and p.suffix.lower() in REPORT_SUFFIXES
+                and not p.name.startswith(".")
+            )
+        elif path.exists():
+            found.append(path)
+        else:
+            raise InputFileError(f"Cannot find '{path}'.", hint="Check the name and folder.")
+    unique = list(dict.fromkeys(found))
+    if not unique:
+        raise InputFileError(
+            "No reports found in the folders given.",
+            hint=f"drafter looks for files ending {', '.join(REPORT_SUFFIXES)}.",
+        )
+    return unique
+
+
+def batch_output_name(report_path: Path, output_format: OutputFormat = "letter") -> str:
+    suffix = "action_plan" if output_format == "action-plan" else "response"
+    return f"{report_path.stem}_{suffix}.docx"
+
+
+def draft_batch(
+    inputs: Sequence[str | os.PathLike[str]],
+    outdir: str | os.PathLike[str],
+    *,
+    library: Library,
+    config: Config | None = None,
+    letter_date: date | None = None,
+    letterhead: str | os.PathLike[str] | None = None,
+    template_dir: str | os.PathLike[str] | None = None,
+    output_format: OutputFormat = "letter",
+    force: bool = False,
+    use_review_files: bool = True,
+    max_bytes: int = DEFAULT_MAX_INPUT_BYTES,
+    progress: Callable[[Path], None] | None = None,
+) -> list[DraftResult]:
+    """Draft every report in ``inputs`` into ``outdir``.
+
+    Nothing is written if any output already exists (without ``force``), so
+    a batch never stops half-way over someone's files. A report that cannot
+    be read is reported in its result and the others are still drafted. A
+    review file beside a report (``<report>.review.yaml``) is used when
+    ``use_review_files``."""
+    reports = collect_reports(inputs)
+    folder = Path(outdir)
+    if folder.exists() and not folder.is_dir():
+        raise OutputExistsError(
+            f"'{folder}' is a file, but several reports need a folder.",
+            hint="Give a folder name with -o.",
+        )
+    targets = [folder / batch_output_name(p, output_format) for p in reports]
+    if not force:
+        for target in targets:
+            ensure_writable(target)
+    config = config if config is not None else load_config()
+    results = []
+    for report_path, target in zip(reports, targets, strict=True):
+        review = None
+        try:
+            if use_review_files:
+                review = _review_beside(report_path)
+            results.append(
+                draft_letter(
+                    report_path,
+                    target,
+                    library=library,
+                    review=review,
+                    config=config,
+                    letter_date=letter_date,
+                    letterhead=letterhead,
+                    template_dir=template_dir,
+                    output_format=output_format,
+                    force=force,
+                    max_bytes=max_bytes,
+                )
+            )
+        except InputFileError as exc:  # includes "not a report": skip it, keep going
+            results.append(DraftResult(report_path=report_path, output=None, error=str(exc)))
+        if progress is not None:
+            progress(report_path)
+    return results
+
+
+def _review_beside(report_path: Path) -> ReviewFile | None:
+    try:
+        from .review import default_review_path
+    except ImportError:
+        return None
+    candidate = default_review_path(report_path)
+    return load_review_file(candidate) if candidate.exists() else None
