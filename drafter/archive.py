@@ -31,6 +31,7 @@ from typing import TYPE_CHECKING, Any
 
 from rapidfuzz import fuzz
 from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
 
 from .commitments import MONTHS, extract_due_date
 from .db import ActionRow, CommitmentRow, LetterFileRow, LetterRow
@@ -858,16 +859,31 @@ def archive_letter(
                 "check you gave the right one."
             )
     links = link_actions(letter, report=report_obj, review=review_obj)
-    return _store(
-        library,
-        data,
-        letter,
-        links,
-        report_sha256=(report_obj.sha256 if report_obj else None)
-        or (review_obj.report_sha256 if review_obj else None),
-        sent_date=sent_date,
-        supersede=supersede,
+    report_sha256 = (report_obj.sha256 if report_obj else None) or (
+        review_obj.report_sha256 if review_obj else None
     )
+    try:
+        return _store(
+            library,
+            data,
+            letter,
+            links,
+            report_sha256=report_sha256,
+            sent_date=sent_date,
+            supersede=supersede,
+        )
+    except IntegrityError:
+        # Another drafter archived the same file at the same moment (PostgreSQL
+        # lets both check before either commits). Looking again finds it.
+        return _store(
+            library,
+            data,
+            letter,
+            links,
+            report_sha256=report_sha256,
+            sent_date=sent_date,
+            supersede=supersede,
+        )
 
 
 def _load_report(report: Any) -> Report | None:

@@ -502,6 +502,16 @@ def test_two_processes_archiving_at_once_both_land(db_url, tmp_path):
         assert s.scalar(select(func.count(CommitmentRow.id))) == 10
 
 
+def test_two_processes_archiving_the_same_file_store_it_once(db_url, letter_files):
+    Library(db_url).db.dispose()
+    processes = [run_archiver("0.7", db_url, letter_files["txt"]) for _ in range(2)]
+    for process in processes:
+        process.wait(timeout=120)
+        assert process.returncode == 0, process.stderr.read()
+    letters = list_letters(Library(db_url))
+    assert len(letters) == 1 and len(letters[0].actions) == 5
+
+
 def test_sqlite_runs_in_wal_mode(sqlite_url, letter_files):
     library = Library(sqlite_url)
     archive_letter(letter_files["txt"], library)
