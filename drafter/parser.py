@@ -178,6 +178,25 @@ def _is_structural(flat: str) -> bool:
     )
 
 
+_FUNCTION_WORD_END = re.compile(
+    r"\b(?:the|a|an|and|or|of|to|in|on|for|with|by|from|that|their|its)$", re.I
+)
+
+
+def _may_be_running(text: str) -> bool:
+    """Could this repeated line be a running header or footer? Headers are
+    short, start with a capital and end with a complete phrase; pieces of
+    wrapped table cells ("desistance?", "… support the") do not."""
+    return (
+        len(text) <= 120
+        and text[:1].isupper()
+        and not text.endswith("?")
+        and not _QUESTION_START.match(text)
+        and not _FUNCTION_WORD_END.search(text)
+        and not _is_structural(text)
+    )
+
+
 def clean_blocks(blocks: Sequence[Block]) -> list[Block]:
     """Drop page furniture and re-join table cells that a format split apart.
 
@@ -190,11 +209,7 @@ def clean_blocks(blocks: Sequence[Block]) -> list[Block]:
     """
     blocks = [b for b in blocks if b.flat]
     counts = Counter(b.flat for b in blocks if b.kind in ("paragraph", "heading"))
-    running = {
-        text
-        for text, n in counts.items()
-        if n >= 3 and len(text) <= 120 and not _is_structural(text) and not text.startswith("[")
-    }
+    running = {text for text, n in counts.items() if n >= 3 and _may_be_running(text)}
     kept: list[Block] = []
     for block in blocks:
         flat = block.flat
@@ -212,8 +227,48 @@ def clean_blocks(blocks: Sequence[Block]) -> list[Block]:
             previous = kept.pop()
             kept.append(Block("row", f"{previous.text} {flat}", cells=(previous.flat, flat)))
             continue
+        if (
+            kept
+            and block.kind == "paragraph"
+            and flat[:1].islower()
+            and kept[-1].kind in ("paragraph", "item")
+            and not re.search(r"[.!?:;]$", kept[-1].flat)
+            and not _ENDS_WITH_RATING_OR_PERCENT.search(kept[-1].flat)
+        ):
+            # The rest of a sentence cut by a page break (the page's footer and
+            # the next page's header have just been dropped) or a hard line break.
+            previous = kept.pop()
+            kept.append(replace(previous, text=f"{previous.text} {block.text}"))
+            continue
         kept.append(block)
-    return kept
+    return _rejoin_key_questions(kept)
+
+
+_QUESTION_START = re.compile(r"^(?:Does|Do|Is|Are|Has|Have|Was|Were)\b")
+_TRAILING_PERCENT = re.compile(r"^(?P<text>.*?)\s*(?P<pct>\d{1,3}\s?%)$")
+_LEADING_PERCENT = re.compile(r"^(?P<pct>\d{1,3}\s?%)\s+(?P<text>.*\?)$")
+
+
+def _rejoin_key_questions(blocks: list[Block]) -> list[Block]:
+    """Put back together a key question whose table cell wrapped in a PDF: the
+    percentage, centred in its cell, lands in the middle of the question
+    ("Does assessment … and 58%" + "desistance?", or "Does reviewing … and" +
+    "62% engagement of the person on probation?")."""
+    joined: list[Block] = []
+    for block in blocks:
+        flat = block.flat
+        previous = joined[-1].flat if joined else ""
+        if previous and _QUESTION_START.match(previous) and "?" not in previous:
+            tail = _LEADING_PERCENT.match(flat)
+            head = _TRAILING_PERCENT.match(previous)
+            if tail:
+                joined[-1] = Block("row", f"{previous} {tail['text']} {tail['pct']}")
+                continue
+            if head and flat.endswith("?") and not _QUESTION_START.match(flat) and len(flat) < 120:
+                joined[-1] = Block("row", f"{head['text']} {flat} {head['pct']}")
+                continue
+        joined.append(block)
+    return joined
 
 
 # --- recommendations ----------------------------------------------------------

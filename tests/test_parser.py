@@ -231,3 +231,16 @@ def test_seed_style_flattened_cells():
         ("2.3", "Implementation and delivery", "Inadequate"),
     ]
     assert report.warnings  # no recommendations section, no region stated
+
+
+def test_repeated_fragments_of_wrapped_cells_are_not_running_headers():
+    fragment = [
+        Block("paragraph", "Does planning focus on the factors linked to offending and"),
+        Block("paragraph", "desistance?"),
+    ]
+    footer = [Block("paragraph", FOOTER), Block("paragraph", "12")]
+    cleaned = clean_blocks((fragment + footer) * 3)
+    texts = [b.flat for b in cleaned]
+    assert FOOTER not in texts and "12" not in texts
+    question = "Does planning focus on the factors linked to offending and desistance?"
+    assert texts == [question] * 3  # kept, and the wrapped cell put back together

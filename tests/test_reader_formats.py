@@ -359,3 +359,18 @@ def test_sample_json_keys_are_stable():
     assert set(data["recommendations"][0]) == {"number", "addressee", "text"}
     assert set(data["strengths"][0]) == {"standard", "text"}
     json.dumps(data)  # everything is JSON-serialisable
+
+
+@pytest.mark.libreoffice
+@pytest.mark.parametrize("source_format", ["docx", "pdf", "lo_text", "flat_text"])
+def test_key_questions_and_findings_match_the_web_page(converted, source_format):
+    """Beyond the expected records: key-question percentages (whose table cells
+    wrap in PDFs) and the standard each finding belongs to survive every format."""
+    for name in NAMES:
+        html = read_report(converted[(name, "html")])
+        other = read_report(converted[(name, source_format)])
+        assert other.key_questions == html.key_questions, name
+        assert [f.standard for f in other.strengths] == [f.standard for f in html.strengths]
+        assert other.foreword == html.foreword, name
+        assert other.lead_inspector == html.lead_inspector
+        assert other.publication_date == html.publication_date
