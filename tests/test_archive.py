@@ -523,24 +523,21 @@ def test_sqlite_runs_in_wal_mode(sqlite_url, letter_files):
 
 
 def drafted_letter(tmp_path: Path) -> tuple[Path, list[str]]:
-    """A letter drafted by drafter itself (engineer C's drafting) for the seed
-    report, with the starter library; returns the .docx and its action texts."""
+    """A letter drafted by drafter itself (``draft_letter``) for the seed report
+    with the starter library; returns the .docx and the actions it drafted."""
     from conftest import SEED_REPORT
 
     from drafter.config import Config, Signatory
-    from drafter.letter import render_letter
-    from drafter.matching import match_report
-    from drafter.plan import build_plan
+    from drafter.drafting import draft_letter, plan_for_report
     from drafter.reader import read_report
 
     need(SEED_REPORT.exists(), f"the seed report is not at {SEED_REPORT}")
-    report = read_report(SEED_REPORT)
     library = Library(f"sqlite:///{tmp_path / 'drafting.db'}")
     library.load_starter()
-    plan = build_plan(report, match_report(report, library))
     config = Config(signatories={"default": Signatory(name="Pat Example", title="Director")})
     path = tmp_path / "draft.docx"
-    path.write_bytes(render_letter(plan, config, letter_date=date(2025, 9, 1)))
+    draft_letter(SEED_REPORT, path, library=library, config=config, letter_date=date(2025, 9, 1))
+    plan = plan_for_report(read_report(SEED_REPORT), library)
     return path, [action.text for response in plan.responses for action in response.actions]
 
 

@@ -206,3 +206,39 @@ def test_report_for_another_unit_is_warned_about(sqlite_url):
         "Warning: The letter is about Stockton and Hartlepool PDU but the report is about "
         "Redcar, Cleveland and Middlesbrough PDU" in result.stderr
     )
+
+
+def test_review_file_links_actions(sqlite_url, tmp_path):
+    from drafter.archive import read_sent_letter
+    from drafter.review import ChosenAction, ReviewDecision, ReviewFile, save_review
+
+    actions = read_sent_letter(SEED_LETTER).action_texts
+    review = ReviewFile(
+        report_sha256="ef" * 32,
+        unit="Stockton and Hartlepool PDU",
+        decisions=[
+            ReviewDecision(
+                number=n,
+                addressee="Stockton and Hartlepool PDU",
+                recommendation=f"my recommendation wording {n}",
+                status="decided",
+                agreement="Agreed",
+                actions=[ChosenAction(text=actions[n - 1])],
+            )
+            for n in range(1, 6)
+        ],
+    )
+    path = save_review(review, tmp_path / "report.review.yaml")
+    result = run("archive", str(SEED_LETTER), "--review", str(path), "--json", "--db", sqlite_url)
+    assert result.exit_code == 0, result.output
+    data = json.loads(result.output)
+    assert [a["recommendation_numbers"] for a in data["actions"]] == [[1], [2], [3], [4], [5]]
+    assert {a["link"] for a in data["actions"]} == {"review"}
+
+    broken = tmp_path / "broken.review.yaml"
+    broken.write_text("decisions: [unclosed\n", encoding="utf-8")
+    failed = CliRunner().invoke(
+        cli, ["archive", str(SEED_LETTER), "--review", str(broken), "--db", sqlite_url]
+    )
+    assert failed.exit_code == 1 and "Traceback" not in failed.output
+    assert len(failed.output.strip().splitlines()) == 1
