@@ -35,7 +35,6 @@ if TYPE_CHECKING:
 
 STATUSES = ("active", "superseded", "retired")
 VERDICTS = ("accepted", "rejected")
-STARTER_RESOURCE = "starter_library.yaml"
 STARTER_SOURCE_REF = "drafter starter library"
 
 
