@@ -1,0 +1,512 @@
+"""The response letter as a Word document: every element in the real letter's
+order, comments, real bullets, placeholders, tone, plurals, letterheads and
+user templates in the sandbox."""
+
+from __future__ import annotations
+
+import io
+import zipfile
+from datetime import date
+from pathlib import Path
+
+import docx
+import pytest
+from conftest import SEED_REPORT, need
+from docx.enum.text import WD_COLOR_INDEX
+from docx.oxml.ns import qn
+
+from drafter.config import Config, Signatory
+from drafter.errors import TemplateError
+from drafter.letter import compose_action_plan, compose_letter, render_letter, tone_for
+from drafter.model import (
+    Candidate,
+    Finding,
+    LibraryAction,
+    Recommendation,
+    RecommendationMatch,
+    Report,
+    Standard,
+)
+from drafter.plan import build_plan
+
+LETTER_DATE = date(2025, 7, 24)
+ORGANISATION = "HM Prison & Probation Service"
+
+
+def make_config(region: str = "North East") -> Config:
+    return Config(
+        signatories={
+            region: Signatory(
+                name="Alex Morgan",
+                title="Area Executive Director",
+                area="North East and Cumbria",
+                organisation=ORGANISATION,
+            )
+        },
+        cc=["Private Office", "Regional Probation Director"],
+        default_action_owner="Head of PDU",
+    )
+
+
+def action(action_id: int, text: str, unit: str = "Calderholme PDU") -> LibraryAction:
+    return LibraryAction(
+        id=action_id,
+        text=text,
+        recommendation="improve something",
+        unit=unit,
+        committed_on=date(2023, 4, 18),
+    )
+
+
+def matches_for(report: Report, texts: list[str | None]) -> list[RecommendationMatch]:
+    """One match per recommendation: a text gives a good candidate (plus a
+    weaker alternative); None gives no good match."""
+    result = []
+    for index, (rec, text) in enumerate(zip(report.recommendations, texts, strict=True)):
+        if text is None:
+            weak = Candidate(action(900 + index, "Something loosely related."), 9.0, "few words")
+            result.append(RecommendationMatch(rec, [weak], no_match=True))
+            continue
+        best = Candidate(action(100 + index, text), 71.0, "shares: risk")
+        second = Candidate(action(200 + index, f"An alternative for {index + 1}."), 40.0, "x")
+        result.append(RecommendationMatch(rec, [best, second]))
+    return result
+
+
+def make_report(
+    recommendations: int = 3, rating: str = "Requires improvement", strengths: int = 4
+) -> Report:
+    return Report(
+        kind="pdu",
+        unit="Wyvern Cross PDU",
+        region="North East",
+        fieldwork="June 2025",
+        overall_rating=rating,
+        standards=[
+            Standard("1.1", "Leadership", "Good"),
+            Standard("1.2", "Staffing", "Requires improvement"),
+            Standard("2.1", "Assessment", "Inadequate"),
+        ],
+        recommendations=[
+            Recommendation(i, "Wyvern Cross PDU", f"improve area number {i} of practice")
+            for i in range(1, recommendations + 1)
+        ],
+        strengths=[
+            Finding(
+                "1.2" if i % 2 else "1.1",
+                f"Strength number {i} was clear. It had a second sentence. And a third one.",
+            )
+            for i in range(1, strengths + 1)
+        ],
+        chief_inspector="Martin Jones",
+        foreword="Staff were committed and the partnership work was impressive and effective.",
+    )
+
+
+def read_back(data: bytes) -> docx.document.Document:
+    return docx.Document(io.BytesIO(data))
+
+
+def is_bullet(paragraph) -> bool:
+    p_pr = paragraph._p.pPr
+    return p_pr is not None and p_pr.numPr is not None and p_pr.numPr.numId is not None
+
+
+def bullet_format(document, paragraph) -> str:
+    """The numFmt of the list level a paragraph uses, looked up in numbering.xml."""
+    num_id = paragraph._p.pPr.numPr.numId.val
+    numbering = document.part.numbering_part.element
+    for num in numbering.findall(qn("w:num")):
+        if int(num.get(qn("w:numId"))) == num_id:
+            abstract_id = num.find(qn("w:abstractNumId")).get(qn("w:val"))
+            break
+    else:
+        raise AssertionError(f"numId {num_id} has no definition")
+    for abstract in numbering.findall(qn("w:abstractNum")):
+        if abstract.get(qn("w:abstractNumId")) == abstract_id:
+            level = abstract.find(qn("w:lvl"))
+            return level.find(qn("w:numFmt")).get(qn("w:val"))
+    raise AssertionError("abstractNum missing")
+
+
+def highlighted(paragraph) -> list[str]:
+    return [r.text for r in paragraph.runs if r.font.highlight_color == WD_COLOR_INDEX.YELLOW]
+
+
+# --- the seed report, element by element -------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def seed_letter():
+    need(SEED_REPORT.exists(), f"the seed report is not at {SEED_REPORT}")
+    from drafter.reader import read_report
+
+    report = read_report(SEED_REPORT)
+    texts = [
+        "Calderholme PDU will agree a domestic abuse information protocol with police "
+        "by August 2023.",
+        "Probation services officers will complete a development programme.",
+        None,
+    ][: len(report.recommendations)]
+    plan = build_plan(report, matches_for(report, texts))
+    composed = compose_letter(plan, make_config(), letter_date=LETTER_DATE)
+    data = composed.to_bytes()
+    return report, plan, composed, data, read_back(data)
+
+
+def test_seed_letter_has_every_element_in_the_real_letters_order(seed_letter):
+    report, plan, _composed, _data, document = seed_letter
+    assert len(report.recommendations) == 3  # what the seed report prints
+    paragraphs = list(document.paragraphs)
+    texts = [p.text for p in paragraphs]
+
+    recipient = texts[0].split("\n")
+    assert recipient == [
+        "Martin Jones",
+        "HM Chief Inspector of Probation",
+        "1st Floor, Manchester Civil Justice Centre,",
+        "1 Bridge Street West,",
+        "Manchester",
+        "M3 3FX",
+    ]
+    assert texts[1].split("\n") == [
+        "Alex Morgan",
+        "Area Executive Director",
+        "North East and Cumbria",
+        ORGANISATION,
+    ]
+    assert texts[2] == "24 July 2025"
+    assert texts[3] == "Dear Martin,"
+    subject = paragraphs[4]
+    assert subject.text == (
+        "HMIP reports on the inspections of Redcar, Cleveland and Middlesbrough PDU, "
+        "North East Region - June 2025"
+    )
+    assert all(run.bold for run in subject.runs if run.text.strip())
+
+    thanks = paragraphs[5]
+    assert thanks.text.startswith("Thank you for your inspection report for ")
+    assert "a total of 3 recommendations" in thanks.text
+    bold_runs = [r.text for r in thanks.runs if r.bold]
+    assert bold_runs == ["Redcar, Cleveland and Middlesbrough PDU"]
+
+    assert texts[6].startswith("In respect of the recommendations")
+    assert texts[6].endswith("This will include the following.")
+
+    actions = paragraphs[7:10]
+    assert all(is_bullet(p) for p in actions)
+    assert all(p.style.name == "List Bullet" for p in actions)
+    # The reused action now names the new unit, not the one it was written for.
+    assert actions[0].text.startswith("Redcar, Cleveland and Middlesbrough PDU will agree")
+    assert "Calderholme" not in actions[0].text
+    assert highlighted(actions[0]) == ["August 2023"]
+    assert actions[1].text == "Probation services officers will complete a development programme."
+    assert highlighted(actions[1]) == []
+    assert actions[2].text.startswith("[Action for recommendation 3:")
+    assert highlighted(actions[2]) == [actions[2].text]
+
+    acknowledgement = paragraphs[10]
+    assert acknowledgement.text.startswith("Whilst I acknowledge")
+    assert acknowledgement.text.endswith("note the following.")
+    assert not is_bullet(acknowledgement)
+    findings = []
+    for paragraph in paragraphs[11:]:
+        if not is_bullet(paragraph):
+            break
+        findings.append(paragraph)
+    assert 3 <= len(findings) <= 5
+    strengths = " ".join(f.text for f in report.strengths)
+    for finding in findings:
+        first_sentence = finding.text.split(". ")[0]
+        assert first_sentence in strengths  # drawn from the report, not invented
+
+    rest = texts[11 + len(findings) :]
+    assert rest[0].startswith("I remain committed to ensuring progress")
+    assert rest[1] == "Kind Regards"
+    assert rest[2] == "Alex Morgan Area Executive Director - North East and Cumbria"
+    assert rest[3] == "CC: Private Office, Regional Probation Director"
+    assert len(rest) == 4
+
+
+def test_seed_letter_bullets_are_real_word_bullets(seed_letter):
+    *_, document = seed_letter
+    bullets = [p for p in document.paragraphs if is_bullet(p)]
+    assert len(bullets) >= 6
+    assert {bullet_format(document, p) for p in bullets} == {"bullet"}
+    assert not any(p.text.lstrip().startswith(("•", "-", "*")) for p in bullets)
+
+
+def test_seed_letter_comments_name_recommendation_score_source_and_alternatives(seed_letter):
+    report, plan, composed, _data, document = seed_letter
+    comments = list(document.comments)
+    # One per action bullet, plus one for the date inside the reused action.
+    assert len(comments) == 3 + 1 == composed.comment_count
+    first = comments[0].text
+    assert "recommendation 1" in first
+    assert report.recommendations[0].text in first
+    assert "71/100" in first
+    assert "Calderholme PDU, 18 April 2023" in first
+    assert "#200 (40)" in first  # the next-best alternative
+    date_comment = comments[1].text
+    assert "August 2023" in date_comment
+    placeholder_comment = comments[-1].text
+    assert "recommendation 3" in placeholder_comment
+    assert "No good match" in placeholder_comment
+    assert all(c.author == "drafter" for c in comments)
+
+
+def test_ampersand_survives_into_word(seed_letter):
+    *_, data, document = seed_letter
+    assert any(ORGANISATION in p.text for p in document.paragraphs)
+    xml = zipfile.ZipFile(io.BytesIO(data)).read("word/document.xml").decode("utf-8")
+    assert "HM Prison &amp; Probation Service" in xml  # escaped once, by python-docx
+    assert "&amp;amp;" not in xml
+
+
+def test_page_is_a4_with_sensible_margins_and_arial(seed_letter):
+    *_, document = seed_letter
+    section = document.sections[0]
+    assert round(section.page_width.cm, 1) == 21.0
+    assert round(section.page_height.cm, 1) == 29.7
+    assert round(section.left_margin.cm, 2) == 2.54
+    assert document.styles["Normal"].font.name == "Arial"
+
+
+# --- wording that depends on the report ----------------------------------------------
+
+
+def letter_text(report: Report, config: Config | None = None, texts=None) -> list[str]:
+    texts = texts if texts is not None else [f"Action {i}." for i in range(1, 20)]
+    plan = build_plan(report, matches_for(report, texts[: len(report.recommendations)]))
+    data = render_letter(plan, config or make_config(), letter_date=LETTER_DATE)
+    return [p.text for p in read_back(data).paragraphs]
+
+
+def test_nine_recommendations_read_naturally():
+    texts = letter_text(make_report(recommendations=9))
+    joined = "\n".join(texts)
+    assert "where you made a total of 9 recommendations." in joined
+    assert "In respect of the recommendations, I can confirm that all have been" in joined
+    assert "address them" in joined
+    assert sum(t.startswith("Action ") for t in texts) == 9
+
+
+def test_a_single_recommendation_reads_naturally():
+    texts = letter_text(make_report(recommendations=1))
+    joined = "\n".join(texts)
+    assert "where you made a single recommendation." in joined
+    assert "1 recommendations" not in joined
+    assert "In respect of the recommendation, I can confirm that it has been" in joined
+    assert "address it" in joined and "address them" not in joined
+
+
+def test_tone_follows_the_overall_rating():
+    inadequate = "\n".join(letter_text(make_report(rating="Inadequate")))
+    good = "\n".join(letter_text(make_report(rating="Good")))
+    assert "seriousness of the findings" in inadequate
+    assert "seriousness" not in good
+    assert "still much work to be carried out" in inadequate
+    assert "I am pleased that your report recognises the strong work" in good
+    assert "Whilst I acknowledge" not in good
+    assert tone_for("Requires improvement") == "mixed"
+    assert tone_for(None) == "mixed"
+
+
+def test_regional_report_subject_reads_naturally():
+    report = make_report()
+    report.kind = "region"
+    report.unit = "North East region"
+    texts = letter_text(report)
+    assert texts[4] == (
+        "HMIP report on the inspection of probation services in North East Region - June 2025"
+    )
+    assert "the Regional Probation Director will ensure" in texts[6]
+
+
+def test_identical_actions_for_two_recommendations_are_one_bullet():
+    report = make_report(recommendations=2)
+    same = "The PDU will run monthly risk surgeries."
+    plan = build_plan(report, matches_for(report, [same, same]))
+    document = read_back(render_letter(plan, make_config(), letter_date=LETTER_DATE))
+    assert [p.text for p in document.paragraphs].count(same) == 1
+    comment = next(iter(document.comments)).text
+    assert "recommendation 1" in comment and "recommendation 2" in comment
+
+
+# --- placeholders ----------------------------------------------------------------------
+
+
+def test_without_settings_the_signatory_is_a_highlighted_commented_placeholder():
+    report = make_report()
+    plan = build_plan(report, matches_for(report, ["A.", "B.", "C."]))
+    composed = compose_letter(plan, Config(), letter_date=LETTER_DATE)
+    document = read_back(composed.to_bytes())
+    sender = document.paragraphs[1]
+    assert highlighted(sender) == ["[Signatory's name]", "[Title]", "[Area]"]
+    assert sender.text.endswith(ORGANISATION)
+    signature = [p for p in document.paragraphs if p.text.startswith("[Signatory")][-1]
+    assert highlighted(signature) == ["[Signatory's name and title]"]
+    notes = [c.text for c in document.comments]
+    assert any("No signatory is set for the North East region" in n for n in notes)
+    labels = [a.label for a in composed.placeholders]
+    assert labels.count("Signatory's name") == 1
+    # 3 action comments + 4 placeholder comments (name, title, area, signature)
+    assert len(notes) == 7
+
+
+def test_missing_chief_inspector_and_month_are_placeholders():
+    report = make_report()
+    report.chief_inspector = None
+    report.fieldwork = None
+    texts = letter_text(report)
+    assert texts[0].startswith("[Chief Inspector's name]")
+    assert texts[3] == "Dear [Chief Inspector's first name],"
+    assert texts[4].endswith("- [Month Year]")
+
+
+def test_a_report_without_strengths_uses_the_foreword_then_placeholders():
+    report = make_report(strengths=0)
+    texts = letter_text(report)
+    start = next(i for i, t in enumerate(texts) if t.startswith("Whilst I acknowledge")) + 1
+    findings = texts[start : start + 3]
+    assert findings[0] == (
+        "Staff were committed and the partnership work was impressive and effective."
+    )
+    assert findings[1:] == ["[Positive finding]", "[Positive finding]"]
+
+
+# --- action plan -----------------------------------------------------------------------
+
+
+def test_action_plan_is_a_table_with_one_row_per_recommendation():
+    report = make_report(recommendations=2)
+    plan = build_plan(report, matches_for(report, ["Do the first thing.", None]))
+    composed = compose_action_plan(plan, make_config())
+    document = read_back(composed.to_bytes())
+    table = document.tables[0]
+    assert [c.text for c in table.rows[0].cells] == [
+        "Recommendation",
+        "Agreed / Partly agreed / Not agreed",
+        "Action",
+        "Owner",
+        "Target date",
+    ]
+    assert len(table.rows) == 3
+    first = [c.text for c in table.rows[1].cells]
+    assert first[0].startswith("1. Wyvern Cross PDU should improve area number 1")
+    assert first[1:4] == ["Agreed", "Do the first thing.", "Head of PDU"]
+    assert first[4] == "[Target date]"
+    assert table.rows[2].cells[2].text == "[Action]"
+    assert {a.label for a in composed.placeholders} == {"Target date", "Action"}
+
+
+# --- letterheads and user templates -----------------------------------------------------
+
+
+def _letterhead(tmp_path: Path, *, drop_bullet_style: bool = False) -> Path:
+    document = docx.Document()
+    document.sections[0].header.paragraphs[0].text = "Wyvern Probation Service letterhead"
+    document.add_paragraph("Placeholder body text that must disappear.")
+    if drop_bullet_style:
+        style = document.styles["List Bullet"].element
+        style.getparent().remove(style)
+    path = tmp_path / "letterhead.docx"
+    document.save(path)
+    return path
+
+
+def test_letterhead_keeps_its_header_and_loses_its_body(tmp_path):
+    report = make_report()
+    plan = build_plan(report, matches_for(report, ["A.", "B.", "C."]))
+    data = render_letter(
+        plan, make_config(), letter_date=LETTER_DATE, letterhead=_letterhead(tmp_path)
+    )
+    document = read_back(data)
+    assert document.sections[0].header.paragraphs[0].text == "Wyvern Probation Service letterhead"
+    texts = [p.text for p in document.paragraphs]
+    assert "Placeholder body text that must disappear." not in texts
+    assert texts[3] == "Dear Martin,"
+
+
+def test_letterhead_without_a_bullet_style_gets_one_and_a_message(tmp_path):
+    report = make_report()
+    plan = build_plan(report, matches_for(report, ["A.", "B.", "C."]))
+    composed = compose_letter(
+        plan,
+        make_config(),
+        letter_date=LETTER_DATE,
+        letterhead=_letterhead(tmp_path, drop_bullet_style=True),
+    )
+    notes = [a.note for a in composed.attention if a.kind == "style"]
+    assert notes and "no 'List Bullet' style" in notes[0]
+    document = read_back(composed.to_bytes())
+    bullets = [p for p in document.paragraphs if is_bullet(p)]
+    assert bullets and all(p.style.name == "List Bullet" for p in bullets)
+
+
+def test_letterhead_without_numbering_part_still_gets_real_bullets(tmp_path):
+    from docx.opc.constants import RELATIONSHIP_TYPE as RT
+
+    document = docx.Document()
+    part = document.part
+    for rel_id, rel in list(part.rels.items()):
+        if rel.reltype == RT.NUMBERING:
+            part.drop_rel(rel_id)
+    path = tmp_path / "bare.docx"
+    document.save(path)
+    assert "word/numbering.xml" not in zipfile.ZipFile(path).namelist()
+    report = make_report()
+    plan = build_plan(report, matches_for(report, ["A.", "B.", "C."]))
+    result = read_back(render_letter(plan, make_config(), letterhead=path))
+    bullets = [p for p in result.paragraphs if is_bullet(p)]
+    assert bullets and {bullet_format(result, p) for p in bullets} == {"bullet"}
+
+
+def test_a_letterhead_that_is_not_a_word_document_is_refused(tmp_path):
+    fake = tmp_path / "letterhead.docx"
+    fake.write_text("not a zip", encoding="utf-8")
+    report = make_report()
+    plan = build_plan(report, matches_for(report, ["A.", "B.", "C."]))
+    with pytest.raises(TemplateError, match="is not a Word document"):
+        render_letter(plan, make_config(), letterhead=fake)
+
+
+def test_user_template_rewords_one_block_and_keeps_the_others(tmp_path):
+    (tmp_path / "letter.j2").write_text(
+        "{% block sign_off %}Yours sincerely{% endblock %}", encoding="utf-8"
+    )
+    texts = letter_text_with_templates(tmp_path)
+    assert "Yours sincerely" in texts
+    assert "Kind Regards" not in texts
+    assert texts[3] == "Dear Martin,"
+
+
+def letter_text_with_templates(folder: Path) -> list[str]:
+    report = make_report()
+    plan = build_plan(report, matches_for(report, ["A.", "B.", "C."]))
+    data = render_letter(plan, make_config(), letter_date=LETTER_DATE, template_dir=folder)
+    return [p.text for p in read_back(data).paragraphs]
+
+
+def test_user_templates_cannot_run_code(tmp_path):
+    (tmp_path / "letter.j2").write_text(
+        "{% block sign_off %}{{ ''.__class__.__mro__[1].__subclasses__() }}{% endblock %}",
+        encoding="utf-8",
+    )
+    with pytest.raises(TemplateError, match="sign_off"):
+        letter_text_with_templates(tmp_path)
+
+
+def test_a_broken_user_template_gets_a_plain_message(tmp_path):
+    (tmp_path / "letter.j2").write_text("{% block sign_off %}{{ oops", encoding="utf-8")
+    with pytest.raises(TemplateError, match="cannot be used"):
+        letter_text_with_templates(tmp_path)
+
+
+def test_control_characters_in_report_text_never_break_the_document():
+    report = make_report(recommendations=1)
+    report.unit = "Wyvern\x01 Cross\x03 PDU"
+    report.recommendations = [Recommendation(1, "", "improve\x04 things\x05 now")]
+    texts = letter_text(report, texts=["Act\x02 now."])
+    assert "Thank you for your inspection report for Wyvern Cross PDU, " in "\n".join(texts)
+    assert "Act now." in texts
