@@ -34,6 +34,8 @@ if TYPE_CHECKING:
 FORMATS = {".csv": "csv", ".json": "json", ".jsonl": "jsonl", ".ndjson": "jsonl"}
 FORMATS.update({".yaml": "yaml", ".yml": "yaml"})
 KNOWN_KEYS = ("id", "action", "recommendation", "unit", "region", "date", "owner", "due", "tags")
+#: Also understood, so that an export can be imported again unchanged.
+STATUS_KEY = "status"
 #: Import files may be large exports of a team's library; refuse absurd sizes.
 MAX_IMPORT_BYTES = 200 * 1024 * 1024
 
@@ -53,6 +55,7 @@ class ImportRecord:
     due: str | None
     tags: tuple[str, ...]
     extra: dict[str, Any]
+    status: str = "active"
 
 
 @dataclass(frozen=True)
@@ -178,7 +181,10 @@ def validate_row(number: int, raw: Any) -> ImportRecord | RowProblem:
         value = values.get(key)
         if value is not None and not isinstance(value, str | int | float | date):
             return RowProblem(number, f"'{key}' must be text")
-    extra = {k: v for k, v in values.items() if k not in KNOWN_KEYS}
+    status = (_text(values.get(STATUS_KEY)) or "active").lower()
+    if status not in ("active", "superseded", "retired"):
+        return RowProblem(number, f"status '{status}' must be active, superseded or retired")
+    extra = {k: v for k, v in values.items() if k not in KNOWN_KEYS and k != STATUS_KEY}
     return ImportRecord(
         row=number,
         external_id=_text(values.get("id")),
@@ -191,6 +197,7 @@ def validate_row(number: int, raw: Any) -> ImportRecord | RowProblem:
         due=_text(values.get("due")),
         tags=tags,
         extra=json.loads(json.dumps(extra, default=str)),
+        status=status,
     )
 
 
@@ -275,7 +282,7 @@ def import_records(
                         source_kind=source_kind,
                         source_ref=source_ref,
                         extra=record.extra,
-                        status="active",
+                        status=record.status,
                         fingerprint=fingerprint,
                     )
                 )

@@ -165,6 +165,7 @@ def test_export_round_trips_through_import(tmp_path, sqlite_url):
         other = Library(f"sqlite:///{tmp_path / (name + '.db')}", auto_starter=False)
         assert other.import_file(str(tmp_path / name)).added == library.count()
         assert other.get("S001").tags == library.get("S001").tags
+        assert other.get("S001").extra == {} and other.get("S001").status == "active"
     refused = run("library", "export", str(tmp_path / "out.csv"), "--db", sqlite_url)
     assert_one_line_error(refused, "already exists", "--force")
 
@@ -370,3 +371,20 @@ def test_row_validation_accepts_or_explains_any_row(raw):
     else:
         assert checked.action and checked.action == " ".join(checked.action.split())
         assert all(isinstance(tag, str) and tag for tag in checked.tags)
+
+
+def test_export_all_keeps_retired_actions_retired(tmp_path, sqlite_url):
+    library = Library(sqlite_url, auto_starter=False)
+    kept = library.add_action("Still in use.", external_id="K")
+    gone = library.add_action("No longer suggested.", external_id="G")
+    library.retire(gone.id)
+    out = tmp_path / "all.jsonl"
+    result = run("library", "export", str(out), "--all", "--db", sqlite_url)
+    assert result.exit_code == 0 and "Wrote 2 action(s)" in result.output
+    other = Library(f"sqlite:///{tmp_path / 'other.db'}", auto_starter=False)
+    other.import_file(str(out))
+    assert other.get("G").status == "retired" and other.get("K").status == "active"
+    assert other.get("K").text == kept.text
+    bad = write(tmp_path / "bad.jsonl", '{"action": "x", "status": "paused"}\n')
+    with pytest.raises(LibraryError, match="row 1: status 'paused'"):
+        other.import_file(str(bad))
