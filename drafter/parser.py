@@ -75,14 +75,30 @@ _STANDARD_RATED = re.compile(
 )
 _STANDARD_HEADING = re.compile(r"^(?:[PR]\s?)?(\d\.\d)\.?\s+(?P<name>[A-Z][^?]{1,80}?)(?:Rating)?$")
 _OVERALL = re.compile(rf"overall rating\s*:?\s*({_RATING})", re.I)
-_FIELDWORK = re.compile(r"fieldwork (?:started|began|commenced)\s*:?\s*([A-Z][a-z]+\s+\d{4})", re.I)
+_MONTH = (
+    r"(?:January|February|March|April|May|June|July|August|September|October|November|December)"
+)
+_FIELDWORK = re.compile(
+    rf"fieldwork (?:started|began|commenced)\s*:?\s*(?:on\s+)?"
+    rf"(?:\d{{1,2}}\s+)?({_MONTH}\s+\d{{4}})",
+    re.I,
+)
+#: Where the ratings table gives no date: "We conducted fieldwork … beginning 23 June 2025".
+_FIELDWORK_PROSE = re.compile(
+    rf"fieldwork\b[^.]{{0,120}}?\b(?:beginning|starting|commencing)(?: on)?\s+"
+    rf"(?:\d{{1,2}}\s+)?({_MONTH}\s+\d{{4}})",
+    re.I,
+)
 _SCORE = re.compile(r"(?<![A-Za-z])score\s*:?\s*(\d{1,2}\s*/\s*\d{1,2})\b", re.I)
 _PUBLISHED = re.compile(r"^published\s*:?\s*(\d{1,2}\s+[A-Z][a-z]+\s+\d{4})", re.I)
 _LEAD = re.compile(
-    r"led by (?:HM |His Majesty's |Her Majesty's )?(?:Inspector|inspector)s?\s+"
+    r"led by (?:HM |His Majesty['’]s |Her Majesty['’]s )?(?:Inspector|inspector)s?\s+"
     r"((?:[A-Z][\w'’-]+\s+){0,3}[A-Z][\w'’-]+)"
 )
-_CHIEF_LINE = re.compile(r"^(?:HM|His Majesty's|Her Majesty's)?\s*Chief Inspector of Probation$")
+_LEAD_AFTER = re.compile(r"led by ((?:[A-Z][\w'’-]+\s+){1,3}[A-Z][\w'’-]+),? (?:an? )?HM Inspector")
+_CHIEF_LINE = re.compile(
+    r"^(?:HM|His Majesty['’]s|Her Majesty['’]s)?\s*Chief Inspector of Probation$", re.I
+)
 _KEY_QUESTION = re.compile(r"^(?P<q>.+\?)\s*(?P<pct>\d{1,3})\s?%$")
 _ADDRESSEE = re.compile(r"^(?P<who>\S.{0,150}?)\s+should\s*:?$", re.I)
 _LABEL = re.compile(r"^(strengths|areas for improvement)\s*:?$", re.I)
@@ -485,6 +501,14 @@ def _findings(blocks: Sequence[Block]) -> tuple[list[Finding], list[Finding], li
     return strengths, areas, questions
 
 
+def _month_year(text: str | None) -> str | None:
+    """ "june  2025" -> "June 2025"."""
+    if not text:
+        return None
+    month, year = text.split()
+    return f"{month.capitalize()} {year}"
+
+
 def _iso_date(text: str | None) -> str | None:
     if not text:
         return None
@@ -533,7 +557,7 @@ def parse_blocks(blocks: Sequence[Block]) -> Report:
         kind=kind,  # type: ignore[arg-type]
         unit=unit,
         publication_date=_iso_date(_first(_PUBLISHED, flats)),
-        fieldwork=_first(_FIELDWORK, flats),
+        fieldwork=_month_year(_first(_FIELDWORK, flats) or _first(_FIELDWORK_PROSE, flats)),
         overall_rating=_canonical_rating(overall) if overall else None,
         score=(_first(_SCORE, flats) or "").replace(" ", "") or None,
         standards=standards,
@@ -542,7 +566,7 @@ def parse_blocks(blocks: Sequence[Block]) -> Report:
         areas_for_improvement=areas,
         key_questions=questions,
         chief_inspector=chief,
-        lead_inspector=_first(_LEAD, flats),
+        lead_inspector=_first(_LEAD, flats) or _first(_LEAD_AFTER, flats),
         foreword=_foreword(blocks, signature),
         warnings=warnings,
     )

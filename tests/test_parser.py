@@ -244,3 +244,15 @@ def test_repeated_fragments_of_wrapped_cells_are_not_running_headers():
     assert FOOTER not in texts and "12" not in texts
     question = "Does planning focus on the factors linked to offending and desistance?"
     assert texts == [question] * 3  # kept, and the wrapped cell put back together
+
+
+def test_fieldwork_lead_and_chief_inspector_in_other_wordings():
+    report = read_text(
+        "An inspection of probation services in Testvale PDU\nOverall rating: Good\n"
+        "We conducted fieldwork in Testvale over two weeks, beginning 3 March 2024.\n"
+        "This inspection was led by Sam Smith, HM Inspector, with a team.\n"
+        "Kim Jones OBE\nHis Majesty’s Chief Inspector of Probation\n"
+    )
+    assert report.fieldwork == "March 2024"
+    assert report.lead_inspector == "Sam Smith"
+    assert report.chief_inspector == "Kim Jones"
