@@ -388,3 +388,32 @@ def test_export_all_keeps_retired_actions_retired(tmp_path, sqlite_url):
     bad = write(tmp_path / "bad.jsonl", '{"action": "x", "status": "paused"}\n')
     with pytest.raises(LibraryError, match="row 1: status 'paused'"):
         other.import_file(str(bad))
+
+
+@pytest.mark.parametrize(
+    "name, content, message",
+    [
+        ("latin1.csv", "action\ncaf\xe9 action\n".encode("latin-1"), "is not UTF-8"),
+        ("nocolumn.csv", b"id,text\n1,something\n", "has no 'action' column"),
+        ("broken.json", b'[{"action": "x",}]', "is not valid JSON"),
+        ("broken.yaml", b"actions: [unclosed\n", "is not valid YAML"),
+        ("scalar.json", b'"just text"', "does not hold a list of actions"),
+        ("empty.json", b"[]", "holds no actions"),
+        ("tags.json", b'[{"action": "x", "tags": {"a": 1}}]', "'tags' must be a list"),
+    ],
+)
+def test_bad_import_files_are_one_line_errors(tmp_path, sqlite_url, name, content, message):
+    path = tmp_path / name
+    path.write_bytes(content)
+    result = run("library", "import", str(path), "--db", sqlite_url)
+    assert_one_line_error(result, message)
+    assert Library(sqlite_url, auto_starter=False).count(status=None) == 0
+
+
+def test_library_api_refuses_empty_text_and_unknown_status(sqlite_url):
+    library = Library(sqlite_url, auto_starter=False)
+    with pytest.raises(LibraryError, match="needs some text"):
+        library.add_action("   ")
+    action = library.add_action("Something real.")
+    with pytest.raises(LibraryError, match="not an action status"):
+        library.set_status(action.id, "paused")

@@ -317,3 +317,11 @@ def test_match_a_file_that_is_not_a_report_is_a_one_line_error(tmp_path, small_l
     result = run("match", str(path), "--db", small_library)
     assert result.exit_code == 1 and "Traceback" not in result.output
     assert len(result.output.strip().splitlines()) == 1
+
+
+def test_match_from_an_empty_file_is_a_one_line_error(tmp_path, small_library):
+    path = tmp_path / "blank.txt"
+    path.write_text("\n   \n", encoding="utf-8")
+    result = run("match", "--db", small_library, "--from-file", str(path))
+    assert result.exit_code == 1 and "holds no recommendations" in result.output
+    assert len(result.output.strip().splitlines()) == 1
