@@ -50,7 +50,9 @@ MEDIA_TYPES = {
     "pdf": "application/pdf",
     "text": "text/plain",
 }
-LINK_KINDS = ("review", "report", "letter", "unknown")
+#: How an action was tied to its recommendation: the reviewer chose it ("review"),
+#: the letter says so ("letter"), by wording ("matched"), or not at all ("unknown").
+LINK_KINDS = ("review", "letter", "matched", "unknown")
 #: rapidfuzz token-set ratio an action needs with a recommendation's text to be
 #: linked to it when the matcher finds nothing in common.
 FUZZY_LINK_MIN = 60
@@ -159,6 +161,8 @@ class ArchivedAction:
     commitment_id: int
     text: str
     recommendation: str | None
+    #: Positions (1-based) in the report's list of recommendations, as printed
+    #: numbering can restart per addressee.
     recommendation_numbers: list[int]
     link: str  # how the recommendation was found: one of LINK_KINDS
     due_date: date | None
@@ -919,7 +923,7 @@ def link_actions(
         recommendations = {i + 1: d.recommendation for i, d in enumerate(review.decisions)}
 
     links: list[_Link] = []
-    matched = _match_by_matcher(letter, report) if report is not None else {}
+    matched = _match_by_matcher(letter, list(recommendations.values()))
     for index, action in enumerate(letter.actions):
         if review is not None:
             best: tuple[float, int] | None = None
@@ -938,7 +942,7 @@ def link_actions(
                 continue
         if index in matched:
             numbers = matched[index]
-            links.append(_Link(recommendations[numbers[0]], numbers, "report"))
+            links.append(_Link(recommendations[numbers[0]], numbers, "matched"))
             continue
         if recommendations:
             scored = sorted(
@@ -951,7 +955,7 @@ def link_actions(
             # Plain similarity is a weak signal: only trust a clear resemblance,
             # or a report with a single recommendation.
             if scored[0][0] >= FUZZY_LINK_MIN or len(recommendations) == 1:
-                links.append(_Link(recommendations[scored[0][1]], [scored[0][1]], "report"))
+                links.append(_Link(recommendations[scored[0][1]], [scored[0][1]], "matched"))
                 continue
             links.append(_Link(None, [], "unknown"))
             continue
@@ -962,7 +966,7 @@ def link_actions(
     return links
 
 
-def _match_by_matcher(letter: SentLetter, report: Report) -> dict[int, list[int]]:
+def _match_by_matcher(letter: SentLetter, recommendations: list[str]) -> dict[int, list[int]]:
     """Use the library matcher in reverse: treat the letter's actions as the
     library and score them against each recommendation. Returns action index ->
     recommendation positions (1-based), best first: the best one, plus any other
@@ -973,12 +977,12 @@ def _match_by_matcher(letter: SentLetter, report: Report) -> dict[int, list[int]
         from .model import LibraryAction
     except ImportError:  # pragma: no cover - matching is part of drafter
         return {}
-    if not report.recommendations or not letter.actions:
+    if not recommendations or not letter.actions:
         return {}
     actions = [LibraryAction(id=i, text=a.text) for i, a in enumerate(letter.actions)]
     matcher = Matcher(actions)
     # rows: recommendations, columns: actions
-    table = [list(matcher.scores(r.text)) for r in report.recommendations]
+    table = [list(matcher.scores(text)) for text in recommendations]
     linked: dict[int, list[int]] = {}
     for index in range(len(actions)):
         ranked = sorted(

@@ -921,6 +921,20 @@ def archive_add_command(
     click.echo(result.message)
     for warning in result.warnings:
         click.echo(f"Warning: {warning}", err=True)
+    if not result.created:
+        return
+    actions = result.letter.actions
+    dated = sum(1 for a in actions if a.due_date)
+    click.echo(
+        f"{dated} of {len(actions)} actions state a due date; follow them up with "
+        f"'drafter commitments --unit \"{result.letter.unit or ''}\"'."
+    )
+    if actions and all(a.link == "unknown" for a in actions):
+        click.echo(
+            "Tip: add --report REPORT (or --review FILE) to link each action to the "
+            "recommendation it answers.",
+            err=True,
+        )
 
 
 def _has_piped_input() -> bool:

@@ -384,7 +384,7 @@ def test_actions_link_to_report_recommendations(sqlite_url, letter_files):
     )
     result = archive_letter(letter_files["txt"], Library(sqlite_url), report=report)
     assert [a.recommendation_numbers[0] for a in result.letter.actions] == [1, 2, 3, 4, 5]
-    assert {a.link for a in result.letter.actions} == {"report"}
+    assert {a.link for a in result.letter.actions} == {"matched"}
     assert result.letter.actions[4].recommendation == recommendations[4]
     with Library(sqlite_url).db.session() as s:
         assert s.scalar(select(LetterRow.report_sha256)) == "ab" * 32

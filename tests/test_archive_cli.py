@@ -36,6 +36,8 @@ def test_archive_then_again_says_already_archived(sqlite_url):
         "Archived letter 1 for Stockton and Hartlepool PDU (24 July 2025)"
     )
     assert "5 actions" in first.output
+    assert "1 of 5 actions state a due date" in first.stdout
+    assert "Tip: add --report REPORT" in first.stderr
     again = run("archive", str(SEED_LETTER), "--db", sqlite_url)
     assert again.exit_code == 0
     assert "already archived as letter 1 on" in again.output
@@ -186,7 +188,7 @@ def test_report_links_each_action_to_its_recommendation(sqlite_url, tmp_path):
     assert result.exit_code == 0, result.output
     data = json.loads(result.output)
     assert [a["recommendation_numbers"] for a in data["actions"]] == [[1], [2], [3]]
-    assert {a["link"] for a in data["actions"]} == {"report"}
+    assert {a["link"] for a in data["actions"]} == {"matched"}
     assert data["actions"][0]["recommendation"].startswith("make arrangements with police")
     assert [a["due_date"] for a in data["actions"]] == ["2025-12-31", "2026-03-31", "2026-04-02"]
     assert data["signatory"] == "Jo Bloggs" and data["positive_findings"] == [
