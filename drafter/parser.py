@@ -169,6 +169,13 @@ def item_parts(block: Block) -> tuple[int | None, bool, str] | None:
     """``(number, bullet, text)`` if the block is a list item (a real list item,
     or a paragraph that starts with a typed marker such as "1." or "•")."""
     if block.kind == "item":
+        # A marker typed into a list item as well ("<li>1. ensure…</li>") is
+        # the number as printed.
+        typed_number, typed_bullet, rest = split_list_marker(block.text)
+        if block.number is None and typed_number is not None:
+            return typed_number, False, rest
+        if typed_bullet or (typed_number is not None and typed_number == block.number):
+            return block.number, block.number is None, rest
         return block.number, block.bullet or block.number is None, block.text
     if block.kind != "paragraph":
         return None

@@ -256,3 +256,19 @@ def test_fieldwork_lead_and_chief_inspector_in_other_wordings():
     assert report.fieldwork == "March 2024"
     assert report.lead_inspector == "Sam Smith"
     assert report.chief_inspector == "Kim Jones"
+
+
+def test_html_typed_markers_and_sub_points():
+    page = """<html><body><h1>An inspection of probation services in Testvale PDU</h1>
+    <table><tr><td>Overall rating</td><td>Good</td></tr></table>
+    <h2>Recommendations</h2><p>Testvale PDU should:</p>
+    <ul><li>1. do one;</li><li>2. do two, including:<ul><li>a sub point</li>
+    <li>another</li></ul></li></ul>
+    <p>The region should:</p><ol start="3"><li>3. do three.</li></ol>
+    <h2>Background</h2><ol><li>not a recommendation</li></ol></body></html>"""
+    report = read_report_bytes(page.encode("utf-8"), name="page.html")
+    assert report.recommendations == [
+        Recommendation(1, "Testvale PDU", "do one"),
+        Recommendation(2, "Testvale PDU", "do two, including: a sub point another"),
+        Recommendation(3, "The region", "do three"),
+    ]

@@ -17,6 +17,7 @@ _SKIP = {"script", "style", "noscript", "template", "head", "svg", "nav", "butto
 _HEADINGS = {"h1": 1, "h2": 2, "h3": 3, "h4": 4, "h5": 5, "h6": 6}
 _BLOCK_TEXT = {"p", "dt", "dd", "blockquote", "figcaption", "caption", "pre", "address"}
 _LISTS = {"ol", "ul"}
+_SPACED = {"li", "p", "div", "ul", "ol", "td", "th", "tr", "dd", "dt", "section"}
 
 
 def html_blocks(text: str) -> list[Block]:
@@ -83,16 +84,15 @@ def _list(node: Tag, blocks: list[Block]) -> None:
     for item in node.find_all("li", recursive=False):
         if item.get("value", "").strip().isdigit():
             number = int(item["value"])
-        nested = [child.extract() for child in item.find_all(list(_LISTS), recursive=False)]
-        text = _text(item)
+        # Sub-points belong to their item: a recommendation with sub-bullets
+        # is still one recommendation.
+        text = " ".join(_text(item).split("\n")) if item.find(list(_LISTS)) else _text(item)
         if text:
             if ordered:
                 blocks.append(Block("item", text, number=number))
             else:
                 blocks.append(Block("item", text, bullet=True))
         number += 1
-        for sublist in nested:
-            _list(sublist, blocks)
 
 
 def _table(node: Tag, blocks: list[Block]) -> None:
@@ -116,5 +116,7 @@ def _text(node: Tag) -> str:
                 parts.append(str(piece).replace("\n", " "))
         elif isinstance(piece, Tag) and piece.name == "br":
             parts.append("\n")
+        elif isinstance(piece, Tag) and piece.name in _SPACED:
+            parts.append(" ")  # block-level children are separate words
     lines = (" ".join(line.split()) for line in "".join(parts).split("\n"))
     return "\n".join(line for line in lines if line)
