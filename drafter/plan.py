@@ -61,7 +61,7 @@ DATE_PATTERN = re.compile(
     re.IGNORECASE | re.VERBOSE,
 )
 
-_SENTENCE_END = re.compile(r"(?<=[.!?])[\"'’”)]*\s+(?=[A-Z0-9\"'‘“(])")
+_SENTENCE_END = re.compile(r"(?:(?<=[.!?])|(?<=[.!?][\"'’”)]))\s+(?=[A-Z0-9\"'‘“(])")
 #: Foreword sentences that praise (and do not qualify the praise).
 _PRAISE = re.compile(
     r"\b(strength|strengths|strong|impress\w*|encourag\w*|commend\w*|positive\w*|good|"
