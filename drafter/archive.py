@@ -143,6 +143,8 @@ class SentLetter:
     actions: list[SentAction]
     positive_findings: list[str]
     region: str | None = None
+    #: The report's recommendations, where the letter repeats them as a list.
+    quoted_recommendations: list[str] = field(default_factory=list)
     source_format: str = "text"
     file_name: str = ""
     sha256: str = ""
@@ -617,9 +619,13 @@ def parse_letter(paragraphs: list[Paragraph]) -> SentLetter:
         # Every letter commits to something: with no clear action block, the
         # first bullet list is the actions.
         positive_blocks[0] = False
+    quoted: list[str] = []
     for (lead, items), is_positive in zip(blocks, positive_blocks, strict=True):
         if is_positive:
             positive.extend(items)
+            continue
+        if _quotes_recommendations(lead or "", items):
+            quoted.extend(items)
             continue
         numbers = _recommendation_numbers(lead or "")
         actions.extend(SentAction(text, numbers) for text in items)
@@ -641,8 +647,22 @@ def parse_letter(paragraphs: list[Paragraph]) -> SentLetter:
         actions=actions,
         positive_findings=positive,
         region=region,
+        quoted_recommendations=quoted,
         warnings=warnings,
     )
+
+
+def _quotes_recommendations(lead: str, items: list[str]) -> bool:
+    """A list that repeats the report's recommendations rather than answering
+    them: its lead-in is about the recommendations made ("you recommended
+    that the PDU should:") and its items are written as the Inspectorate writes
+    them, starting in lower case ("improve the quality of …")."""
+    about_recommendations = re.search(
+        r"\b(?:recommend(?:ed|s)?|recommendations?\s+(?:were|are|made|was)|should)\b[^.]*[:;]?\s*$",
+        lead,
+        re.I,
+    )
+    return bool(about_recommendations) and all(item[:1].islower() for item in items)
 
 
 def _is_positive_lead(lead: str) -> bool:
@@ -921,6 +941,8 @@ def link_actions(
         recommendations = {i + 1: r.text for i, r in enumerate(report.recommendations)}
     elif review is not None:
         recommendations = {i + 1: d.recommendation for i, d in enumerate(review.decisions)}
+    elif letter.quoted_recommendations:
+        recommendations = dict(enumerate(letter.quoted_recommendations, start=1))
 
     links: list[_Link] = []
     matched = _match_by_matcher(letter, list(recommendations.values()))

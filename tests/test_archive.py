@@ -709,3 +709,26 @@ def test_a_drafted_letter_sent_as_pdf_archives_its_actions(sqlite_url, tmp_path)
     assert result.letter.recommendation_count == 3
     with Library(sqlite_url).db.session() as s:
         assert s.scalar(select(LetterFileRow.media_type)) == "application/pdf"
+
+
+def test_recommendations_repeated_in_the_letter_are_not_actions_but_link_them(sqlite_url, tmp_path):
+    path = tmp_path / "letter.txt"
+    path.write_text(
+        "Ann Lee\n\n1 May 2026\n\nDear Ann,\n\n"
+        "Thank you for the inspection report for Fellgate PDU. You recommended that the PDU "
+        "should:\n\n"
+        "- improve the quality of risk assessment so that all victims are identified\n"
+        "- make sure home visits take place where there are safeguarding concerns\n\n"
+        "In response we will take the following steps.\n\n"
+        "- Home visits will be required in every case with safeguarding concerns from July 2026.\n"
+        "- By June 2026 every risk assessment will be countersigned to check victims are "
+        "identified.\n\n"
+        "Yours sincerely\n\nSam Okoro\nArea Executive Director\n",
+        encoding="utf-8",
+    )
+    letter = read_sent_letter(path)
+    assert len(letter.actions) == 2 and letter.actions[0].text.startswith("Home visits")
+    assert letter.quoted_recommendations[1].startswith("make sure home visits")
+    result = archive_letter(path, Library(sqlite_url))
+    assert [a.recommendation_numbers for a in result.letter.actions] == [[2], [1]]
+    assert [a.due_date for a in result.letter.actions] == [date(2026, 7, 31), date(2026, 6, 30)]
