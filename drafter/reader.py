@@ -52,6 +52,16 @@ def detect_format(data: bytes, name: str = "") -> SourceFormat:
             f"'{name}' is a zip archive, not a Word document or report.",
             hint="Unzip it and choose the report inside.",
         )
+    if data.startswith(b"\xd0\xcf\x11\xe0"):
+        raise InputFileError(
+            f"'{name}' is in the old Word 97-2003 (.doc) format, which drafter cannot read.",
+            hint="Open it in Word and save it as .docx or PDF.",
+        )
+    if head.startswith(b"{\\rtf"):
+        raise InputFileError(
+            f"'{name}' is a Rich Text (.rtf) file, which drafter cannot read.",
+            hint="Open it in Word and save it as .docx or PDF.",
+        )
     if suffix == ".docx":
         raise InputFileError(
             f"'{name}' is named .docx but is not a Word document (it is not a zip file).",

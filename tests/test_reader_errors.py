@@ -187,3 +187,16 @@ def test_detect_format_from_content():
     assert detect_format(b"<!DOCTYPE html><html>", "report.txt") == "html"
     assert detect_format(b"An inspection of probation services", "report.html") == "text"
     assert detect_format(b"\xef\xbb\xbf<html><body>", "x") == "html"
+
+
+@pytest.mark.parametrize(
+    ("content", "phrase"),
+    [
+        (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes(600), "Word 97-2003"),
+        (b"{\\rtf1 hi}", "Rich Text"),
+    ],
+)
+def test_old_word_and_rtf_files_get_a_clear_message(tmp_path, content, phrase):
+    path = tmp_path / "report.doc"
+    path.write_bytes(content)
+    assert_one_line_error(run("inspect", str(path)), phrase, "save it as .docx")
