@@ -285,9 +285,12 @@ def _yaml_dumper() -> type:
     def represent_str(dumper: yaml.SafeDumper, value: str) -> Any:
         # Long wording reads best folded over several lines; '>-' keeps it one
         # paragraph when loaded. Text that folding could alter stays quoted.
+        if any(not c.isprintable() and c != "\n" for c in value):
+            # Control characters and Unicode line breaks survive only escaped.
+            return dumper.represent_scalar("tag:yaml.org,2002:str", value, style='"')
         if "\n" in value and value.strip() == value:
             return dumper.represent_scalar("tag:yaml.org,2002:str", value, style="|")
-        foldable = len(value) > 60 and " " in value and value.strip() == value and "  " not in value
+        foldable = len(value) > 72 and " " in value and value.strip() == value and "  " not in value
         if foldable and value.isprintable():
             return dumper.represent_scalar("tag:yaml.org,2002:str", value, style=">")
         return dumper.represent_str(value)
@@ -338,7 +341,9 @@ def dump_review(review: ReviewFile) -> str:
     parts.append("decisions:\n")
     total = len(review.decisions)
     for position, decision in enumerate(review.decisions, start=1):
-        parts.append(f"\n# --- Recommendation {position} of {total} ({decision.addressee}) ---\n")
+        addressee = "".join(c for c in " ".join(decision.addressee.split()) if c.isprintable())
+        label = f" ({addressee})" if addressee else ""
+        parts.append(f"\n# --- Recommendation {position} of {total}{label} ---\n")
         parts.append(dump([_decision_data(decision)]))
     return "".join(parts)
 
