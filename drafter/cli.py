@@ -993,8 +993,8 @@ def archive_show_command(letter_id: int, as_json: bool, db_url: str | None) -> N
         return
     click.echo(f"Letter {letter.id}: {letter.unit or '(unknown unit)'} ({letter.status})")
     for label, value in (
-        ("Date", letter.letter_date),
-        ("Sent", letter.sent_date),
+        ("Date", _long_date(letter.letter_date)),
+        ("Sent", _long_date(letter.sent_date)),
         ("To", letter.recipient),
         ("From", letter.signatory),
         ("Subject", letter.subject),
@@ -1004,16 +1004,20 @@ def archive_show_command(letter_id: int, as_json: bool, db_url: str | None) -> N
     ):
         if value:
             click.echo(f"  {label}: {value}")
-    click.echo("Actions:")
+    click.echo("Actions (numbered as commitments, for 'drafter commitments done'):")
     for action in letter.actions:
         due = f" [due {action.due_date}]" if action.due_date else ""
         numbers = ", ".join(map(str, action.recommendation_numbers))
         rec = f" (recommendation {numbers})" if numbers else ""
-        click.echo(f"  - {action.text}{due}{rec}")
+        click.echo(f"  {action.commitment_id:>4}. {action.text}{due}{rec}")
     if letter.positive_findings:
         click.echo("Positive findings:")
         for finding in letter.positive_findings:
             click.echo(f"  - {finding}")
+
+
+def _long_date(value: Any) -> str | None:
+    return f"{value.day} {value:%B %Y}" if value else None
 
 
 @archive_group.command("export")
