@@ -921,13 +921,8 @@ def _load_report(report: Any) -> Report | None:
 def _load_review(review: Any) -> ReviewFile | None:
     if review is None or not isinstance(review, (str, Path)):
         return review
-    try:
-        from .review import load_review
-    except ImportError as exc:  # the review step is not installed in this build
-        raise DrafterError(
-            "This drafter cannot read review files yet.",
-            hint="Use --report REPORT instead of --review.",
-        ) from exc
+    from .review import load_review
+
     return load_review(review)
 
 

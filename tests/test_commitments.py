@@ -247,3 +247,20 @@ def test_cli_empty_list_and_help():
     assert result.exit_code == 0 and "No commitments match." in result.output
     for command in (["commitments"], ["commitments", "done"], ["commitments", "note"]):
         assert "Example:" in run(*command, "--help").output
+
+
+def test_progress_cannot_be_recorded_on_a_replaced_letters_commitment(archived, tmp_path):
+    library = Library(archived)
+    old = list_commitments(library, unit="Stockton")[0]
+    corrected = tmp_path / "corrected.txt"
+    corrected.write_text(SEED_LETTER.read_text(encoding="utf-8") + "\n", encoding="utf-8")
+    archive_letter(corrected, library, supersede=True)
+    assert get_commitment(library, old.id).status == "superseded"
+    with pytest.raises(DrafterError, match="belongs to a letter that was replaced"):
+        mark_done(library, old.id, "Done anyway")
+    result = CliRunner().invoke(
+        cli, ["commitments", "note", str(old.id), "--note", "x", "--db", archived]
+    )
+    assert result.exit_code == 1 and "Record progress on the commitment from the newer letter" in (
+        result.output
+    )
