@@ -453,6 +453,11 @@ from drafter.library import Library
 mode, url, path = sys.argv[1], sys.argv[2], sys.argv[3]
 if mode == "crash":
     archive._crash_hook = lambda: os._exit(3)
+elif mode.startswith("hang:"):  # say so in a marker file, then wait to be killed
+    def hang():
+        open(mode[5:], "w").close()
+        time.sleep(600)
+    archive._crash_hook = hang
 else:
     archive._crash_hook = lambda: time.sleep(float(mode))
 archive.archive_letter(path, Library(url))
@@ -484,6 +489,28 @@ def test_a_process_killed_mid_archive_leaves_the_database_as_it_was(db_url, lett
     # And the same letter archives cleanly afterwards.
     result = archive_letter(other, Library(db_url))
     assert result.created and len(result.letter.actions) == 5
+
+
+def test_a_process_killed_by_a_signal_mid_archive_leaves_the_database_as_it_was(
+    db_url, letter_files, tmp_path
+):
+    import time
+
+    library = Library(db_url)
+    archive_letter(letter_files["txt"], library)
+    library.db.dispose()
+    before = snapshot(db_url)
+    marker = tmp_path / "inside-transaction"
+    other = other_unit_letter(tmp_path, "Tarnbridge", "tarnbridge.txt")
+    process = run_archiver(f"hang:{marker}", db_url, other)
+    deadline = time.monotonic() + 120
+    while not marker.exists() and process.poll() is None and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert marker.exists(), process.stderr.read() if process.poll() is not None else "timeout"
+    process.kill()  # SIGKILL: no clean-up code runs in the archiver
+    process.wait(timeout=60)
+    assert snapshot(db_url) == before
+    assert archive_letter(other, Library(db_url)).created
 
 
 def test_two_processes_archiving_at_once_both_land(db_url, tmp_path):
