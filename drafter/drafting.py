@@ -249,7 +249,7 @@ def draft_batch(
                     max_bytes=max_bytes,
                 )
             )
-        except InputFileError as exc:  # includes "not a report": skip it, keep going
+        except (InputFileError, ReviewFileError) as exc:  # skip this one, keep going
             results.append(DraftResult(report_path=report_path, output=None, error=str(exc)))
         if progress is not None:
             progress(report_path)

@@ -1,0 +1,283 @@
+"""``drafter draft`` end to end with the real reader and matcher: one letter, the
+action plan, review files, batches, every user error, and every corpus letter
+converting to PDF in LibreOffice."""
+
+from __future__ import annotations
+
+import json
+import re
+import shlex
+from datetime import date
+from pathlib import Path
+
+import docx
+import pytest
+from click.testing import CliRunner
+from conftest import REPO, REPORTS_DIR, corpus_report_names, need, soffice_convert
+
+from drafter.cli import cli
+from drafter.drafting import draft_batch, draft_letter
+from drafter.library import Library
+
+SAMPLE = REPO / "samples" / "ashvale_pdu_2025.html"
+
+
+@pytest.fixture(autouse=True)
+def _no_user_config(tmp_path, monkeypatch):
+    monkeypatch.delenv("DRAFTER_CONFIG", raising=False)
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "xdg"))
+
+
+def run(*args: str):
+    return CliRunner().invoke(cli, list(args))
+
+
+def one_line_error(result) -> str:
+    assert result.exit_code == 1, result.output
+    assert "Traceback" not in result.output
+    lines = [line for line in result.output.splitlines() if line.startswith("Error:")]
+    assert len(lines) == 1, result.output
+    return lines[0]
+
+
+def paragraphs(path: Path) -> list[str]:
+    return [p.text for p in docx.Document(str(path)).paragraphs]
+
+
+def test_draft_the_sample_and_say_what_to_fill_in(tmp_path):
+    out = tmp_path / "letter.docx"
+    result = run("draft", str(SAMPLE), "-o", str(out), "--date", "2025-07-24")
+    assert result.exit_code == 0, result.output
+    assert f"Wrote {out} (Ashbourne Vale PDU)" in result.output
+    assert "Before sending, fill in or check" in result.output
+    assert "Signatory's name" in result.output
+    assert "drafter config init" in result.output
+    texts = paragraphs(out)
+    assert texts[2] == "24 July 2025"
+    assert texts[3] == "Dear Martin,"
+    assert texts[4].startswith("HMIP reports on the inspections of Ashbourne Vale PDU")
+    document = docx.Document(str(out))
+    assert len(list(document.comments)) >= 6
+    assert [p.name for p in tmp_path.iterdir()] == ["letter.docx"]  # no temp files left
+
+
+def test_settings_fill_the_signatory(tmp_path):
+    settings = tmp_path / "s.toml"
+    settings.write_text(
+        '[signatories."East Midlands"]\nname = "Jo Bloggs"\ntitle = "Area Executive Director"\n'
+        'area = "Midlands"\norganisation = "HM Prison & Probation Service"\n',
+        encoding="utf-8",
+    )
+    out = tmp_path / "letter.docx"
+    result = run("draft", str(SAMPLE), "-o", str(out), "--config", str(settings))
+    assert result.exit_code == 0, result.output
+    assert "Signatory" not in result.output
+    assert "drafter config init" not in result.output
+    texts = paragraphs(out)
+    assert texts[1].split("\n")[0] == "Jo Bloggs"
+    assert "Jo Bloggs Area Executive Director - Midlands" in texts
+
+
+def test_never_overwrites_without_force(tmp_path):
+    out = tmp_path / "letter.docx"
+    out.write_bytes(b"my edited letter")
+    error = one_line_error(run("draft", str(SAMPLE), "-o", str(out)))
+    assert "already exists" in error and "--force" in error
+    assert out.read_bytes() == b"my edited letter"
+    assert run("draft", str(SAMPLE), "-o", str(out), "--force").exit_code == 0
+    assert paragraphs(out)[3] == "Dear Martin,"
+
+
+def test_output_folder_for_one_report(tmp_path):
+    result = run("draft", str(SAMPLE), "-o", str(tmp_path))
+    assert result.exit_code == 0, result.output
+    assert (tmp_path / "ashvale_pdu_2025_response.docx").exists()
+
+
+def test_action_plan_format(tmp_path):
+    out = tmp_path / "plan.docx"
+    result = run("draft", str(SAMPLE), "-o", str(out), "--format", "action-plan")
+    assert result.exit_code == 0, result.output
+    table = docx.Document(str(out)).tables[0]
+    assert table.rows[0].cells[1].text == "Agreed / Partly agreed / Not agreed"
+    assert len(table.rows) == 1 + 6  # the sample's six recommendations
+
+
+def test_json_output(tmp_path):
+    out = tmp_path / "letter.docx"
+    result = CliRunner().invoke(cli, ["draft", str(SAMPLE), "-o", str(out), "--json"])
+    assert result.exit_code == 0, result.output
+    data = json.loads(result.stdout)
+    assert data[0]["unit"] == "Ashbourne Vale PDU"
+    assert data[0]["recommendations"] == 6
+    assert data[0]["output"] == str(out)
+    assert any(p["label"] == "Signatory's name" for p in data[0]["placeholders"])
+
+
+def test_review_decisions_are_drafted(tmp_path):
+    from drafter.matching import match_report
+    from drafter.reader import read_report
+    from drafter.review import ChosenAction, build_review, save_review
+
+    report = read_report(SAMPLE)
+    review = build_review(report, match_report(report, Library()), accept_best=True)
+    review.decisions[0].status = "decided"
+    review.decisions[0].agreement = "Partly agreed"
+    review.decisions[0].actions = [
+        ChosenAction("The Ashbourne Vale team will write a new plan & share it.", edited=True)
+    ]
+    review.decisions[0].owner = "Head of PDU"
+    review.decisions[0].target_date = "March 2026"
+    review.decisions[1].status = "no_action"
+    review_path = save_review(review, tmp_path / "r.review.yaml")
+
+    out = tmp_path / "letter.docx"
+    result = run("draft", str(SAMPLE), "-o", str(out), "--review", str(review_path))
+    assert result.exit_code == 0, result.output
+    texts = paragraphs(out)
+    start = next(i for i, t in enumerate(texts) if t.endswith("This will include the following."))
+    assert texts[start + 1] == "The Ashbourne Vale team will write a new plan & share it."
+    assert texts[start + 2].startswith("[Action for recommendation 2:")
+
+    plan_out = tmp_path / "plan.docx"
+    result = run(
+        "draft", str(SAMPLE), "-o", str(plan_out), "--review", str(review_path),
+        "--format", "action-plan",
+    )  # fmt: skip
+    assert result.exit_code == 0, result.output
+    row = [c.text for c in docx.Document(str(plan_out)).tables[0].rows[1].cells]
+    assert row[1:] == [
+        "Partly agreed",
+        "The Ashbourne Vale team will write a new plan & share it.",
+        "Head of PDU",
+        "March 2026",
+    ]
+
+
+def test_batch_with_summary_table(tmp_path):
+    need(REPORTS_DIR.is_dir(), "the shared corpus is missing")
+    outdir = tmp_path / "letters"
+    result = run("draft", str(REPORTS_DIR), str(SAMPLE), "-o", str(outdir))
+    assert result.exit_code == 0, result.output
+    names = corpus_report_names()
+    for name in names:
+        assert (outdir / f"{name}_response.docx").exists()
+    assert re.search(r"Unit\s+Recs\s+From library\s+To fill in\s+Dates\s+File", result.output)
+    assert re.search(r"Ashbourne Vale PDU\s+6\s+\d+\s+\d+\s+\d+\s+ashvale_pdu_2025", result.output)
+    # A second run must not touch any of them without --force.
+    error = one_line_error(run("draft", str(REPORTS_DIR), "-o", str(outdir)))
+    assert "already exists" in error
+
+
+def test_batch_skips_what_is_not_a_report_and_drafts_the_rest(tmp_path):
+    folder = tmp_path / "in"
+    folder.mkdir()
+    (folder / "a.html").write_bytes(SAMPLE.read_bytes())
+    (folder / "notes.txt").write_text("Shopping list: milk, bread, eggs.\n", encoding="utf-8")
+    (folder / "ignored.json").write_text("{}", encoding="utf-8")
+    result = run("draft", str(folder), "-o", str(tmp_path / "out"))
+    assert result.exit_code == 0, result.output
+    assert "Not drafted:" in result.output and "notes.txt" in result.output
+    assert sorted(p.name for p in (tmp_path / "out").iterdir()) == ["a_response.docx"]
+
+
+def test_batch_where_nothing_is_a_report_fails(tmp_path):
+    folder = tmp_path / "in"
+    folder.mkdir()
+    (folder / "notes.txt").write_text("Shopping list: milk, bread, eggs.\n", encoding="utf-8")
+    one_line_error(run("draft", str(folder), "-o", str(tmp_path / "out")))
+
+
+@pytest.mark.parametrize(
+    ("extra", "expected"),
+    [
+        (["--date", "24/07/2025"], "is not a date"),
+        (["--config", "missing.toml"], "Cannot find the settings file"),
+        (["--template-dir", "no-such-folder"], "template folder"),
+        (["--letterhead", "no-such.docx"], "Cannot find the file"),
+    ],
+)
+def test_bad_options_get_one_line(tmp_path, extra, expected):
+    out = tmp_path / "letter.docx"
+    error = one_line_error(run("draft", str(SAMPLE), "-o", str(out), *extra))
+    assert expected in error
+    assert not out.exists()
+
+
+def test_bad_letterhead_gets_one_line(tmp_path):
+    fake = tmp_path / "head.docx"
+    fake.write_text("plain text", encoding="utf-8")
+    error = one_line_error(
+        run("draft", str(SAMPLE), "-o", str(tmp_path / "l.docx"), "--letterhead", str(fake))
+    )
+    assert "is not a Word document" in error
+
+
+def test_missing_and_non_report_inputs_get_one_line(tmp_path):
+    assert "Cannot find" in one_line_error(
+        run("draft", str(tmp_path / "nope.html"), "-o", str(tmp_path / "l.docx"))
+    )
+    notes = tmp_path / "notes.txt"
+    notes.write_text("Shopping list: milk, bread, eggs.\n", encoding="utf-8")
+    one_line_error(run("draft", str(notes), "-o", str(tmp_path / "l.docx")))
+    assert not (tmp_path / "l.docx").exists()
+
+
+def test_review_with_a_batch_is_refused(tmp_path):
+    error = one_line_error(
+        run("draft", str(SAMPLE), str(SAMPLE), "-o", str(tmp_path), "--review", "x.yaml")
+    )
+    assert "--review works with one report" in error
+
+
+def test_malformed_review_file_gets_one_line(tmp_path):
+    bad = tmp_path / "bad.review.yaml"
+    bad.write_text("decisions: [unclosed\n", encoding="utf-8")
+    one_line_error(run("draft", str(SAMPLE), "-o", str(tmp_path / "l.docx"), "--review", str(bad)))
+
+
+def test_help_has_an_example():
+    result = run("draft", "--help")
+    assert result.exit_code == 0 and "Example:" in result.output
+
+
+def test_readme_first_command_drafts_a_letter_from_the_sample(tmp_path, monkeypatch):
+    readme = (REPO / "README.md").read_text(encoding="utf-8")
+    commands = re.findall(r"^\s*(drafter\s.+)$", readme, flags=re.MULTILINE)
+    assert commands, "the README shows no drafter command"
+    first = shlex.split(commands[0])
+    assert first[1] == "draft"
+    monkeypatch.chdir(REPO)
+    out = tmp_path / "letter.docx"
+    args = [a for a in first[1:]]
+    args[args.index("-o") + 1] = str(out)
+    result = CliRunner().invoke(cli, args)
+    assert result.exit_code == 0, result.output
+    assert paragraphs(out)[3].startswith("Dear ")
+
+
+# --- every corpus report, through LibreOffice ----------------------------------------
+
+
+@pytest.mark.libreoffice
+def test_every_corpus_letter_converts_to_pdf(tmp_path):
+    need(REPORTS_DIR.is_dir(), "the shared corpus is missing")
+    library = Library()
+    results = draft_batch([REPORTS_DIR], tmp_path / "letters", library=library)
+    assert [r.error for r in results] == [None] * len(corpus_report_names())
+    letters = [r.output for r in results]
+    plan = draft_letter(
+        REPORTS_DIR / "kenwith_hallowmoor_2022.html",
+        tmp_path / "letters" / "kenwith_action_plan.docx",
+        library=library,
+        output_format="action-plan",
+        letter_date=date(2025, 1, 1),
+    )
+    pdfs = soffice_convert([*letters, plan.output], "pdf", tmp_path / "pdf")
+    from pypdf import PdfReader
+
+    for pdf, result in zip(pdfs, [*results, plan], strict=True):
+        text = " ".join(page.extract_text() for page in PdfReader(pdf).pages)
+        assert result.unit.split()[0] in text
+    letter_text = " ".join(page.extract_text() for page in PdfReader(pdfs[0]).pages)
+    assert "Dear Martin" in letter_text
