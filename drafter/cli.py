@@ -813,7 +813,6 @@ def review_command(
     session = ReviewSession(
         review, path, matches, library, ClickTerminal(not no_editor), page_size=top, restart=restart
     )
-    session.save()
     result = session.run()
     if result.interrupted or result.quit:
         click.echo(STOPPED_MESSAGE, err=result.interrupted)

@@ -187,6 +187,7 @@ class ReviewSession:
 
     def run(self) -> SessionResult:
         decisions = self.review.decisions
+        self.save()  # the file exists from the start: a later --sheet will not replace it
         if not decisions:
             self.term.show("This report has no recommendations to review.")
             return self._result()
@@ -319,12 +320,11 @@ class ReviewSession:
             self.term.show(_wrap(f"- ({origin}{edited}) {action.text}", "  ", "    "))
 
     def _show_option(self, number: int, option: Option) -> None:
-        score = f"{option.score:3.0f}" if option.score is not None else "  -"
+        score = f"{option.score:.0f}" if option.score is not None else "-"
         source = option.source or "library"
         why = f"  (why: {option.reason})" if option.reason else ""
-        self.term.show(
-            _wrap(f"[{number}] {score}  {source} — {option.text}{why}", "  ", "         ")
-        )
+        line = f"[{number}] {score}  {source} — {' '.join(option.text.split())}{why}"
+        self.term.show(textwrap.fill(line, WIDTH, initial_indent="  ", subsequent_indent=" " * 7))
 
     def _options_for(self, index: int) -> list[Option]:
         if index not in self._options:
