@@ -11,11 +11,14 @@ can predict them):
   "by the end of March 2026" all mean the last day of that month.
 * An exact date is due on that day: "by 31 March 2026".
 * A period is counted from the letter date: "within six months",
-  "over the next 12 months", "in the next 8 weeks".
+  "over the next 12 months", "in the next 8 weeks", "over the next year".
 * A quarter is due on the last day of the quarter. "Q3 2025" is a calendar
   quarter (July-September 2025); "Q3 2025/26" is a financial-year quarter
   (October-December 2025), as HMPPS business plans write them.
-* "by the end of the year" / "financial year" mean 31 December / 31 March.
+* "by the end of the year" / "financial year" mean 31 December / 31 March;
+  "during 2025/26" is the end of that financial year, 31 March 2026.
+* A season is due on its last day (spring: 31 May, summer: 31 August,
+  autumn: 30 November, winter: the end of the following February).
 * A start date ("from May 2023", "starting in May 2023") is when the work must
   be in place, so it is due at the end of that month - unless the action also
   states a deadline, which always wins.
@@ -73,6 +76,11 @@ _DEADLINE, _PERIOD, _MONTH_KIND, _QUARTER, _START, _BARE = 6, 5, 4, 3, 2, 1
 
 _DEADLINE_WORDS = r"(?:by|before|no later than|not later than|until|deadline of|due)"
 _PATTERNS: list[tuple[int, re.Pattern[str]]] = [
+    # by 2026-03-31
+    (
+        _DEADLINE,
+        re.compile(rf"\b{_DEADLINE_WORDS}\s+(?P<iso>(?:19|20)\d\d-[01]\d-[0-3]\d)\b", re.I),
+    ),
     # by 31 March 2026 / by the end of March 2026 / by March 2026 / by March
     (
         _DEADLINE,
@@ -87,7 +95,8 @@ _PATTERNS: list[tuple[int, re.Pattern[str]]] = [
         _DEADLINE,
         re.compile(
             rf"\b(?:by|before)\s+the\s+(?:end|close)\s+of\s+(?:(?P<this>the|this)\s+)?"
-            rf"(?:(?P<fy>financial|business)\s+|calendar\s+)?(?:year\b|{_YEAR}(?:/\d\d)?\b)",
+            rf"(?:(?P<fy>financial|business)\s+|calendar\s+)?"
+            rf"(?:year\b|{_YEAR}(?P<fysuffix>\s*[/-]\s*(?:19|20)?\d\d(?![-/]\d))?\b)",
             re.I,
         ),
     ),
@@ -100,12 +109,36 @@ _PATTERNS: list[tuple[int, re.Pattern[str]]] = [
             re.I,
         ),
     ),
+    # over the next year / in the coming month (one of them)
+    (
+        _PERIOD,
+        re.compile(rf"\b(?:over|in|during|within)\s+the\s+(?:next|coming)\s+{_UNIT}\b", re.I),
+    ),
+    # by spring 2026 / in the summer of 2025 / by the end of autumn 2025
+    (
+        _MONTH_KIND,
+        re.compile(
+            r"\b(?:by|in|during|before)\s+(?:the\s+)?(?:(?:end|close)\s+of\s+(?:the\s+)?)?"
+            r"(?P<season>spring|summer|autumn|winter)(?:\s+of)?\s+(?P<syear>(?:19|20)\d\d)\b",
+            re.I,
+        ),
+    ),
     # Q3 2025, Q3 2025/26, quarter 3 of 2025/26
     (
         _QUARTER,
         re.compile(
             r"\b(?:Q(?P<q>[1-4])|quarter\s+(?P<q2>[1-4])|(?P<qw>first|second|third|fourth)"
             r"\s+quarter)(?:\s+of)?\s+(?:the\s+)?(?P<qyear>(?:19|20)\d\d)(?P<fy>/\d\d)?\b",
+            re.I,
+        ),
+    ),
+    # during 2025/26 / by the financial year 2025-26: the financial year's end
+    (
+        _QUARTER,
+        re.compile(
+            r"\b(?:by|in|during|throughout|over)\s+(?:the\s+)?(?:(?:end|close)\s+of\s+)?"
+            r"(?:(?:financial|business)\s+year\s+)?(?P<fystart>(?:19|20)\d\d)\s*[/-]\s*"
+            r"(?:19|20)?\d\d\b(?![-/]\d)",
             re.I,
         ),
     ),
@@ -171,6 +204,12 @@ def extract_due_date(text: str, letter_date: date | None = None) -> tuple[date |
 def _due_from_match(strength: int, match: re.Match[str], letter_date: date | None) -> date | None:
     groups = match.groupdict()
     try:
+        if groups.get("iso"):
+            return date.fromisoformat(groups["iso"] or "")
+        if groups.get("season"):
+            return _due_season(groups["season"] or "", int(groups["syear"] or 0))
+        if groups.get("fystart"):
+            return date(int(groups["fystart"] or 0) + 1, 3, 31)
         if strength == _PERIOD:
             return _due_after_period(groups, letter_date)
         if strength == _QUARTER:
@@ -198,7 +237,7 @@ def _due_month(groups: dict[str, str | None], letter_date: date | None) -> date 
 
 
 def _due_year_end(groups: dict[str, str | None], letter_date: date | None) -> date | None:
-    financial = bool(groups.get("fy"))
+    financial = bool(groups.get("fy") or groups.get("fysuffix"))
     if groups.get("year"):
         year = int(groups["year"] or 0)
         return date(year + 1, 3, 31) if financial else date(year, 12, 31)
@@ -213,7 +252,7 @@ def _due_year_end(groups: dict[str, str | None], letter_date: date | None) -> da
 def _due_after_period(groups: dict[str, str | None], letter_date: date | None) -> date | None:
     if letter_date is None:
         return None
-    raw = (groups["count"] or "").lower()
+    raw = (groups.get("count") or "1").lower()
     count = int(raw) if raw.isdigit() else NUMBER_WORDS[raw]
     unit = (groups["unit"] or "").lower()
     if unit == "day":
@@ -223,6 +262,16 @@ def _due_after_period(groups: dict[str, str | None], letter_date: date | None) -
     if unit == "year":
         return add_months(letter_date, 12 * count)
     return add_months(letter_date, count)
+
+
+#: Seasons as the Met Office counts them; a season is due on its last day.
+_SEASON_END_MONTH = {"spring": 5, "summer": 8, "autumn": 11, "winter": 2}
+
+
+def _due_season(season: str, year: int) -> date:
+    month = _SEASON_END_MONTH[season.lower()]
+    # Winter 2025 runs from December 2025 to February 2026.
+    return last_day_of_month(year + 1 if month == 2 else year, month)
 
 
 def _due_quarter(groups: dict[str, str | None]) -> date:

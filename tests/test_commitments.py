@@ -58,6 +58,12 @@ LETTER_DATE = date(2025, 7, 24)
             "by November 2025",
         ),
         ("The PDU will review partnership work to keep people safe.", None, None),
+        ("Leaders will be trained by spring 2026.", date(2026, 5, 31), "by spring 2026"),
+        ("A pilot runs in the winter of 2025.", date(2026, 2, 28), None),
+        ("Caseloads will be rebalanced during 2025/26.", date(2026, 3, 31), "during 2025/26"),
+        ("All done by the end of 2025-26.", date(2026, 3, 31), "by the end of 2025-26"),
+        ("Report to the board by 2026-03-31.", date(2026, 3, 31), "by 2026-03-31"),
+        ("Audits will be repeated over the next year.", date(2026, 7, 24), None),
         ("Report by 31 February 2026.", None, None),
     ],
 )
