@@ -843,6 +843,8 @@ class ArchiveGroup(DrafterGroup):
 def archive_group() -> None:
     """Archive sent letters: their actions join the library and become commitments.
 
+    'drafter archive SENT' is short for 'drafter archive add SENT'.
+
     \b
     Example:
         drafter archive sent-letter.docx --report report.html
