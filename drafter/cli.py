@@ -52,8 +52,8 @@ def cli() -> None:
 
     \b
     Example:
-        drafter inspect samples/report.html
-        drafter draft samples/report.html -o draft.docx
+        drafter inspect samples/ashvale_pdu_2025.html
+        drafter draft samples/ashvale_pdu_2025.html -o draft.docx
     """
 
 
