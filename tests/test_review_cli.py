@@ -1,0 +1,289 @@
+"""``drafter review`` as a user runs it: typed answers through CliRunner, a real
+terminal through pexpect (with $EDITOR and Ctrl-C), the hand-editing sheet,
+the status summary, and every error a user can cause."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import sys
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from drafter.cli import cli
+from drafter.library import Library
+from drafter.review import load_review
+
+REPO = Path(__file__).resolve().parent.parent
+SAMPLE = REPO / "samples" / "ashvale_pdu_2025.html"
+
+
+@pytest.fixture
+def report(tmp_path: Path) -> Path:
+    target = tmp_path / "ashvale.html"
+    shutil.copy(SAMPLE, target)
+    return target
+
+
+def run(*args: str, input: str | None = None, env: dict | None = None):
+    return CliRunner().invoke(cli, ["review", *map(str, args)], input=input, env=env)
+
+
+def one_line_error(result, *fragments: str) -> None:
+    assert result.exit_code == 1, result.output
+    assert "Traceback" not in result.output
+    lines = [line for line in result.output.splitlines() if line.startswith("Error:")]
+    assert len(lines) == 1, result.output
+    for fragment in fragments:
+        assert fragment in lines[0], lines[0]
+
+
+def test_help_has_an_example() -> None:
+    result = CliRunner().invoke(cli, ["review", "--help"])
+    assert result.exit_code == 0
+    assert "Example:" in result.output and "--sheet" in result.output
+
+
+def test_typed_session_accept_swap_edit_new_no_action_then_resume(
+    report: Path, tmp_path: Path
+) -> None:
+    answers = [
+        "a 1",  # recommendation 1: accept the best candidate
+        "s 2",  # 2: swap to the second
+        "g 2",  # 3: partly agreed, with an owner and date, then edit candidate 1 inline
+        "o Head of PDU",
+        "t March 2026",
+        "e 1",
+        "Senior managers will run a monthly contingency planning clinic.",
+    ]
+    first = run(report, "--no-editor", input="\n".join(answers) + "\n")
+    assert first.exit_code == 130, first.output  # input ran out: as if Ctrl-C
+    assert "Saved. Run the same command to carry on." in first.output
+    review_path = tmp_path / "ashvale.review.yaml"
+    review = load_review(review_path)
+    one, two, three = review.decisions[:3]
+    assert one.status == two.status == three.status == "decided"
+    assert len(two.rejected) == 1 and two.rejected[0] != two.actions[0].library_id
+    assert three.agreement == "Partly agreed" and three.owner == "Head of PDU"
+    assert three.target_date == "March 2026" and three.actions[0].edited
+    assert three.actions[0].text.startswith("Senior managers will run a monthly")
+
+    verdicts = {(d.action_id, d.verdict) for d in Library().feedback()}
+    assert (one.actions[0].library_id, "accepted") in verdicts
+    assert (two.actions[0].library_id, "accepted") in verdicts
+    assert (two.rejected[0], "rejected") in verdicts
+
+    second = run(report, input="n\nWe will run evening appointments in two villages.\nx\n")
+    assert second.exit_code == 130, second.output  # stopped at recommendation 6
+    assert "Carrying on from ashvale.review.yaml: 3 of 6" in second.output
+    assert "Recommendation 4 of 6" in second.output
+    assert "Recommendation 1 of 6" not in second.output
+    review = load_review(review_path)
+    assert [d.status for d in review.decisions] == ["decided"] * 4 + ["no_action", "pending"]
+    assert review.decisions[3].actions[-1].library_id is None
+    assert review.decisions[3].actions[-1].text.startswith("We will run evening")
+
+
+def test_quit_exits_zero_and_rerun_resumes(report: Path, tmp_path: Path) -> None:
+    result = run(report, input="a 1\nq\n")
+    assert result.exit_code == 0
+    assert "Saved. Run the same command to carry on." in result.output
+    again = run(report, input="q\n")
+    assert "Recommendation 2 of 6" in again.output
+    assert "Recommendation 1 of 6" not in again.output
+    restarted = run(report, "--restart", input="q\n")
+    assert "Recommendation 1 of 6" in restarted.output
+
+
+def test_edit_in_editor(report: Path, tmp_path: Path) -> None:
+    script = tmp_path / "editor.py"
+    script.write_text(
+        "import sys\n"
+        "path = sys.argv[1]\n"
+        "text = open(path, encoding='utf-8').read()\n"
+        "open(path, 'w', encoding='utf-8').write('Reworded by the editor. ' + text)\n"
+    )
+    env = {"EDITOR": f"{sys.executable} {script}", "VISUAL": ""}
+    result = run(report, input="e 1\nq\n", env=env)
+    assert result.exit_code == 0, result.output
+    action = load_review(tmp_path / "ashvale.review.yaml").decisions[0].actions[0]
+    assert action.text.startswith("Reworded by the editor. ") and action.edited
+    assert "#" not in action.text  # the instructions were stripped
+
+
+def test_sheet_writes_without_prompting_and_never_overwrites(report: Path, tmp_path: Path) -> None:
+    result = run(report, "--sheet")
+    assert result.exit_code == 0, result.output
+    path = tmp_path / "ashvale.review.yaml"
+    assert f"Wrote {path}" in result.output
+    text = path.read_text()
+    assert text.startswith("# drafter review file") and "suggestions:" in text
+    review = load_review(path)
+    assert len(review.decisions) == 6 and review.pending()
+    assert review.decisions[0].suggestions
+
+    again = run(report, "--sheet")
+    one_line_error(again, "already exists and may hold decisions", "--force")
+    forced = run(report, "--sheet", "--accept-best", "--force", "--json")
+    assert forced.exit_code == 0
+    data = json.loads(forced.output)
+    assert data["summary"]["decided"] >= 1 and data["path"] == str(path)
+
+
+def test_sheet_edited_by_hand_is_then_reviewed(report: Path, tmp_path: Path) -> None:
+    out = tmp_path / "mine.yaml"
+    assert run(report, "--sheet", "-o", out).exit_code == 0
+    text = out.read_text().replace("status: pending", "status: no_action", 1)
+    out.write_text(text)
+    result = run(report, "-o", out, input="q\n")
+    assert "Recommendation 2 of 6" in result.output
+
+
+def test_status_text_and_json(report: Path, tmp_path: Path) -> None:
+    run(report, input="a 1\nx\nq\n")
+    result = run(report, "--status")
+    assert result.exit_code == 0
+    assert "6 recommendations, 1 decided, 1 with no action yet, 4 pending." in result.output
+    data = json.loads(run(report, "--status", "--json").output)
+    assert data["summary"]["pending"] == 4 and data["report_changed"] is False
+
+
+def test_changed_report_asks_before_carrying_decisions_over(report: Path, tmp_path: Path) -> None:
+    run(report, input="a 1\na 1\nq\n")
+    html = report.read_text(encoding="utf-8")
+    marker = "give probation services officers"
+    assert marker in html
+    report.write_text(html.replace(marker, "give every probation services officer"))
+    declined = run(report, input="n\n")
+    one_line_error(declined, "Nothing changed")
+    kept = run(report, input="y\nq\n")
+    assert "The report has changed" in kept.output
+    assert "Kept 2 decisions" in kept.output
+    status = json.loads(run(report, "--status", "--json").output)
+    assert status["summary"]["decided"] == 2
+
+
+# --- errors: one plain line, exit 1 ----------------------------------------------------
+
+
+def test_missing_report(tmp_path: Path) -> None:
+    one_line_error(run(tmp_path / "nowhere.html"), "Cannot find the file")
+
+
+def test_malformed_review_file_names_the_line(report: Path, tmp_path: Path) -> None:
+    run(report, "--sheet")
+    path = tmp_path / "ashvale.review.yaml"
+    lines = path.read_text().splitlines()
+    index = next(i for i, line in enumerate(lines) if line.strip() == "status: pending")
+    lines[index] = "  status: finished"
+    path.write_text("\n".join(lines) + "\n")
+    result = run(report, input="q\n")
+    one_line_error(result, f"line {index + 1}", "status 'finished' is not one of")
+    one_line_error(run(report, "--status"), f"line {index + 1}")
+
+
+def test_review_file_for_a_different_report(report: Path, tmp_path: Path) -> None:
+    from drafter.model import Report
+    from drafter.review import build_review, save_review
+
+    other = Report.from_dict(
+        {
+            "kind": "pdu",
+            "unit": "Kelderby PDU",
+            "sha256": "9" * 64,
+            "recommendations": [
+                {"number": 1, "addressee": "Kelderby PDU", "text": "publish a timetable"},
+                {"number": 2, "addressee": "Kelderby PDU", "text": "record every hearing"},
+            ],
+        }
+    )
+    save_review(build_review(other, []), tmp_path / "k.yaml")
+    result = run(report, "-o", tmp_path / "k.yaml", input="q\n")
+    one_line_error(result, "was written for a different report (Kelderby PDU)")
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["--json"], "--json goes with --status or --sheet"),
+        (["--status", "--sheet"], "Choose either --status or --sheet"),
+        (["--accept-best"], "--accept-best and --force go with --sheet"),
+        (["--status"], "There is no review file for this report yet"),
+    ],
+)
+def test_option_mistakes(report: Path, args: list[str], message: str) -> None:
+    one_line_error(run(report, *args), message)
+
+
+# --- a real terminal --------------------------------------------------------------------
+
+
+def spawn(report: Path, tmp_path: Path, *extra: str):
+    pexpect = pytest.importorskip("pexpect")
+    script = tmp_path / "editor.py"
+    script.write_text(
+        "import sys\n"
+        "open(sys.argv[1], 'w').write('Practitioners will agree a plan at a three-way meeting.')\n"
+    )
+    env = {
+        **os.environ,
+        "EDITOR": f"{sys.executable} {script}",
+        "VISUAL": "",
+        "PYTHONPATH": str(REPO),
+        "COLUMNS": "100",
+    }
+    return pexpect.spawn(
+        sys.executable,
+        ["-m", "drafter", "review", str(report), *extra],
+        env=env,
+        cwd=str(tmp_path),
+        encoding="utf-8",
+        timeout=60,
+    )
+
+
+def test_terminal_session_with_editor_and_ctrl_c(report: Path, tmp_path: Path) -> None:
+    child = spawn(report, tmp_path)
+    prompt = r"Choose \(a/s"
+    child.expect("Recommendation 1 of 6")
+    child.expect(prompt)
+    child.sendline("a 1")
+    child.expect("Recommendation 2 of 6")
+    child.expect(prompt)
+    child.sendline("s 2")
+    child.expect("Recommendation 3 of 6")
+    child.expect(prompt)
+    child.sendline("e 1")  # the editor script rewrites the wording
+    child.expect("Recommendation 4 of 6")
+    child.expect(prompt)
+    child.sendline("n")
+    child.expect("Write the new action")
+    child.sendline("Case discussions on domestic abuse will be held monthly.")
+    child.expect("Recommendation 5 of 6")
+    child.expect(prompt)
+    child.sendline("x")
+    child.expect("Recommendation 6 of 6")
+    child.expect(prompt)
+    child.sendintr()
+    child.expect("Saved. Run the same command to carry on.")
+    child.expect(pytest.importorskip("pexpect").EOF)
+    child.close()
+    assert child.exitstatus == 130
+
+    review = load_review(tmp_path / "ashvale.review.yaml")
+    assert [d.status for d in review.decisions] == ["decided"] * 4 + ["no_action", "pending"]
+    assert review.decisions[2].actions[0].text == (
+        "Practitioners will agree a plan at a three-way meeting."
+    )
+    assert review.decisions[3].actions[0].library_id is None
+
+    child = spawn(report, tmp_path)
+    child.expect("Recommendation 6 of 6")
+    child.expect(prompt)
+    child.sendline("q")
+    child.expect(pytest.importorskip("pexpect").EOF)
+    child.close()
+    assert child.exitstatus == 0
