@@ -281,3 +281,15 @@ def test_every_corpus_letter_converts_to_pdf(tmp_path):
         assert result.unit.split()[0] in text
     letter_text = " ".join(page.extract_text() for page in PdfReader(pdfs[0]).pages)
     assert "Dear Martin" in letter_text
+
+
+def test_corpus_report_with_one_recommendation_reads_naturally(tmp_path):
+    report = REPORTS_DIR / "glanmorfa_bryn_derw_2025.html"
+    need(report.exists(), "the shared corpus is missing")
+    out = tmp_path / "letter.docx"
+    result = draft_letter(report, out, library=Library(), letter_date=date(2025, 7, 24))
+    assert result.recommendations == 1
+    text = "\n".join(paragraphs(out))
+    assert "where you made a single recommendation." in text
+    assert "In respect of the recommendation, I can confirm that it has been" in text
+    assert "recommendations" not in text.replace("HMIP recommendations", "")

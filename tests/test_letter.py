@@ -321,6 +321,8 @@ def test_regional_report_subject_reads_naturally():
         "HMIP report on the inspection of probation services in North East Region - June 2025"
     )
     assert "the Regional Probation Director will ensure" in texts[6]
+    assert texts[5].startswith("Thank you for your inspection report for the North East region,")
+    assert any("to be carried out across the North East region" in t for t in texts)
 
 
 def test_identical_actions_for_two_recommendations_are_one_bullet():
