@@ -74,9 +74,19 @@ _CLOSING_RE = re.compile(
     r"regards|best\s+wishes|with\s+(?:best|kind)\s+(?:wishes|regards))\s*,?\s*$",
     re.I,
 )
+_UNIT_KINDS = (
+    r"(?:PDU|YJS|YOT|Probation\s+Delivery\s+Unit|Youth\s+Justice\s+Service|"
+    r"Youth\s+Offending\s+(?:Team|Service)|[Rr]egion)"
+)
 _UNIT_RE = re.compile(
-    r"\b(?:reports?|inspections?)\s+(?:\w+\s+){0,3}?(?:for|of|on|into)\s+(?:the\s+)?\**"
-    r"(?P<unit>[A-Z][^*.\n]{1,120}?\b(?:PDU|YJS|Youth\s+Justice\s+Service|[Rr]egion))\b"
+    r"\b(?i:reports?|inspections?)\s+(?:\w+\s+){0,3}?(?i:for|of|on|into)\s+(?i:the\s+)?\**"
+    rf"(?P<unit>[A-Z][^*.:;\n]{{1,120}}?\b(?i:{_UNIT_KINDS}))\b"
+)
+#: Fallback: any run of capitalised words ending in a unit kind ("… Newcastle
+#: upon Tyne PDU …"), for letters that name the unit without "inspection of".
+_NAMED_UNIT_RE = re.compile(
+    r"(?P<unit>(?:[A-Z][\w'’&-]*,?\s+(?:(?:and|&|upon|on|of|the|in)\s+)?){1,7}?"
+    rf"(?i:{_UNIT_KINDS}))\b"
 )
 _COUNT_RE = re.compile(
     r"\b(?P<count>\d{1,2}|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|"
@@ -797,11 +807,37 @@ def _signatory(
 
 
 def _unit(texts: list[str]) -> str | None:
-    for text in texts:
-        match = _UNIT_RE.search(text.replace("\n", " "))
-        if match:
-            return " ".join(match.group("unit").replace("*", "").split())
+    """The unit the letter is about: named after "report/inspection of/for"
+    in the subject or body, else any capitalised name ending in PDU/YJS."""
+    for pattern in (_UNIT_RE, _NAMED_UNIT_RE):
+        for text in texts:
+            match = pattern.search(text.replace("\n", " ").replace("*", ""))
+            if match:
+                return _tidy_unit(match.group("unit"))
     return None
+
+
+_SMALL_WORDS = {"and", "of", "upon", "on", "the", "in"}
+
+
+def _tidy_unit(name: str) -> str:
+    """Spacing collapsed, a leading "The" dropped, "Probation Delivery Unit"
+    written "PDU" as reports write it, and a name in capitals put in title case."""
+    name = " ".join(name.split()).strip(" ,")
+    name = re.sub(r"^the\s+", "", name, flags=re.I)
+    name = re.sub(r"\bprobation\s+delivery\s+unit\b", "PDU", name, flags=re.I)
+    if name.isupper():
+        words = []
+        for word in name.split():
+            lower = word.lower()
+            if lower in {"pdu", "yjs", "yot"}:
+                words.append(word)
+            elif lower in _SMALL_WORDS and words:
+                words.append(lower)
+            else:
+                words.append(word.capitalize())
+        name = " ".join(words)
+    return name
 
 
 def _region(unit: str | None, texts: list[str]) -> str | None:

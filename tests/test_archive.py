@@ -759,3 +759,25 @@ def test_recommendations_repeated_in_the_letter_are_not_actions_but_link_them(sq
     result = archive_letter(path, Library(sqlite_url))
     assert [a.recommendation_numbers for a in result.letter.actions] == [[2], [1]]
     assert [a.due_date for a in result.letter.actions] == [date(2026, 7, 31), date(2026, 6, 30)]
+
+
+@pytest.mark.parametrize(
+    "subject, unit",
+    [
+        ("HMI PROBATION INSPECTION OF STOCKTON AND HARTLEPOOL PDU", "Stockton and Hartlepool PDU"),
+        ("Inspection of probation services: Newcastle upon Tyne PDU", "Newcastle upon Tyne PDU"),
+        ("Re: your report on the Fellgate Probation Delivery Unit", "Fellgate PDU"),
+        (
+            "An inspection of probation services: Kent, Surrey and Sussex region",
+            "Kent, Surrey and Sussex region",
+        ),
+        ("Inspection of youth justice services in Stourmere YJS", "Stourmere YJS"),
+    ],
+)
+def test_unit_is_found_however_the_subject_names_it(subject, unit):
+    text = (
+        f"Ann Lee\n\n1 May 2026\n\nDear Ann,\n\n{subject}\n\n"
+        "The steps we will take include the following.\n\n- Audit supervision by July 2026\n\n"
+        "Yours sincerely\n\nSam Okoro\nArea Executive Director\n"
+    )
+    assert read_sent_letter_bytes(text.encode("utf-8"), name="l.txt").unit == unit
