@@ -174,11 +174,9 @@ class ReviewSession:
         self.restart = restart
         self.warnings: list[str] = []
         self._candidates: dict[str, list[Candidate]] = {}
-        self._no_match: dict[str, bool] = {}
         for match in matches:
             key = recommendation_key(match.recommendation.text)
             self._candidates.setdefault(key, list(match.candidates))
-            self._no_match.setdefault(key, match.no_match)
         self._options: dict[int, list[Option]] = {}
         self._shown: dict[int, int] = {}  # how many ranked candidates are on screen
         self._left_for_later: set[int] = set()
@@ -359,14 +357,14 @@ class ReviewSession:
     def _pick(self, index: int, rest: str, *, allow_many: bool) -> list[tuple[int, Option]]:
         options = self._options_for(index)
         if not options:
-            raise ReviewFileError("There are no candidates to choose from; try f WORDS or n.")
+            raise DrafterError("There are no candidates to choose from; try f WORDS or n.")
         words = rest.replace(",", " ").split() or ["1"]
         if not allow_many and len(words) > 1:
-            raise ReviewFileError("Give one candidate number, e.g. s 2.")
+            raise DrafterError("Give one candidate number, e.g. s 2.")
         picked = []
         for word in words:
             if not word.isdigit() or not 1 <= int(word) <= len(options):
-                raise ReviewFileError(
+                raise DrafterError(
                     f"'{word}' is not a candidate number; choose from 1 to {len(options)}."
                 )
             number = int(word)
