@@ -507,9 +507,9 @@ def _draft_summary_line(result: Any) -> str:
 @click.option(
     "-o",
     "--output",
-    required=True,
     metavar="PATH",
-    help="The .docx to write; with several reports or a folder, the folder to write into.",
+    help="The .docx to write (default: REPORT_response.docx here); with several "
+    "reports or a folder, the folder to write into.",
 )
 @click.option(
     "--review", "review_path", metavar="FILE", help="Draft from this review file's decisions."
@@ -540,7 +540,7 @@ def _draft_summary_line(result: Any) -> str:
 @db_option
 def draft_command(
     reports: tuple[str, ...],
-    output: str,
+    output: str | None,
     review_path: str | None,
     config_path: str | None,
     letterhead: str | None,
@@ -589,8 +589,20 @@ def draft_command(
             "--review works with one report at a time.",
             hint="In a batch, drafter uses each report's own review file when it exists.",
         )
-    if not batch and Path(output).is_dir():
-        output = str(Path(output) / f"{Path(reports[0]).stem}_response.docx")
+    if batch and not output:
+        raise Problem("Say which folder to write the letters into.", hint="Add -o FOLDER.")
+    if not batch:
+        from .drafting import batch_output_name, default_review_for
+
+        name = batch_output_name(Path(reports[0]), output_format)  # type: ignore[arg-type]
+        if not output:
+            output = name
+        elif Path(output).is_dir():
+            output = str(Path(output) / name)
+        if not review_path:
+            review_path = default_review_for(reports[0])
+            if review_path and not as_json:
+                click.echo(f"Using the review file {review_path}")
     common = dict(
         library=library,
         config=config,

@@ -256,10 +256,14 @@ def draft_batch(
     return results
 
 
-def _review_beside(report_path: Path) -> ReviewFile | None:
-    try:
-        from .review import default_review_path
-    except ImportError:
-        return None
+def default_review_for(report_path: str | os.PathLike[str]) -> str | None:
+    """The review file ``drafter review`` keeps beside the report, if there is one."""
+    from .review import default_review_path
+
     candidate = default_review_path(report_path)
-    return load_review_file(candidate) if candidate.exists() else None
+    return str(candidate) if candidate.is_file() else None
+
+
+def _review_beside(report_path: Path) -> ReviewFile | None:
+    found = default_review_for(report_path)
+    return load_review_file(found) if found else None

@@ -293,3 +293,51 @@ def test_corpus_report_with_one_recommendation_reads_naturally(tmp_path):
     assert "where you made a single recommendation." in text
     assert "In respect of the recommendation, I can confirm that it has been" in text
     assert "recommendations" not in text.replace("HMIP recommendations", "")
+
+
+def test_default_output_name_and_review_file_beside_the_report(tmp_path, monkeypatch):
+    from drafter.matching import match_report
+    from drafter.reader import read_report
+    from drafter.review import ChosenAction, build_review, default_review_path, save_review
+
+    report_path = tmp_path / "ashvale.html"
+    report_path.write_bytes(SAMPLE.read_bytes())
+    report = read_report(report_path)
+    review = build_review(report, match_report(report, Library()))
+    review.decisions[0].status = "decided"
+    review.decisions[0].actions = [ChosenAction("Our own first action.", edited=True)]
+    save_review(review, default_review_path(report_path))
+    monkeypatch.chdir(tmp_path)
+    result = run("draft", str(report_path))
+    assert result.exit_code == 0, result.output
+    assert "Using the review file" in result.output
+    assert "Our own first action." in paragraphs(tmp_path / "ashvale_response.docx")
+    result = run("draft", str(report_path), "--format", "action-plan")
+    assert result.exit_code == 0, result.output
+    assert (tmp_path / "ashvale_action_plan.docx").exists()
+
+
+def test_review_for_another_version_of_the_report_warns(tmp_path):
+    from drafter.review import ReviewFile, save_review
+
+    review_path = save_review(
+        ReviewFile(report_sha256="0" * 64, unit="Ashbourne Vale PDU"), tmp_path / "r.yaml"
+    )
+    out = tmp_path / "letter.docx"
+    result = run("draft", str(SAMPLE), "-o", str(out), "--review", str(review_path))
+    assert result.exit_code == 0, result.output
+    assert "made for a different version of this report" in result.output
+
+
+def test_batch_needs_an_output_folder(tmp_path):
+    error = one_line_error(run("draft", str(SAMPLE), str(SAMPLE)))
+    assert "-o FOLDER" in error
+
+
+def test_an_empty_library_named_with_db_is_explained(tmp_path):
+    out = tmp_path / "letter.docx"
+    error = one_line_error(
+        run("draft", str(SAMPLE), "-o", str(out), "--db", f"sqlite:///{tmp_path / 'e.db'}")
+    )
+    assert "library is empty" in error
+    assert not out.exists()
