@@ -512,3 +512,35 @@ def test_control_characters_in_report_text_never_break_the_document():
     texts = letter_text(report, texts=["Act\x02 now."])
     assert "Thank you for your inspection report for Wyvern Cross PDU, " in "\n".join(texts)
     assert "Act now." in texts
+
+
+def test_a_report_without_recommendations_has_no_action_bullets():
+    texts = letter_text(make_report(recommendations=0))
+    joined = "\n".join(texts)
+    assert "where you made no recommendations." in joined
+    assert "Although you made no recommendations" in joined
+    assert "This will include the following." not in joined
+    assert not any(t.startswith("Action ") for t in texts)
+
+
+def test_comment_on_a_reviewer_choice_says_so():
+    from drafter.review import ChosenAction, ReviewDecision, ReviewFile
+
+    report = make_report(recommendations=1)
+    review = ReviewFile(
+        report_sha256="",
+        unit=report.unit,
+        decisions=[
+            ReviewDecision(
+                1,
+                "Wyvern Cross PDU",
+                report.recommendations[0].text,
+                status="decided",
+                actions=[ChosenAction("Reworded action.", library_id=100, score=71, edited=True)],
+            )
+        ],
+    )
+    plan = build_plan(report, matches_for(report, ["Action 1."]), review)
+    document = read_back(render_letter(plan, make_config(), letter_date=LETTER_DATE))
+    comment = next(iter(document.comments)).text
+    assert "Chosen by the reviewer and reworded (library #100), match score 71/100." in comment
