@@ -33,7 +33,7 @@ from rapidfuzz import fuzz
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
-from .commitments import MONTHS, extract_due_date
+from .commitments import MONTHS, commitments_csv, extract_due_date, list_commitments
 from .db import ActionRow, CommitmentRow, LetterFileRow, LetterRow
 from .errors import DrafterError, InputFileError
 from .fileio import atomic_write_bytes, atomic_write_text, read_input_bytes, sha256_bytes
@@ -1323,11 +1323,13 @@ class ExportResult:
     files: list[Path]
     index_csv: Path
     index_json: Path
+    commitments_csv: Path
 
 
 def export_archive(store: Any, folder: str | Path, *, force: bool = False) -> ExportResult:
     """Write every archived file (by its original name, made unique) plus
-    ``index.csv`` and ``index.json`` into ``folder``. A non-empty folder is
+    ``index.csv``, ``index.json`` (letters and commitments with their notes) and
+    ``commitments.csv`` into ``folder``. A non-empty folder is
     refused unless ``force``; each file is written atomically."""
     target = Path(folder)
     if target.exists() and not target.is_dir():
@@ -1352,10 +1354,21 @@ def export_archive(store: Any, folder: str | Path, *, force: bool = False) -> Ex
         record["exported_file"] = export_name
         record["original_file_name"] = name
         index.append(record)
+    # Follow-up progress travels with the archive: every commitment, with its notes.
+    commitments = list_commitments(store, include_closed=True)
+    commitments.sort(key=lambda c: c.id)
     json_path = atomic_write_text(
         target / "index.json",
-        json.dumps({"letters": index}, indent=2, ensure_ascii=False) + "\n",
+        json.dumps(
+            {"letters": index, "commitments": [c.to_dict() for c in commitments]},
+            indent=2,
+            ensure_ascii=False,
+        )
+        + "\n",
         force=force,
+    )
+    commitments_path = atomic_write_text(
+        target / "commitments.csv", commitments_csv(commitments), force=force
     )
     out = io.StringIO()
     writer = csv.DictWriter(out, fieldnames=INDEX_FIELDS, lineterminator="\n")
@@ -1366,7 +1379,16 @@ def export_archive(store: Any, folder: str | Path, *, force: bool = False) -> Ex
         row["positive_findings"] = "\n".join(record["positive_findings"])
         writer.writerow(row)
     csv_path = atomic_write_text(target / "index.csv", out.getvalue(), force=force)
-    return ExportResult(folder=target, files=written, index_csv=csv_path, index_json=json_path)
+    return ExportResult(
+        folder=target,
+        files=written,
+        index_csv=csv_path,
+        index_json=json_path,
+        commitments_csv=commitments_path,
+    )
+
+
+_EXPORT_INDEX_NAMES = {"index.csv", "index.json", "commitments.csv"}
 
 
 def _safe_file_name(name: str) -> str:
@@ -1377,7 +1399,7 @@ def _safe_file_name(name: str) -> str:
 def _unique_name(name: str, used: set[str]) -> str:
     stem, suffix = Path(name).stem, Path(name).suffix
     candidate, n = name, 2
-    while candidate.lower() in used or candidate.lower() in {"index.csv", "index.json"}:
+    while candidate.lower() in used or candidate.lower() in _EXPORT_INDEX_NAMES:
         candidate = f"{stem} ({n}){suffix}"
         n += 1
     used.add(candidate.lower())

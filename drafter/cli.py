@@ -1038,7 +1038,7 @@ def _long_date(value: Any) -> str | None:
 @click.option("--force", is_flag=True, help="Write into a folder that is not empty.")
 @db_option
 def archive_export_command(folder: str, force: bool, db_url: str | None) -> None:
-    """Copy every archived letter into DIR, with index.csv and index.json.
+    """Copy every archived letter into DIR, with index.csv, index.json and commitments.csv.
 
     \b
     Example:
@@ -1049,7 +1049,8 @@ def archive_export_command(folder: str, force: bool, db_url: str | None) -> None
 
     result = export_archive(Library(db_url), folder, force=force)
     click.echo(
-        f"Exported {len(result.files)} letters to {result.folder} with index.csv and index.json."
+        f"Exported {len(result.files)} letters to {result.folder} "
+        "with index.csv, index.json and commitments.csv."
     )
 
 

@@ -427,11 +427,16 @@ def test_list_show_and_export(sqlite_url, letter_files, tmp_path):
     result = export_archive(library, target)
     names = sorted(p.name for p in target.iterdir())
     stem = SEED_LETTER.stem
-    assert names == sorted(["index.csv", "index.json", SEED_LETTER.name, f"{stem} (2).txt"])
+    assert names == sorted(
+        ["commitments.csv", "index.csv", "index.json", SEED_LETTER.name, f"{stem} (2).txt"]
+    )
     assert (target / f"{stem} (2).txt").read_bytes() == other.read_bytes()
     index = json.loads(result.index_json.read_text(encoding="utf-8"))["letters"]
     assert [e["exported_file"] for e in index] == [SEED_LETTER.name, f"{stem} (2).txt"]
     assert index[0]["unit"] == SEED_UNIT and len(index[0]["actions"]) == 5
+    commitments = json.loads(result.index_json.read_text(encoding="utf-8"))["commitments"]
+    assert len(commitments) == 10 and commitments[0]["due_date"] == "2025-08-31"
+    assert result.commitments_csv.read_text(encoding="utf-8").count("\n") == 11
     csv_text = result.index_csv.read_text(encoding="utf-8")
     assert csv_text.splitlines()[0].startswith("id,exported_file,original_file_name,sha256")
     assert "Tarnbridge PDU" in csv_text

@@ -115,12 +115,18 @@ def test_list_show_and_export(sqlite_url, tmp_path):
     shown = run("archive", "show", "1", "--db", sqlite_url)
     assert "To: Martin Jones" in shown.output and "[due 2025-08-31]" in shown.output
     assert "Positive findings:" in shown.output
+    run("commitments", "done", "1", "--note", "Policy launched", "--db", sqlite_url)
     out = tmp_path / "out"
     exported = run("archive", "export", str(out), "--db", sqlite_url)
     assert exported.exit_code == 0 and "Exported 1 letters" in exported.output
     assert (out / SEED_LETTER.name).read_bytes() == SEED_LETTER.read_bytes()
     index = json.loads((out / "index.json").read_text(encoding="utf-8"))
     assert index["letters"][0]["sha256"] and (out / "index.csv").exists()
+    assert [c["text"] for c in index["commitments"]] == [
+        a["text"] for a in index["letters"][0]["actions"]
+    ]
+    assert index["commitments"][0]["notes"][0]["note"] == "Policy launched"
+    assert "Policy launched" in (out / "commitments.csv").read_text(encoding="utf-8")
     again = run("archive", "export", str(out), "--db", sqlite_url)
     assert again.exit_code == 1 and "--force" in again.output
     assert run("archive", "export", str(out), "--force", "--db", sqlite_url).exit_code == 0
