@@ -341,3 +341,24 @@ def test_an_empty_library_named_with_db_is_explained(tmp_path):
     )
     assert "library is empty" in error
     assert not out.exists()
+
+
+def test_batch_into_a_file_is_refused(tmp_path):
+    target = tmp_path / "letters.docx"
+    target.write_bytes(b"x")
+    error = one_line_error(run("draft", str(SAMPLE), str(SAMPLE), "-o", str(target)))
+    assert "is a file, but several reports need a folder" in error
+
+
+def test_a_folder_without_reports_is_explained(tmp_path):
+    empty = tmp_path / "empty"
+    empty.mkdir()
+    error = one_line_error(run("draft", str(empty), "-o", str(tmp_path / "out")))
+    assert "No reports found" in error
+
+
+def test_unknown_format_through_the_api(tmp_path):
+    from drafter.errors import DrafterError
+
+    with pytest.raises(DrafterError, match="is not a format"):
+        draft_letter(SAMPLE, tmp_path / "x.docx", library=Library(), output_format="pdf")

@@ -544,3 +544,18 @@ def test_comment_on_a_reviewer_choice_says_so():
     document = read_back(render_letter(plan, make_config(), letter_date=LETTER_DATE))
     comment = next(iter(document.comments)).text
     assert "Chosen by the reviewer and reworded (library #100), match score 71/100." in comment
+
+
+def test_letterhead_whose_bullet_style_is_not_a_paragraph_style_is_refused(tmp_path):
+    from docx.enum.style import WD_STYLE_TYPE
+
+    document = docx.Document()
+    style = document.styles["List Bullet"].element
+    style.getparent().remove(style)
+    document.styles.add_style("List Bullet", WD_STYLE_TYPE.CHARACTER)
+    path = tmp_path / "odd.docx"
+    document.save(path)
+    report = make_report()
+    plan = build_plan(report, matches_for(report, ["A.", "B.", "C."]))
+    with pytest.raises(TemplateError, match="not a paragraph style"):
+        render_letter(plan, make_config(), letterhead=path)
