@@ -8,6 +8,8 @@ from collections import deque
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from drafter.errors import DrafterError, LibraryError, ReviewFileError
 from drafter.model import Candidate, LibraryAction, RecommendationMatch, Report
@@ -370,3 +372,35 @@ def test_write_sheet_never_overwrites_without_force(tmp_path: Path) -> None:
     assert "owner: Kim" in path.read_text()
     write_sheet(report, make_matches(report), path, force=True)
     assert load_review(path).decisions[0].status == "pending"
+
+
+# --- property: whatever is typed, the session never crashes and the file stays valid --
+
+typed = st.one_of(
+    st.sampled_from(
+        ["a", "a 1", "a 2 3", "s", "s 2", "s 4", "e", "e 1", "n", "x", "l", "g", "o", "t"]
+        + ["b", "?", "", "f home", "f", "a 0", "s x", "g 3", "o -", "t 2026-03-31"]
+    ),
+    st.text(alphabet=st.characters(blacklist_categories=("Cs",)), max_size=12),
+)
+
+
+@settings(
+    max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(answers=st.lists(typed, max_size=25), edits=st.lists(st.none() | typed, max_size=25))
+def test_any_typing_keeps_a_valid_file(tmp_path: Path, answers: list[str], edits) -> None:
+    path = tmp_path / "brookmere.review.yaml"
+    path.unlink(missing_ok=True)
+    report = make_report()
+    matches = make_matches(report)
+    review, _ = open_review(report, matches, path, confirm=lambda q: True)
+    terminal = ScriptedTerminal(answers, edits + [None] * 30)
+    result = ReviewSession(review, path, matches, FakeLibrary(), terminal).run()
+    saved = load_review(path)
+    assert saved == result.review
+    for decision in saved.decisions:
+        if decision.status == "decided":
+            assert decision.actions and all(a.text.strip() for a in decision.actions)
+        if decision.status == "no_action":
+            assert decision.actions == []
