@@ -921,11 +921,10 @@ def archive_add_command(
     try:
         result = archive_letter(sent, library, supersede=supersede, **options)
     except SupersedeDecisionNeeded as question:
-        if not sys.stdin.isatty() and not _has_piped_input():
-            raise
         try:
             answer = click.confirm(question.question, default=False, err=True)
-        except click.Abort:
+        except click.Abort:  # no answer (no terminal, or Ctrl-C): explain the options
+            click.echo(err=True)
             raise question from None
         result = archive_letter(sent, library, supersede=answer, **options)
     if as_json:
@@ -948,14 +947,6 @@ def archive_add_command(
             "recommendation it answers.",
             err=True,
         )
-
-
-def _has_piped_input() -> bool:
-    """True when an answer may be waiting on stdin (a pipe, or a test runner)."""
-    try:
-        return not sys.stdin.closed and sys.stdin.readable()
-    except (AttributeError, ValueError):
-        return False
 
 
 @archive_group.command("list")
