@@ -46,7 +46,8 @@ _MONTHS = (
     "|Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec"
 )
 #: Dates as they appear in committed actions: "12 August 2025", "August 2025",
-#: "2025-08-12", "12/08/2025", "Q3 2024", "2024/25", and a bare year "by 2025".
+#: "2025-08-12", "12/08/2025", "Q3 2024", "2024/25", and a year after a word of
+#: time ("by 2025", "in 2024"); "2000 hours" is not a date.
 DATE_PATTERN = re.compile(
     rf"""\b(?:
         \d{{1,2}}(?:st|nd|rd|th)?\s+(?:{_MONTHS})\.?,?\s+(?:19|20)\d\d
@@ -56,7 +57,9 @@ DATE_PATTERN = re.compile(
       | \d{{1,2}}/\d{{1,2}}/(?:19|20)?\d\d
       | Q[1-4]\s+(?:19|20)\d\d(?:/\d\d)?
       | (?:19|20)\d\d\s*/\s*\d\d(?!\d)
-      | (?:19|20)\d\d
+      | (?:early|mid|late)[\s-]+(?:19|20)\d\d
+      | (?:by|in|from|until|till|during|before|after|since|throughout)
+        \s+(?:the\s+end\s+of\s+)?(?:19|20)\d\d(?![\d/-])
     )\b""",
     re.IGNORECASE | re.VERBOSE,
 )

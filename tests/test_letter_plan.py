@@ -105,7 +105,7 @@ def test_same_unit_is_left_alone():
 def test_dates_are_found_as_written():
     adapted = adapt_action_text(
         "In August 2025 the PDU will start; review on 12 March 2026, by 2026-03-31, "
-        "in Q3 2024, for 2024/25 and again by 2027. Caseloads of 45 stay.",
+        "in Q3 2024, for 2024/25 and again by 2027. Caseloads of 45 and 2000 hours stay.",
         None,
         "X PDU",
     )
@@ -115,7 +115,7 @@ def test_dates_are_found_as_written():
         "2026-03-31",
         "Q3 2024",
         "2024/25",
-        "2027",
+        "by 2027",
     )
 
 
