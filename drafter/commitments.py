@@ -190,6 +190,8 @@ def extract_due_date(text: str, letter_date: date | None = None) -> tuple[date |
             # A phrase already read by a stronger pattern is not read again.
             if any(start < match.end() and match.start() < end for start, end in taken):
                 continue
+            if _is_a_name(match, text):
+                continue
             due = _due_from_match(strength, match, letter_date)
             if due is None:
                 continue
@@ -199,6 +201,19 @@ def extract_due_date(text: str, letter_date: date | None = None) -> tuple[date |
         return None, None
     strength, due, phrase = max(found, key=lambda item: (item[0], item[1]))
     return due, phrase
+
+
+def _is_a_name(match: re.Match[str], text: str) -> bool:
+    """A month with no year is only a date when it is written as one: "by
+    March" is, but "led by April Jones" and "supported by may" are not."""
+    groups = match.groupdict()
+    if not groups.get("month") or groups.get("year"):
+        return False
+    month = groups["month"] or ""
+    if not month[:1].isupper():
+        return True
+    following = text[match.end() :].lstrip()
+    return following[:1].isupper()
 
 
 def _due_from_match(strength: int, match: re.Match[str], letter_date: date | None) -> date | None:

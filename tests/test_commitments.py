@@ -65,6 +65,9 @@ LETTER_DATE = date(2025, 7, 24)
         ("Report to the board by 2026-03-31.", date(2026, 3, 31), "by 2026-03-31"),
         ("Audits will be repeated over the next year.", date(2026, 7, 24), None),
         ("Report by 31 February 2026.", None, None),
+        ("The work will be led by April Jones, Head of PDU.", None, None),
+        ("Plans will be checked by may of the managers.", None, None),
+        ("Managers will be briefed by March, then audited.", date(2026, 3, 31), "by March"),
     ],
 )
 def test_due_dates_from_action_wording(text, due, phrase):
