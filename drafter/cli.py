@@ -755,6 +755,7 @@ def review_command(
         ClickTerminal,
         ReviewSession,
         open_review,
+        record_decisions,
         write_sheet,
     )
 
@@ -822,6 +823,8 @@ def review_command(
     )
     if note:
         click.echo(note)
+    for warning in record_decisions(review, library):  # decisions typed in by hand
+        click.echo(f"Warning: {warning}", err=True)
     session = ReviewSession(
         review, path, matches, library, ClickTerminal(not no_editor), page_size=top, restart=restart
     )

@@ -42,11 +42,12 @@ CANDIDATES_FETCHED = 12
 WIDTH = 88
 
 MENU = """\
-  a N [M ...]  accept candidate N (or several: a 1 3)     s N  swap to candidate N
-  s            see more candidates                         f WORDS  find in the library
-  e [N]        edit the wording (of candidate N)           n  write a new action
-  x            no action yet                               l  leave it for later
-  g            agreement   o  owner   t  target date       b  back   q  quit   ?  help"""
+  a [N M ...]  accept candidate N (1 if none; several: a 1 3)
+  s N          swap to candidate N            s        see more candidates
+  f WORDS      find in the library            e [N]    edit the wording (of candidate N)
+  n            write a new action             x        no action yet
+  l            leave it for later             b        back to the previous one
+  g / o / t    agreement / owner / target date           q  quit (all is saved)"""
 
 
 class ReviewInterrupted(Exception):
@@ -610,6 +611,28 @@ def _wrap(text: str, indent: str, subsequent: str | None = None) -> str:
 
 
 # --- starting a review --------------------------------------------------------------
+
+
+def record_decisions(review: ReviewFile, library: DecisionRecorder) -> list[str]:
+    """Record in the library every accepted and rejected action in ``review``
+    (e.g. decisions typed into a sheet by hand), so they improve later
+    suggestions too. Recording again changes nothing. Returns warnings for
+    library ids the library does not know."""
+    warnings = []
+    for decision in review.decisions:
+        verdicts: list[tuple[int, str]] = []
+        if decision.status == "decided":
+            verdicts += [(a.library_id, "accepted") for a in decision.actions if a.library_id]
+        verdicts += [(i, "rejected") for i in decision.rejected]
+        for action_id, verdict in verdicts:
+            try:
+                library.record_decision(
+                    decision.recommendation, action_id, verdict, report_sha256=review.report_sha256
+                )
+            except DrafterError as exc:
+                where = f"Recommendation {decision.number}: action #{action_id}"
+                warnings.append(f"{where} was not recorded ({exc})")
+    return warnings
 
 
 def open_review(

@@ -287,3 +287,23 @@ def test_terminal_session_with_editor_and_ctrl_c(report: Path, tmp_path: Path) -
     child.expect(pytest.importorskip("pexpect").EOF)
     child.close()
     assert child.exitstatus == 0
+
+
+def test_decisions_typed_into_the_sheet_reach_the_library(report: Path, tmp_path: Path) -> None:
+    from drafter.review import ChosenAction, save_review
+
+    assert run(report, "--sheet").exit_code == 0
+    path = tmp_path / "ashvale.review.yaml"
+    review = load_review(path)
+    first = review.decisions[0]
+    chosen, turned_down = first.suggestions[1], first.suggestions[0]
+    first.status = "decided"
+    first.actions = [ChosenAction(chosen.text, chosen.library_id)]
+    first.rejected = [turned_down.library_id, 99999]
+    save_review(review, path)
+    result = run(report, input="q\n")
+    assert result.exit_code == 0
+    assert "action #99999 was not recorded" in result.output
+    verdicts = {(d.action_id, d.verdict) for d in Library().feedback()}
+    assert (chosen.library_id, "accepted") in verdicts
+    assert (turned_down.library_id, "rejected") in verdicts
