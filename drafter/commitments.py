@@ -23,7 +23,8 @@ can predict them):
   be in place, so it is due at the end of that month - unless the action also
   states a deadline, which always wins.
 * A month without a year ("by March") is the first such month on or after the
-  letter date.
+  letter date; it must be written as a date (capital letter, not followed by a
+  surname), so "led by April Jones" is not a due date.
 
 When an action names several dates, the strongest kind of phrase wins (a
 deadline over a period, over a month, over a quarter, over a start) and, among
