@@ -245,7 +245,7 @@ class ReviewSession:
                 continue
             command, _, rest = line.partition(" ")
             command = command.lower()
-            if len(command) > 1 and command[0] in "asefgot" and command[1:].isdigit():
+            if len(command) > 1 and command[0] in "asefgot" and command[1:].isdecimal():
                 command, rest = command[0], command[1:] + " " + rest  # "a1" means "a 1"
             rest = rest.strip()
             handler = self._commands().get(command)
@@ -364,7 +364,7 @@ class ReviewSession:
             raise DrafterError("Give one candidate number, e.g. s 2.")
         picked = []
         for word in words:
-            if not word.isdigit() or not 1 <= int(word) <= len(options):
+            if not word.isdecimal() or not 1 <= int(word) <= len(options):
                 raise DrafterError(
                     f"'{word}' is not a candidate number; choose from 1 to {len(options)}."
                 )
@@ -452,7 +452,9 @@ class ReviewSession:
                 for i, action in enumerate(decision.actions, start=1):
                     self.term.show(_wrap(f"({i}) {action.text}", "  ", "      "))
                 answer = self.term.ask(f"Which action to edit (1-{len(decision.actions)})?")
-                if not answer.strip().isdigit() or not (1 <= int(answer) <= len(decision.actions)):
+                if not answer.strip().isdecimal() or not (
+                    1 <= int(answer) <= len(decision.actions)
+                ):
                     self.term.show("Nothing changed.")
                     return None
                 position = int(answer) - 1
@@ -593,7 +595,7 @@ def _chosen(option: Option) -> ChosenAction:
 
 def _agreement_from(answer: str) -> str | None:
     answer = " ".join(answer.split()).casefold()
-    if answer.isdigit() and 1 <= int(answer) <= len(AGREEMENTS):
+    if answer.isdecimal() and 1 <= int(answer) <= len(AGREEMENTS):
         return AGREEMENTS[int(answer) - 1]
     for name in AGREEMENTS:
         if answer and (answer == name.casefold() or name.casefold().startswith(answer)):

@@ -379,7 +379,7 @@ def test_write_sheet_never_overwrites_without_force(tmp_path: Path) -> None:
 typed = st.one_of(
     st.sampled_from(
         ["a", "a 1", "a 2 3", "s", "s 2", "s 4", "e", "e 1", "n", "x", "l", "g", "o", "t"]
-        + ["b", "?", "", "f home", "f", "a 0", "s x", "g 3", "o -", "t 2026-03-31"]
+        + ["b", "?", "", "f home", "f", "a 0", "s x", "g 3", "o -", "t 2026-03-31", "a ²", "e ²"]
     ),
     st.text(alphabet=st.characters(blacklist_categories=("Cs",)), max_size=12),
 )
