@@ -902,8 +902,15 @@ def archive_letter(
     letter = read_sent_letter_bytes(data, name=name)
     report_obj = _load_report(report)
     review_obj = _load_review(review)
-    if letter.recommendation_count is None and report_obj is not None:
-        letter.recommendation_count = len(report_obj.recommendations)
+    if report_obj is not None and report_obj.recommendations:
+        in_report = len(report_obj.recommendations)
+        if letter.recommendation_count is None:
+            letter.recommendation_count = in_report
+        elif letter.recommendation_count != in_report:
+            letter.warnings.append(
+                f"The letter speaks of {letter.recommendation_count} recommendations but the "
+                f"report makes {in_report}."
+            )
     if letter.unit is None and report_obj is not None:
         letter.unit = report_obj.unit
         letter.warnings = [w for w in letter.warnings if "which unit" not in w]

@@ -214,6 +214,7 @@ def test_report_for_another_unit_is_warned_about(sqlite_url):
         "Warning: The letter is about Stockton and Hartlepool PDU but the report is about "
         "Redcar, Cleveland and Middlesbrough PDU" in result.stderr
     )
+    assert "The letter speaks of 5 recommendations but the report makes 3." in result.stderr
 
 
 def test_review_file_links_actions(sqlite_url, tmp_path):
