@@ -16,10 +16,16 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Literal
 
 from .config import Config, load_config
-from .errors import DrafterError, InputFileError, OutputExistsError, ReviewFileError
+from .errors import (
+    DrafterError,
+    InputFileError,
+    LibraryError,
+    OutputExistsError,
+    ReviewFileError,
+)
 from .fileio import DEFAULT_MAX_INPUT_BYTES, atomic_write_bytes, ensure_writable
 from .letter import AttentionItem, compose_action_plan, compose_letter
-from .model import Report, ResponsePlan
+from .model import LibraryAction, Report, ResponsePlan
 from .plan import build_plan
 from .review import ReviewFile
 
@@ -91,7 +97,23 @@ def plan_for_report(
     from .matching import match_report
 
     matches = match_report(report, library) if report.recommendations else []
-    return build_plan(report, matches, review)
+    return build_plan(report, matches, review, library_actions=_chosen_actions(library, review))
+
+
+def _chosen_actions(library: Library, review: ReviewFile | None) -> dict[int, LibraryAction]:
+    """The library actions a reviewer chose, so their text can be adapted."""
+    found: dict[int, LibraryAction] = {}
+    if review is None:
+        return found
+    for decision in review.decisions:
+        for chosen in decision.actions:
+            if chosen.library_id is None or chosen.library_id in found:
+                continue
+            try:
+                found[chosen.library_id] = library.get(chosen.library_id)
+            except LibraryError:
+                continue  # retired or deleted since the review: use the text as chosen
+    return found
 
 
 def _review_warnings(report: Report, review: ReviewFile | None) -> list[str]:

@@ -17,7 +17,7 @@ acknowledges. Python selects; the templates in ``letter_templates/`` word.
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 from .model import (
@@ -101,12 +101,21 @@ def unit_name_variants(unit: str) -> list[str]:
     return sorted((n for n in names if len(n) >= 3), key=len, reverse=True)
 
 
-def adapt_action_text(text: str, old_unit: str | None, new_unit: str) -> AdaptedText:
+def adapt_action_text(
+    text: str,
+    old_unit: str | None,
+    new_unit: str,
+    *,
+    old_region: str | None = None,
+    new_region: str | None = None,
+) -> AdaptedText:
     """Put ``new_unit`` where ``old_unit`` is named, and find the dates to check.
 
     The full name replaces the full name and the short name ("Calderholme")
     the short one, so "Calderholme PDU will…" becomes "Redcar PDU will…" and
-    "the Calderholme team" becomes "the Redcar team".
+    "the Calderholme team" becomes "the Redcar team". When both regions are
+    known and differ, "the North West region" becomes "the Wales region" too
+    (only where the word "region" follows, so other uses of a place name stay).
     """
     replaced = False
     if old_unit and old_unit.strip() and _unit_key(old_unit) != _unit_key(new_unit):
@@ -126,6 +135,11 @@ def adapt_action_text(text: str, old_unit: str | None, new_unit: str) -> Adapted
 
         text, count = pattern.subn(replacement, text)
         replaced = count > 0
+    if old_region and new_region and _unit_key(old_region) != _unit_key(new_region):
+        region_pattern = re.compile(
+            rf"(?<![\w&]){re.escape(old_region)}(?=\s+region)", re.IGNORECASE
+        )
+        text = region_pattern.sub(lambda _m: new_region, text)
     dates = tuple(dict.fromkeys(m.group(0) for m in DATE_PATTERN.finditer(text)))
     return AdaptedText(text=text, dates=dates, replaced_unit=replaced)
 
@@ -154,7 +168,13 @@ def planned_from_candidate(
     candidate: Candidate, report: Report, alternatives: Sequence[Candidate] = ()
 ) -> PlannedAction:
     """A library suggestion made into a bullet for this report."""
-    adapted = adapt_action_text(candidate.action.text, candidate.action.unit, report.unit)
+    adapted = adapt_action_text(
+        candidate.action.text,
+        candidate.action.unit,
+        report.unit,
+        old_region=candidate.action.region,
+        new_region=report.region,
+    )
     return PlannedAction(
         text=adapted.text,
         source_action_id=candidate.action.id,
@@ -177,7 +197,11 @@ def _planned_from_choice(
     if choice.library_id is not None and not choice.edited:
         # Taken unchanged from the library: it still speaks of its old unit and dates.
         adapted = adapt_action_text(
-            text, library_action.unit if library_action else None, report.unit
+            text,
+            library_action.unit if library_action else None,
+            report.unit,
+            old_region=library_action.region if library_action else None,
+            new_region=report.region,
         )
         text, flags = adapted.text, _date_flags(adapted.dates)
     return PlannedAction(
@@ -231,9 +255,14 @@ def build_plan(
     report: Report,
     matches: Sequence[RecommendationMatch],
     review: ReviewFile | None = None,
+    *,
+    library_actions: Mapping[int, LibraryAction] | None = None,
 ) -> ResponsePlan:
     """The plan the letter is drafted from: one :class:`PlannedResponse` per
-    recommendation of ``report``, in the report's order."""
+    recommendation of ``report``, in the report's order.
+
+    ``library_actions`` are library actions a reviewer chose that are not
+    among the matches; knowing their unit lets their text be adapted too."""
     responses: list[PlannedResponse] = []
     for index, recommendation in enumerate(report.recommendations):
         match = _find_match(recommendation, index, matches)
@@ -245,7 +274,7 @@ def build_plan(
             response.agreement = decision.agreement
             response.owner = decision.owner
             response.target_date = decision.target_date
-            known = {c.action.id: c.action for c in candidates}
+            known = {**(library_actions or {}), **{c.action.id: c.action for c in candidates}}
             if decision.status == "decided" and decision.actions:
                 response.actions = [
                     _planned_from_choice(choice, report, known, candidates)

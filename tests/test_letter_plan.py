@@ -308,3 +308,36 @@ def test_closing_quotes_stay_with_their_sentence():
         "Staff said 'it works.'",
         "Then we left.",
     ]
+
+
+def test_region_named_with_the_word_region_is_adapted():
+    adapted = adapt_action_text(
+        "The North West region will lead; North West partners stay.",
+        "Calderholme PDU",
+        "Ashvale PDU",
+        old_region="North West",
+        new_region="Wales",
+    )
+    assert adapted.text == "The Wales region will lead; North West partners stay."
+
+
+def test_reviewer_choice_outside_the_matches_is_adapted_with_its_library_record():
+    report = _report(1)
+    old = LibraryAction(id=77, text="Ryton PDU will act.", unit="Ryton PDU")
+    review = ReviewFile(
+        report_sha256="",
+        unit=report.unit,
+        decisions=[
+            ReviewDecision(
+                1,
+                "The PDU",
+                "recommendation 1 text",
+                status="decided",
+                actions=[ChosenAction("Ryton PDU will act.", library_id=77)],
+            )
+        ],
+    )
+    plain = build_plan(report, _matches(report), review)
+    assert plain.responses[0].actions[0].text == "Ryton PDU will act."
+    adapted = build_plan(report, _matches(report), review, library_actions={77: old})
+    assert adapted.responses[0].actions[0].text == "Stockton and Hartlepool PDU will act."
