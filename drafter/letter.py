@@ -46,7 +46,7 @@ from .config import Config
 from .errors import TemplateError
 from .fileio import read_input_bytes
 from .model import PlannedAction, PlannedResponse, Recommendation, ResponsePlan
-from .plan import flagged_dates, select_positive_findings
+from .plan import MIN_FINDINGS, flagged_dates, select_positive_findings
 from .templates import template_environment
 
 COMMENT_AUTHOR = "drafter"
@@ -475,7 +475,10 @@ def compose_letter(
         paragraph = document.add_paragraph(style=bullet_style)
         writer.fill(paragraph, _strip_controls(finding))
         _make_bullet(paragraph, num_id)
-    for _ in range(len(findings), 3 if plan.report.strengths or plan.report.foreword else 1):
+    # Too few findings to choose from: placeholders up to the usual three, or
+    # a single one when the report gave nothing at all to draw on.
+    wanted = MIN_FINDINGS if plan.report.strengths or plan.report.foreword else 1
+    for _ in range(len(findings), wanted):
         for paragraph, _runs, _placed in writer.paragraphs(
             block("finding_placeholder"), bullet_style
         ):
