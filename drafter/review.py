@@ -523,7 +523,8 @@ def parse_review(text: str, *, name: str = "The review file") -> ReviewFile:
         )
     if version < 1:
         raise check.fail(["schema_version"], f"schema version {version} does not exist.")
-    sha = check.text(top, "report_sha256", [], optional=False, what="report_sha256")
+    # Empty when the review was built from a report held only in memory.
+    sha = check.text(top, "report_sha256", [], optional=True, what="report_sha256") or ""
     decisions = []
     for index, item in enumerate(check.sequence(top, "decisions", [])):
         decisions.append(_parse_decision(check, item, ["decisions", index], index + 1))

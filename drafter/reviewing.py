@@ -13,6 +13,7 @@ first recommendation still pending.
 from __future__ import annotations
 
 import os
+import shutil
 import textwrap
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
@@ -39,7 +40,12 @@ STOPPED_MESSAGE = "Saved. Run the same command to carry on."
 PAGE_SIZE = 3
 #: How many candidates to fetch from matching for each recommendation.
 CANDIDATES_FETCHED = 12
-WIDTH = 88
+
+
+def _width() -> int:
+    """The terminal's width, within reason, so long wording wraps readably."""
+    return max(60, min(100, shutil.get_terminal_size((90, 24)).columns - 2))
+
 
 MENU = """\
   a [N M ...]  accept candidate N (1 if none; several: a 1 3)
@@ -323,7 +329,9 @@ class ReviewSession:
         source = option.source or "library"
         why = f"  (why: {option.reason})" if option.reason else ""
         line = f"[{number}] {score}  {source} — {' '.join(option.text.split())}{why}"
-        self.term.show(textwrap.fill(line, WIDTH, initial_indent="  ", subsequent_indent=" " * 7))
+        self.term.show(
+            textwrap.fill(line, _width(), initial_indent="  ", subsequent_indent=" " * 7)
+        )
 
     def _options_for(self, index: int) -> list[Option]:
         if index not in self._options:
@@ -606,7 +614,7 @@ def _agreement_from(answer: str) -> str | None:
 def _wrap(text: str, indent: str, subsequent: str | None = None) -> str:
     return textwrap.fill(
         " ".join(text.split()),
-        width=WIDTH,
+        width=_width(),
         initial_indent=indent,
         subsequent_indent=subsequent if subsequent is not None else indent,
     )
