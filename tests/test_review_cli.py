@@ -307,3 +307,9 @@ def test_decisions_typed_into_the_sheet_reach_the_library(report: Path, tmp_path
     verdicts = {(d.action_id, d.verdict) for d in Library().feedback()}
     assert (chosen.library_id, "accepted") in verdicts
     assert (turned_down.library_id, "rejected") in verdicts
+
+
+def test_empty_library_named_explicitly(report: Path, tmp_path: Path) -> None:
+    result = run(report, "--db", f"sqlite:///{tmp_path / 'empty.db'}", input="q\n")
+    one_line_error(result, "action library is empty", "drafter library init")
+    assert not (tmp_path / "ashvale.review.yaml").exists()
