@@ -630,6 +630,7 @@ def parse_letter(paragraphs: list[Paragraph]) -> SentLetter:
         # first bullet list is the actions.
         positive_blocks[0] = False
     quoted: list[str] = []
+    placeholders: list[str] = []
     for (lead, items), is_positive in zip(blocks, positive_blocks, strict=True):
         if is_positive:
             positive.extend(items)
@@ -638,9 +639,18 @@ def parse_letter(paragraphs: list[Paragraph]) -> SentLetter:
             quoted.extend(items)
             continue
         numbers = _recommendation_numbers(lead or "")
-        actions.extend(SentAction(text, numbers) for text in items)
+        for text in items:
+            if _is_placeholder(text):
+                placeholders.append(text)
+            else:
+                actions.append(SentAction(text, numbers))
 
-    flagged = [p for p in body if p.bullet and p.highlighted]
+    if placeholders:
+        warnings.append(
+            f"{len(placeholders)} bullet(s) are still placeholders in [brackets] and were not "
+            "archived as actions; check the letter was finished before it was sent."
+        )
+    flagged = [p for p in body if p.bullet and p.highlighted and not _is_placeholder(p.text)]
     if flagged:
         warnings.append(
             f"{len(flagged)} bullet(s) are still highlighted, as drafter marks text to fill "
@@ -660,6 +670,13 @@ def parse_letter(paragraphs: list[Paragraph]) -> SentLetter:
         quoted_recommendations=quoted,
         warnings=warnings,
     )
+
+
+def _is_placeholder(text: str) -> bool:
+    """A bullet that is only a "[…]" note to the editor, as drafter writes where
+    it has no action, is not a commitment."""
+    text = text.strip()
+    return text.startswith("[") and text.endswith("]")
 
 
 def _quotes_recommendations(lead: str, items: list[str]) -> bool:

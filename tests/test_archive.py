@@ -660,7 +660,7 @@ def test_bullets_after_the_lead_ins_are_read_back_exactly(actions, positives, ma
     assert letter.unit == "Northfold PDU" and letter.signatory == "Sam Writer"
 
 
-def test_highlighted_placeholders_left_in_the_letter_are_warned_about(tmp_path):
+def test_placeholders_and_highlights_left_in_the_letter_are_warned_about(tmp_path):
     from docx.enum.text import WD_COLOR_INDEX
 
     document = docx.Document()
@@ -672,15 +672,24 @@ def test_highlighted_placeholders_left_in_the_letter_are_warned_about(tmp_path):
     ):
         document.add_paragraph(line)
     placeholder = document.add_paragraph(style="List Bullet")
-    placeholder.add_run("[Write an action]").font.highlight_color = WD_COLOR_INDEX.YELLOW
+    placeholder.add_run(
+        "[Action for recommendation 2: write it]"
+    ).font.highlight_color = WD_COLOR_INDEX.YELLOW
     document.add_paragraph("Audit supervision by May 2026.", style="List Bullet")
+    flagged = document.add_paragraph(style="List Bullet")
+    flagged.add_run("Train all staff by June 2026.").font.highlight_color = WD_COLOR_INDEX.YELLOW
     path = tmp_path / "unfinished.docx"
     document.save(path)
     letter = read_sent_letter(path)
-    assert letter.action_texts == ["[Write an action]", "Audit supervision by May 2026."]
+    assert letter.action_texts == [
+        "Audit supervision by May 2026.",
+        "Train all staff by June 2026.",
+    ]
     assert letter.warnings == [
+        "1 bullet(s) are still placeholders in [brackets] and were not archived as actions; "
+        "check the letter was finished before it was sent.",
         "1 bullet(s) are still highlighted, as drafter marks text to fill in; "
-        "check the letter was finished before it was sent."
+        "check the letter was finished before it was sent.",
     ]
 
 
