@@ -487,6 +487,26 @@ def config_show_command(config_path: str | None, as_json: bool) -> None:
         click.echo(f"Signatory for {region}: {signatory.name}, {signatory.title}")
 
 
+@config_group.command("templates")
+@click.argument("folder", metavar="DIR", type=click.Path(file_okay=False))
+@click.option("--force", is_flag=True, help="Replace template files already in DIR.")
+def config_templates_command(folder: str, force: bool) -> None:
+    """Copy drafter's letter templates into DIR so you can reword them.
+
+    Edit the copies, then draft with --template-dir DIR. Blocks you delete
+    from a copy fall back to drafter's own wording.
+
+    \b
+    Example:
+        drafter config templates my-templates
+        drafter draft report.pdf -o letter.docx --template-dir my-templates
+    """
+    from .templates import copy_builtin_templates
+
+    for path in copy_builtin_templates(folder, force=force):
+        click.echo(f"Wrote {path}")
+
+
 def _draft_summary_line(result: Any) -> str:
     def counted(number: int, noun: str) -> str:
         return f"{number} {noun}{'' if number == 1 else 's'}"
@@ -512,7 +532,11 @@ def _draft_summary_line(result: Any) -> str:
     "reports or a folder, the folder to write into.",
 )
 @click.option(
-    "--review", "review_path", metavar="FILE", help="Draft from this review file's decisions."
+    "--review",
+    "review_path",
+    metavar="FILE",
+    help="Draft from this review file's decisions "
+    "(default: REPORT.review.yaml beside the report, when there is one).",
 )
 @click.option(
     "--config",
@@ -783,6 +807,15 @@ def review_command(
             f"{path}: {summary.total} recommendations, {summary.decided} decided, "
             f"{summary.no_action} with no action yet, {summary.pending} pending."
         )
+        labels = {"pending": "pending", "decided": "decided", "no_action": "no action yet"}
+        for position, decision in enumerate(review.decisions, start=1):
+            agreement = f", {decision.agreement}" if decision.agreement else ""
+            count = len(decision.actions)
+            actions = f", {count} action{'s' * (count != 1)}" if count else ""
+            click.echo(
+                f"  {position}. {labels[decision.status]}{agreement}{actions}: "
+                f"{_short(decision.recommendation, 70)}"
+            )
         if changed:
             click.echo("The report has changed since; run 'drafter review REPORT' to update.")
         return

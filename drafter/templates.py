@@ -59,3 +59,26 @@ def template_environment(
         keep_trailing_newline=False,
         undefined=StrictUndefined,
     )
+
+
+#: The templates a user may copy and reword (config.toml is written by
+#: ``drafter config init`` instead).
+USER_TEMPLATES = ("letter.j2", "action_plan.j2")
+
+
+def copy_builtin_templates(folder: str | os.PathLike[str], *, force: bool = False) -> list[Path]:
+    """Copy the letter templates into ``folder`` for rewording. Refuses to
+    replace existing copies unless ``force`` (checked before writing any)."""
+    from .fileio import atomic_write_text, ensure_writable
+
+    target = Path(folder)
+    if target.exists() and not target.is_dir():
+        raise TemplateError(f"'{target}' is a file.", hint="Give a folder name.")
+    destinations = [target / name for name in USER_TEMPLATES]
+    for destination in destinations:
+        ensure_writable(destination, force)
+    source = builtin_template_dir()
+    return [
+        atomic_write_text(d, (source / d.name).read_text(encoding="utf-8"), force=force)
+        for d in destinations
+    ]

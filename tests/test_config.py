@@ -158,7 +158,9 @@ def test_cli_bad_settings_file_is_one_line(tmp_path):
     assert len(result.output.strip().splitlines()) == 1
 
 
-@pytest.mark.parametrize("command", [["config"], ["config", "init"], ["config", "show"]])
+@pytest.mark.parametrize(
+    "command", [["config"], ["config", "init"], ["config", "show"], ["config", "templates"]]
+)
 def test_help_has_an_example(command):
     result = CliRunner().invoke(cli, [*command, "--help"])
     assert result.exit_code == 0
@@ -167,3 +169,38 @@ def test_help_has_an_example(command):
 
 def test_signatory_dataclass_defaults():
     assert Signatory().name == ""
+
+
+def test_cli_config_templates_copies_rewordable_templates(tmp_path):
+    folder = tmp_path / "mine"
+    result = CliRunner().invoke(cli, ["config", "templates", str(folder)])
+    assert result.exit_code == 0, result.output
+    letter = folder / "letter.j2"
+    assert "{% block thanks %}" in letter.read_text(encoding="utf-8")
+    assert (folder / "action_plan.j2").exists()
+    again = CliRunner().invoke(cli, ["config", "templates", str(folder)])
+    assert again.exit_code == 1 and "already exists" in again.output
+    letter.write_text(
+        letter.read_text(encoding="utf-8").replace("I remain committed", "We remain committed"),
+        encoding="utf-8",
+    )
+    from drafter.letter import render_letter
+    from drafter.model import Report, ResponsePlan
+
+    report = Report(kind="pdu", unit="Ashvale PDU", chief_inspector="Martin Jones")
+    data = render_letter(ResponsePlan(report, []), template_dir=folder)
+    import io
+
+    import docx
+
+    texts = [p.text for p in docx.Document(io.BytesIO(data)).paragraphs]
+    assert any(t.startswith("We remain committed") for t in texts)
+    assert not any(t.startswith("I remain committed") for t in texts)
+
+
+def test_cli_config_templates_into_a_file_is_refused(tmp_path):
+    target = tmp_path / "file"
+    target.write_text("x", encoding="utf-8")
+    result = CliRunner().invoke(cli, ["config", "templates", str(target)])
+    assert result.exit_code == 2 and "is a file" in result.output
+    assert "Traceback" not in result.output
