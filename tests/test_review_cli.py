@@ -147,6 +147,9 @@ def test_status_text_and_json(report: Path, tmp_path: Path) -> None:
     result = run(report, "--status")
     assert result.exit_code == 0
     assert "6 recommendations, 1 decided, 1 with no action yet, 4 pending." in result.output
+    assert "  1. decided, Agreed, 1 action: make sure that police" in result.output
+    assert "  2. no action yet: improve the quality of countersigning" in result.output
+    assert "  3. pending: " in result.output
     data = json.loads(run(report, "--status", "--json").output)
     assert data["summary"]["pending"] == 4 and data["report_changed"] is False
 
