@@ -316,3 +316,18 @@ def test_empty_library_named_explicitly(report: Path, tmp_path: Path) -> None:
     result = run(report, "--db", f"sqlite:///{tmp_path / 'empty.db'}", input="q\n")
     one_line_error(result, "action library is empty", "drafter library init")
     assert not (tmp_path / "ashvale.review.yaml").exists()
+
+
+def test_decisions_recorded_on_sqlite_and_postgresql(report: Path, db_url: str) -> None:
+    init = CliRunner().invoke(cli, ["library", "init", "--db", db_url])
+    assert init.exit_code == 0, init.output
+    result = run(report, "--db", db_url, input="s 2\nq\n")
+    assert result.exit_code == 0, result.output
+    decision = load_review(report.with_name("ashvale.review.yaml")).decisions[0]
+    library = Library(db_url)
+    verdicts = {(d.action_id, d.verdict) for d in library.feedback()}
+    library.db.dispose()
+    assert verdicts == {
+        (decision.actions[0].library_id, "accepted"),
+        (decision.rejected[0], "rejected"),
+    }
