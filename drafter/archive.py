@@ -129,15 +129,19 @@ class Paragraph:
     bullet: bool = False
     #: Word highlighting, which drafter uses to mark placeholders to fill in.
     highlighted: bool = False
+    #: Text of the Word comments anchored in this paragraph.
+    comments: tuple[str, ...] = ()
 
 
 @dataclass
 class SentAction:
-    """One action bullet of a sent letter, with the recommendation numbers the
-    letter itself ties it to (e.g. under a "Recommendation 2" heading)."""
+    """One action bullet of a sent letter, with the recommendation the letter
+    itself ties it to: under a "Recommendation 2" heading, or in the Word
+    comment drafter puts on each action ("Answers recommendation 2 (…): …")."""
 
     text: str
     recommendation_numbers: tuple[int, ...] = ()
+    recommendation_text: str | None = None
 
 
 @dataclass
@@ -396,6 +400,7 @@ def _docx_paragraphs(data: bytes, name: str) -> list[Paragraph]:
         ) from exc
 
     numbered_styles = _styles_with_numbering(document)
+    comment_texts = _comment_texts(document)
     body = document.element.body
     paragraphs: list[Paragraph] = []
     # Paragraphs in document order, including those inside tables (letterheads
@@ -435,8 +440,21 @@ def _docx_paragraphs(data: bytes, name: str) -> list[Paragraph]:
         else:
             text = "\n".join(" ".join(line.split()) for line in text.split("\n") if line.strip())
         highlighted = any(_inside(mark, qn("w:r"), p) for mark in p.iter(qn("w:highlight")))
-        paragraphs.append(Paragraph(text, bullet, highlighted))
+        comments = tuple(
+            comment_texts[ref.get(qn("w:id"))]
+            for ref in p.iter(qn("w:commentReference"))
+            if ref.get(qn("w:id")) in comment_texts
+        )
+        paragraphs.append(Paragraph(text, bullet, highlighted, comments))
     return paragraphs
+
+
+def _comment_texts(document: Any) -> dict[str, str]:
+    """Comment id -> comment text (empty when the document has no comments)."""
+    try:
+        return {str(c.comment_id): c.text for c in document.comments}
+    except (AttributeError, KeyError, ValueError):  # no comments part, or a damaged one
+        return {}
 
 
 def _inside(node: Any, tag: str, stop: Any) -> bool:
@@ -632,16 +650,21 @@ def parse_letter(paragraphs: list[Paragraph]) -> SentLetter:
     quoted: list[str] = []
     placeholders: list[str] = []
     for (lead, items), is_positive in zip(blocks, positive_blocks, strict=True):
+        texts = [text for text, _ in items]
         if is_positive:
-            positive.extend(items)
+            positive.extend(texts)
             continue
-        if _quotes_recommendations(lead or "", items):
-            quoted.extend(items)
+        if _quotes_recommendations(lead or "", texts):
+            quoted.extend(texts)
             continue
         numbers = _recommendation_numbers(lead or "")
-        for text in items:
+        for text, comments in items:
             if _is_placeholder(text):
                 placeholders.append(text)
+                continue
+            answered = _answered_in_comment(comments)
+            if answered is not None:
+                actions.append(SentAction(text, answered[0], answered[1]))
             else:
                 actions.append(SentAction(text, numbers))
 
@@ -701,14 +724,17 @@ def _is_positive_lead(lead: str) -> bool:
     return positive > len(_ACTION_LEAD_RE.findall(lead))
 
 
-def _bullet_blocks(body: list[Paragraph]) -> list[tuple[str | None, list[str]]]:
+_BulletItem = tuple[str, tuple[str, ...]]  # (text, comments)
+
+
+def _bullet_blocks(body: list[Paragraph]) -> list[tuple[str | None, list[_BulletItem]]]:
     """Runs of bullet paragraphs, each with the prose paragraph just before it."""
-    blocks: list[tuple[str | None, list[str]]] = []
+    blocks: list[tuple[str | None, list[_BulletItem]]] = []
     lead: str | None = None
-    items: list[str] = []
+    items: list[_BulletItem] = []
     for paragraph in body:
         if paragraph.bullet:
-            items.append(paragraph.text)
+            items.append((paragraph.text, paragraph.comments))
             continue
         if items:
             blocks.append((lead, items))
@@ -717,6 +743,25 @@ def _bullet_blocks(body: list[Paragraph]) -> list[tuple[str | None, list[str]]]:
     if items:
         blocks.append((lead, items))
     return blocks
+
+
+_ANSWERS_RE = re.compile(
+    r"^\s*answers\s+recommendations?\s+(?P<nums>\d{1,2}(?:\s*(?:,|and|&)\s*\d{1,2})*)"
+    r"(?:\s*\([^)]*\))?\s*(?::\s*(?P<text>[^\n]+))?",
+    re.I,
+)
+
+
+def _answered_in_comment(comments: tuple[str, ...]) -> tuple[tuple[int, ...], str | None] | None:
+    """The recommendation named in drafter's comment on an action bullet
+    ("Answers recommendation 2 (Unit PDU): improve …"), if it is still there."""
+    for comment in comments:
+        match = _ANSWERS_RE.match(comment)
+        if match:
+            numbers = tuple(int(n) for n in re.findall(r"\d{1,2}", match.group("nums")))
+            text = (match.group("text") or "").strip() or None
+            return numbers, text
+    return None
 
 
 def _recommendation_numbers(lead: str) -> tuple[int, ...]:
@@ -1012,6 +1057,14 @@ def link_actions(
             if best is not None and best[0] >= 80:
                 links.append(_Link(recommendations[best[1]], [best[1]], "review"))
                 continue
+        if action.recommendation_text and recommendations:
+            wanted = _same_words(action.recommendation_text)
+            position = next(
+                (n for n, text in recommendations.items() if _same_words(text) == wanted), None
+            )
+            if position is not None:
+                links.append(_Link(recommendations[position], [position], "letter"))
+                continue
         if action.recommendation_numbers and recommendations:
             numbers = [n for n in action.recommendation_numbers if n in recommendations]
             if numbers:
@@ -1037,10 +1090,16 @@ def link_actions(
             links.append(_Link(None, [], "unknown"))
             continue
         if action.recommendation_numbers:
-            links.append(_Link(None, list(action.recommendation_numbers), "letter"))
+            links.append(
+                _Link(action.recommendation_text, list(action.recommendation_numbers), "letter")
+            )
             continue
         links.append(_Link(None, [], "unknown"))
     return links
+
+
+def _same_words(text: str) -> str:
+    return " ".join(re.sub(r"[^\w\s]", " ", text.casefold()).split())
 
 
 def _match_by_matcher(letter: SentLetter, recommendations: list[str]) -> dict[int, list[int]]:

@@ -607,6 +607,10 @@ def test_round_trip_archived_actions_are_exactly_the_edited_bullets(sqlite_url, 
     assert result.letter.letter_date == date(2025, 9, 1)
     assert result.letter.signatory == "Pat Example"
     assert result.letter.recipient == "Martin Jones"
+    # drafter's comment on each untouched action still says what it answers.
+    first = result.letter.actions[0]
+    assert (first.link, first.recommendation_numbers) == ("letter", [1])
+    assert first.recommendation.startswith("make arrangements with police")
     dues = {a.text: a.due_date for a in result.letter.actions}
     assert dues[reworded] == date(2026, 3, 31)
     assert dues[added] == date(2026, 3, 1)  # six months from 1 September 2025
