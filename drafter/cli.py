@@ -839,10 +839,10 @@ def review_command(
             print_json({**review_to_json(review), "path": str(path)})
             return
         summary = summarise_review(review)
+        filled = f" ({summary.decided} filled in with the best match)" if accept_best else ""
         click.echo(
-            f"Wrote {path} with {summary.total} recommendations "
-            f"({summary.decided} filled in with the best match). Edit it in any text editor, "
-            f"then: drafter draft {report_path} --review {path}"
+            f"Wrote {path} with {summary.total} recommendations{filled}. "
+            f"Edit it in any text editor, then: drafter draft {report_path} --review {path}"
         )
         return
 
