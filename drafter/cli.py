@@ -963,12 +963,14 @@ def archive_add_command(
             click.echo(err=True)
             raise question from None
         result = archive_letter(sent, library, supersede=answer, **options)
-    if as_json:
-        print_json({"created": result.created, **result.letter.to_dict()})
-        return
-    click.echo(result.message)
     for warning in result.warnings:
         click.echo(f"Warning: {warning}", err=True)
+    if as_json:
+        print_json(
+            {"created": result.created, "warnings": result.warnings, **result.letter.to_dict()}
+        )
+        return
+    click.echo(result.message)
     if not result.created:
         return
     actions = result.letter.actions

@@ -251,3 +251,29 @@ def test_review_file_links_actions(sqlite_url, tmp_path):
     )
     assert failed.exit_code == 1 and "Traceback" not in failed.output
     assert len(failed.output.strip().splitlines()) == 1
+
+
+def test_draft_then_archive_on_the_command_line(sqlite_url, tmp_path, monkeypatch):
+    """The whole journey: drafter drafts, the letter is sent unedited, drafter
+    archives it; the actions drafter could not choose stay out of the archive."""
+    from conftest import REPO
+
+    sample = REPO / "samples" / "ashvale_pdu_2025.html"
+    need(sample.exists(), "the sample report is missing")
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "config"))  # no settings file
+    monkeypatch.delenv("DRAFTER_CONFIG", raising=False)
+    assert run("library", "init", "--db", sqlite_url).exit_code == 0
+    letter = tmp_path / "letter.docx"
+    drafted = run(
+        "draft", str(sample), "-o", str(letter), "--date", "2025-10-01", "--db", sqlite_url
+    )
+    assert drafted.exit_code == 0, drafted.output
+    result = run("archive", str(letter), "--json", "--db", sqlite_url)
+    assert result.exit_code == 0, result.output
+    data = json.loads(result.stdout)
+    assert data["unit"] == "Ashbourne Vale PDU" and data["letter_date"] == "2025-10-01"
+    numbers = [a["recommendation_numbers"] for a in data["actions"]]
+    assert numbers == [[n] for n in range(1, len(numbers) + 1)]
+    assert {a["link"] for a in data["actions"]} == {"letter"}
+    assert not any(a["text"].startswith("[") for a in data["actions"])
+    assert "placeholders in [brackets] and were not archived" in result.stderr
