@@ -5,6 +5,7 @@ user templates in the sandbox."""
 from __future__ import annotations
 
 import io
+import re
 import zipfile
 from datetime import date
 from pathlib import Path
@@ -14,6 +15,8 @@ import pytest
 from conftest import SEED_REPORT, need
 from docx.enum.text import WD_COLOR_INDEX
 from docx.oxml.ns import qn
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from drafter.config import Config, Signatory
 from drafter.errors import TemplateError
@@ -559,3 +562,22 @@ def test_letterhead_whose_bullet_style_is_not_a_paragraph_style_is_refused(tmp_p
     plan = build_plan(report, matches_for(report, ["A.", "B.", "C."]))
     with pytest.raises(TemplateError, match="not a paragraph style"):
         render_letter(plan, make_config(), letterhead=path)
+
+
+@settings(max_examples=25, deadline=None)
+@given(
+    unit=st.text(min_size=1, max_size=40),
+    recommendation=st.text(max_size=80),
+    action_text=st.text(max_size=80),
+)
+def test_any_text_from_a_report_or_library_renders(unit, recommendation, action_text):
+    report = make_report(recommendations=1)
+    report.unit = unit
+    report.recommendations = [Recommendation(1, "", recommendation)]
+    plan = build_plan(report, matches_for(report, [action_text]))
+    document = read_back(render_letter(plan, make_config(), letter_date=LETTER_DATE))
+    thanks = document.paragraphs[5]
+    # Only characters XML cannot hold are dropped (line breaks may move spaces).
+    clean = re.sub(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]", "", unit)
+    bold = "".join(r.text for r in thanks.runs if r.bold)
+    assert "".join(bold.split()) == "".join(clean.split())
