@@ -803,38 +803,43 @@ def _looks_like_name(line: str) -> bool:
     )
 
 
+_HONORIFICS = {"mr", "mrs", "ms", "miss", "mx", "dr", "sir", "dame", "professor", "prof"}
+
+
+def _leading_name(line: str) -> str | None:
+    """The person's name at the start of a line, if it starts with one: up to
+    four capitalised words, stopping at a job title, a number or punctuation
+    ("Martin Jones CBE  24 July 2025" -> "Martin Jones")."""
+    words: list[str] = []
+    for word in _clean_name(line).split():
+        bare = word.strip(".")
+        if (
+            not bare
+            or not bare[0].isupper()
+            or any(ch.isdigit() for ch in bare)
+            or bare.lower() in _TITLE_WORDS
+            or not re.fullmatch(r"[\w'’-]+", bare)
+        ):
+            break
+        words.append(word)
+        if len(words) == 4:
+            break
+    return " ".join(words) if len(words) >= 2 else None
+
+
 def _recipient(header_lines: list[str], salutation: str | None) -> str | None:
     """The addressee: the header line that starts with the name in "Dear …",
-    else the first line that looks like a person's name."""
+    else the first line that starts with a person's name."""
     if salutation:
-        first = (
-            salutation.split()[-1]
-            if salutation.split()[0].lower()
-            in {
-                "mr",
-                "mrs",
-                "ms",
-                "miss",
-                "dr",
-                "sir",
-                "dame",
-                "professor",
-            }
-            else salutation.split()[0]
-        )
+        parts = salutation.split()
+        first = parts[-1] if parts[0].lower().strip(".") in _HONORIFICS else parts[0]
         for line in header_lines:
-            name = _clean_name(line)
-            if name.lower().startswith(first.lower()) and _looks_like_name(name):
-                return name
-            if (
-                name.split()
-                and name.split()[-1].lower() == first.lower()
-                and _looks_like_name(name)
-            ):
+            name = _leading_name(line)
+            if name and first.lower() in {name.split()[0].lower(), name.split()[-1].lower()}:
                 return name
     for line in header_lines:
-        name = _clean_name(line)
-        if _looks_like_name(name):
+        name = _leading_name(line)
+        if name and _looks_like_name(name):
             return name
     return salutation.strip() if salutation else None
 

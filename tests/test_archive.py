@@ -799,3 +799,34 @@ def test_unit_is_found_however_the_subject_names_it(subject, unit):
         "Yours sincerely\n\nSam Okoro\nArea Executive Director\n"
     )
     assert read_sent_letter_bytes(text.encode("utf-8"), name="l.txt").unit == unit
+
+
+@pytest.mark.parametrize(
+    "header, salutation, recipient",
+    [
+        (
+            "Martin Jones CBE                24 July 2025\nHM Chief Inspector of Probation",
+            "Dear Martin,",
+            "Martin Jones",
+        ),
+        (
+            "HM Prison & Probation Service\nJustin Russell\nHM Chief Inspector\n\n24 July 2025",
+            "Dear Mr Russell",
+            "Justin Russell",
+        ),
+        (
+            "HM Chief Inspector of Probation\nMartin Jones\n\n24 July 2025",
+            "Dear Chief Inspector,",
+            "Martin Jones",
+        ),
+    ],
+)
+def test_recipient_from_the_address_block(header, salutation, recipient):
+    text = (
+        f"{header}\n\n{salutation}\n\nThank you for the inspection report for Fellgate PDU. "
+        "The steps we will take include the following.\n\n- Audit supervision by July 2026\n\n"
+        "Yours sincerely\n\nSam Okoro\nArea Executive Director\n"
+    )
+    letter = read_sent_letter_bytes(text.encode("utf-8"), name="l.txt")
+    assert letter.recipient == recipient
+    assert letter.letter_date == date(2025, 7, 24)
