@@ -67,3 +67,13 @@ def clean_recommendation_text(text: str) -> str:
 def strip_honours(name: str) -> str:
     """ "Martin Jones CBE" -> "Martin Jones"."""
     return _HONOURS.sub("", normalise_text(name)).strip(" ,")
+
+
+def join_wrapped(text: str, continuation: str) -> str:
+    """Join a line to the text it continues; a word broken after a hyphen
+    ("decision-" / "making") is put back together without a space."""
+    head = text.rstrip()
+    tail = continuation.lstrip()
+    if head.endswith("-") and not head.endswith(" -") and tail[:1].islower():
+        return head + tail
+    return f"{head} {tail}"

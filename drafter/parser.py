@@ -22,7 +22,13 @@ from typing import Literal
 
 from .errors import NotAReportError
 from .model import RATINGS, Finding, KeyQuestion, Recommendation, Report, Standard
-from .normalise import clean_recommendation_text, normalise_text, split_list_marker, strip_honours
+from .normalise import (
+    clean_recommendation_text,
+    join_wrapped,
+    normalise_text,
+    split_list_marker,
+    strip_honours,
+)
 
 BlockKind = Literal["heading", "paragraph", "item", "row"]
 
@@ -261,7 +267,7 @@ def clean_blocks(blocks: Sequence[Block]) -> list[Block]:
             # The rest of a sentence cut by a page break (the page's footer and
             # the next page's header have just been dropped) or a hard line break.
             previous = kept.pop()
-            kept.append(replace(previous, text=f"{previous.text} {block.text}"))
+            kept.append(replace(previous, text=join_wrapped(previous.text, block.text)))
             continue
         kept.append(block)
     return _rejoin_key_questions(kept)
@@ -405,20 +411,21 @@ def _standards(blocks: Sequence[Block]) -> list[Standard]:
         if match and match.group(1) not in found:
             rating = _canonical_rating(match.group("rating"))
             found[match.group(1)] = Standard(match.group(1), match.group("name").strip(), rating)
-    if found:
-        return list(found.values())
-    # No ratings table: take each standard's heading and the rating that follows it.
+    # A standard missing from the ratings table (no table, or a row that a PDF
+    # page break tore apart): take its section heading and the rating after it.
     for index, block in enumerate(blocks):
-        heading = _STANDARD_HEADING.match(block.flat)
-        if not heading or heading.group(1) in found:
+        heading = _STANDARD_HEADING.match(_BACK_TO_TOP.sub("", block.flat))
+        if not heading or heading.group(1) in found or block.kind == "item":
             continue
+        if re.search(rf"(?:{_RATING}|Requires)$", heading.group("name"), re.I):
+            continue  # a torn table row ("2.3 Requires"), not the section heading
         for later in blocks[index + 1 : index + 4]:
             rating = re.search(rf"({_RATING})$", later.flat)
             if rating:
                 code, name = heading.group(1), heading.group("name").strip()
                 found[code] = Standard(code, name, _canonical_rating(rating.group(1)))
                 break
-    return list(found.values())
+    return sorted(found.values(), key=lambda s: tuple(int(part) for part in s.code.split(".")))
 
 
 def _canonical_rating(text: str) -> str:

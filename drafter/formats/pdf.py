@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import io
 import logging
+import re
 import statistics
 from collections import Counter
 from typing import Any
@@ -29,13 +30,19 @@ for _noisy in ("pdfminer", "pypdf"):
 #: take minutes to read.
 MAX_PAGES = 400
 
+#: pdfminer layout analysis groups the lines of one table cell into one text
+#: box; a slightly wider line margin keeps a wrapped cell ("Requires" /
+#: "improvement") together while paragraphs, set further apart, stay separate.
+_LAYOUT = {"line_margin": 0.8}
+_MARKER_ONLY = re.compile(r"^(?:\(?\d{1,2}[.)]?|[•●▪◦‣∙·\uf0b7\uf0a7\-–—*])$")
+
 
 def pdf_blocks(data: bytes, name: str = "") -> list[Block]:
     _refuse_encrypted(data, name)
     import pdfplumber
 
     try:
-        with pdfplumber.open(io.BytesIO(data)) as pdf:
+        with pdfplumber.open(io.BytesIO(data), laparams=_LAYOUT) as pdf:
             if len(pdf.pages) > MAX_PAGES:
                 raise InputFileError(
                     f"'{name}' has {len(pdf.pages)} pages, more than any inspection report.",
@@ -87,8 +94,19 @@ def _page_lines(page: Any) -> list[dict[str, Any]]:
         cy = (obj["top"] + obj["bottom"]) / 2
         return not any(x0 <= cx <= x1 and top <= cy <= bottom for x0, top, x1, bottom in boxes)
 
-    text_page = page.filter(outside) if boxes else page
     entries: list[dict[str, Any]] = []
+    for row_boxes in _side_by_side_cells(page, boxes):
+        boxes.extend(b["bbox"] for b in row_boxes)
+        entries.append(
+            {
+                "top": min(b["bbox"][1] for b in row_boxes),
+                "bottom": max(b["bbox"][3] for b in row_boxes),
+                "x0": min(b["bbox"][0] for b in row_boxes),
+                "size": 0,
+                "cells": _column_texts(row_boxes),
+            }
+        )
+    text_page = page.filter(outside) if boxes else page
     for line in text_page.extract_text_lines(return_chars=True, keep_blank_chars=False):
         sizes = [round(c["size"], 1) for c in line["chars"] if c["text"].strip()]
         if not sizes:
@@ -113,8 +131,7 @@ def _page_lines(page: Any) -> list[dict[str, Any]]:
             for cell in row.cells:
                 if cell is None:
                     continue
-                text = page.crop(cell).extract_text() or ""
-                text = " ".join(text.split())
+                text = _unwrap(page.crop(cell).extract_text() or "")
                 if text:
                     cells.append(text)
             if cells:
@@ -124,6 +141,66 @@ def _page_lines(page: Any) -> list[dict[str, Any]]:
                 )
     entries.sort(key=lambda e: (round(e["top"]), e["x0"]))
     return entries
+
+
+def _side_by_side_cells(page: Any, taken: list[tuple]) -> list[list[dict[str, Any]]]:
+    """Rows of a table drawn without rules: text boxes that sit side by side
+    (overlapping vertically, apart horizontally) are the cells of one row, so
+    a cell that wraps onto two lines stays with the cell beside it."""
+    boxes = []
+    for obj in page.objects.get("textboxhorizontal", []):
+        text = _unwrap(obj["text"])
+        bbox = (obj["x0"], obj["top"], obj["x1"], obj["bottom"])
+        centre = ((bbox[0] + bbox[2]) / 2, (bbox[1] + bbox[3]) / 2)
+        inside_table = any(
+            x0 <= centre[0] <= x1 and top <= centre[1] <= bottom for x0, top, x1, bottom in taken
+        )
+        # List markers set apart from their text are not table cells.
+        if text and not inside_table and not _MARKER_ONLY.match(text):
+            boxes.append({"bbox": bbox, "text": text})
+    parent = list(range(len(boxes)))
+
+    def root(i: int) -> int:
+        while parent[i] != i:
+            parent[i] = parent[parent[i]]
+            i = parent[i]
+        return i
+
+    for i, a in enumerate(boxes):
+        for j in range(i + 1, len(boxes)):
+            b = boxes[j]
+            (ax0, atop, ax1, abottom), (bx0, btop, bx1, bbottom) = a["bbox"], b["bbox"]
+            overlap = min(abottom, bbottom) - max(atop, btop)
+            apart = ax1 <= bx0 + 1 or bx1 <= ax0 + 1
+            if apart and overlap >= 0.5 * min(abottom - atop, bbottom - btop):
+                parent[root(i)] = root(j)
+    groups: dict[int, list[dict[str, Any]]] = {}
+    for index, box in enumerate(boxes):
+        groups.setdefault(root(index), []).append(box)
+    rows = []
+    for group in groups.values():
+        if len(group) < 2:
+            continue
+        if len(_column_texts(group)) >= 2:
+            rows.append(group)
+    return rows
+
+
+def _column_texts(group: list[dict[str, Any]]) -> tuple[str, ...]:
+    """The group's boxes as cell texts, left to right; boxes stacked in the
+    same column are read top to bottom."""
+    columns: list[list[dict[str, Any]]] = []
+    for box in sorted(group, key=lambda b: b["bbox"][0]):
+        for column in columns:
+            if abs(column[0]["bbox"][0] - box["bbox"][0]) < 5:
+                column.append(box)
+                break
+        else:
+            columns.append([box])
+    return tuple(
+        _unwrap("\n".join(b["text"] for b in sorted(column, key=lambda b: b["bbox"][1])))
+        for column in columns
+    )
 
 
 def _paragraphs(pages: list[list[dict[str, Any]]]) -> list[Block]:
@@ -188,6 +265,16 @@ def _paragraphs(pages: list[list[dict[str, Any]]]) -> list[Block]:
             previous = entry
     finish()
     return blocks
+
+
+def _unwrap(text: str) -> str:
+    """A wrapped table cell's lines as one line of text."""
+    joined = ""
+    for line in text.split("\n"):
+        line = " ".join(line.split())
+        if line:
+            joined = _join_lines(joined, line) if joined else line
+    return " ".join(joined.split())
 
 
 def _join_lines(text: str, line: str) -> str:
