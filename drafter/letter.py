@@ -171,7 +171,10 @@ class _Blocks:
             if block in template.blocks:
                 try:
                     out = "".join(template.blocks[block](template.new_context(dict(context))))
-                except JinjaTemplateError as exc:  # includes the sandbox's SecurityError
+                # Any failure inside a template (the sandbox's SecurityError, an
+                # undefined name, a division by zero in a user's template) is
+                # the template's problem, reported as such.
+                except Exception as exc:
                     raise TemplateError(
                         f"The template block '{block}' in '{template.name}' failed: {exc}.",
                         hint="Fix the template, or leave out --template-dir to use drafter's own.",

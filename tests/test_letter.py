@@ -581,3 +581,12 @@ def test_any_text_from_a_report_or_library_renders(unit, recommendation, action_
     clean = re.sub(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]", "", unit)
     bold = "".join(r.text for r in thanks.runs if r.bold)
     assert "".join(bold.split()) == "".join(clean.split())
+
+
+@pytest.mark.parametrize("body", ["{{ 1 / 0 }}", "{{ no_such_name }}", "{{ report.unit.nope() }}"])
+def test_a_failing_user_template_block_is_named(tmp_path, body):
+    (tmp_path / "letter.j2").write_text(
+        f"{{% block assurance %}}{body}{{% endblock %}}", encoding="utf-8"
+    )
+    with pytest.raises(TemplateError, match="'assurance'"):
+        letter_text_with_templates(tmp_path)
