@@ -33,7 +33,13 @@ from rapidfuzz import fuzz
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
-from .commitments import MONTHS, commitments_csv, extract_due_date, list_commitments
+from .commitments import (
+    MONTHS,
+    commitments_csv,
+    extract_due_date,
+    list_commitments,
+    unit_key,
+)
 from .db import ActionRow, CommitmentRow, LetterFileRow, LetterRow
 from .errors import DrafterError, InputFileError
 from .fileio import atomic_write_bytes, atomic_write_text, read_input_bytes, sha256_bytes
@@ -987,7 +993,7 @@ def archive_letter(
         ("report", report_obj.unit if report_obj else None),
         ("review file", review_obj.unit if review_obj else None),
     ):
-        if unit and letter.unit and _unit_key(unit) != _unit_key(letter.unit):
+        if unit and letter.unit and unit_key(unit) != unit_key(letter.unit):
             letter.warnings.append(
                 f"The letter is about {letter.unit} but the {source} is about {unit}; "
                 "check you gave the right one."
@@ -1285,19 +1291,14 @@ def _current_letter_for_unit(session: Any, unit: str | None) -> Any:
 
     if not unit:
         return None
-    key = _unit_key(unit)
+    key = unit_key(unit)
     rows = session.scalars(
         select(LetterRow).where(LetterRow.status == "current").order_by(LetterRow.id.desc())
     )
     for row in rows:
-        if row.unit and _unit_key(row.unit) == key:
+        if row.unit and unit_key(row.unit) == key:
             return row
     return None
-
-
-def _unit_key(name: str) -> str:
-    name = name.lower().replace("&", " and ")
-    return " ".join(re.sub(r"[^a-z0-9 ]", " ", name).split())
 
 
 def _to_archived(session: Any, row: Any, *, with_actions: bool = True) -> ArchivedLetter:

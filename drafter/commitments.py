@@ -383,12 +383,12 @@ def list_commitments(
         rows = session.scalars(select(CommitmentRow).order_by(CommitmentRow.id)).all()
         notes = _notes_by_commitment(session, [r.id for r in rows])
         found = [_to_commitment(row, notes.get(row.id, [])) for row in rows]
-    wanted = _unit_key(unit) if unit else None
+    wanted = unit_key(unit) if unit else None
     result = []
     for item in found:
         if not include_closed and item.status != "open":
             continue
-        if wanted and wanted not in _unit_key(item.unit or ""):
+        if wanted and wanted not in unit_key(item.unit or ""):
             continue
         if due_before and (item.due_date is None or item.due_date >= due_before):
             continue
@@ -482,7 +482,8 @@ def _to_commitment(row, notes: list[CommitmentNote]) -> Commitment:  # type: ign
     )
 
 
-def _unit_key(name: str) -> str:
+def unit_key(name: str) -> str:
+    """A unit name for comparison: case, "&"/"and" and punctuation ignored."""
     name = name.lower().replace("&", " and ")
     return " ".join(re.sub(r"[^a-z0-9 ]", " ", name).split())
 
