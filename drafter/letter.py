@@ -277,18 +277,23 @@ def _add_bullet_numbering(document: DocxDocument) -> int:
         f'<w:rPr><w:rFonts w:ascii="{BODY_FONT}" w:hAnsi="{BODY_FONT}" w:hint="default"/></w:rPr>'
         "</w:lvl></w:abstractNum>"
     )
-    # The schema wants every abstractNum before the first num.
+    num = parse_xml(
+        f'<w:num {nsdecls("w")} w:numId="{num_id}"><w:abstractNumId w:val="{abstract_id}"/></w:num>'
+    )
+    # Schema order: every abstractNum, then every num, then Word's optional
+    # numIdMacAtCleanup. Word asks to "repair" a file that breaks it.
     first_num = numbering.find(qn("w:num"))
+    cleanup = numbering.find(qn("w:numIdMacAtCleanup"))
     if first_num is not None:
         first_num.addprevious(abstract)
+    elif cleanup is not None:
+        cleanup.addprevious(abstract)
     else:
         numbering.append(abstract)
-    numbering.append(
-        parse_xml(
-            f'<w:num {nsdecls("w")} w:numId="{num_id}">'
-            f'<w:abstractNumId w:val="{abstract_id}"/></w:num>'
-        )
-    )
+    if cleanup is not None:
+        cleanup.addprevious(num)
+    else:
+        numbering.append(num)
     return num_id
 
 

@@ -590,3 +590,21 @@ def test_a_failing_user_template_block_is_named(tmp_path, body):
     )
     with pytest.raises(TemplateError, match="'assurance'"):
         letter_text_with_templates(tmp_path)
+
+
+def test_numbering_keeps_schema_order_in_a_word_made_letterhead(tmp_path):
+    from docx.oxml import parse_xml
+    from docx.oxml.ns import nsdecls
+
+    document = docx.Document()
+    numbering = document.part.numbering_part.element
+    numbering.append(parse_xml(f'<w:numIdMacAtCleanup {nsdecls("w")} w:val="3"/>'))
+    path = tmp_path / "word.docx"
+    document.save(path)
+    report = make_report()
+    plan = build_plan(report, matches_for(report, ["A.", "B.", "C."]))
+    result = read_back(render_letter(plan, make_config(), letterhead=path))
+    tags = [child.tag.split("}")[1] for child in result.part.numbering_part.element]
+    assert tags[-1] == "numIdMacAtCleanup"
+    last_abstract = max(i for i, t in enumerate(tags) if t == "abstractNum")
+    assert last_abstract < tags.index("num")
