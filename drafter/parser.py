@@ -595,7 +595,6 @@ __all__ = [
     "clean_blocks",
     "item_parts",
     "parse_blocks",
-    "replace",
     "section_of",
     "split_recommendations",
 ]
