@@ -154,9 +154,9 @@ def text_blocks(text: str) -> list[Block]:
     """Blocks from pasted or flattened text, or Markdown.
 
     Each non-blank line is a block, as in a flattened web page where table
-    cells and paragraphs each sit on their own line. A line that follows a
-    list item without a blank line, has no marker and is indented, or follows
-    an item that has not ended its sentence, is that item's wrapped tail.
+    cells and paragraphs each sit on their own line. A line straight after a
+    list item, without a marker, that starts in lower case or is indented
+    further than the item's marker, is that item's wrapped tail.
     """
     blocks: list[Block] = []
     previous_blank = True
