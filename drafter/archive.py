@@ -520,8 +520,15 @@ def _group_pdf_lines(pages: list[list[dict[str, Any]]]) -> list[Paragraph]:
     item, a wider vertical gap starts a paragraph, a line back at the left
     margin after an indented bullet ends the bullet, and a paragraph that
     fills its last line on one page carries on at the top of the next."""
+    running = _running_lines(pages)
     pages = [
-        [ln for ln in lines if ln["text"].strip() and not _is_page_furniture(ln["text"])]
+        [
+            ln
+            for ln in lines
+            if ln["text"].strip()
+            and not _is_page_furniture(ln["text"])
+            and _furniture_key(ln["text"]) not in running
+        ]
         for lines in pages
     ]
     every_line = [ln for lines in pages for ln in lines]
@@ -594,8 +601,30 @@ def _text_start_after_marker(line: dict[str, Any]) -> float:
 
 
 def _is_page_furniture(text: str) -> bool:
+    """Page numbers and government security markings ("OFFICIAL - SENSITIVE")."""
     text = text.strip()
-    return bool(re.fullmatch(r"(?:page\s+)?\d{1,3}(?:\s+of\s+\d{1,3})?", text, re.I))
+    return bool(
+        re.fullmatch(r"(?:page\s+)?\d{1,3}(?:\s+of\s+\d{1,3})?", text, re.I)
+        or re.fullmatch(r"official(?:\s*[-–:]?\s*sensitive)?", text, re.I)
+    )
+
+
+def _furniture_key(text: str) -> str:
+    return re.sub(r"\d+", "#", " ".join(text.split()).lower())
+
+
+def _running_lines(pages: list[list[dict[str, Any]]]) -> set[str]:
+    """Running headers and footers: a line at the top or bottom of most pages
+    (page numbers counted as the same), so it does not interrupt a paragraph
+    that carries on over a page break."""
+    if len(pages) < 2:
+        return set()
+    seen: dict[str, int] = {}
+    for lines in pages:
+        edge = {_furniture_key(ln["text"]) for ln in lines[:2] + lines[-2:]}
+        for key in edge:
+            seen[key] = seen.get(key, 0) + 1
+    return {key for key, count in seen.items() if count >= max(2, (len(pages) + 1) // 2)}
 
 
 def parse_letter(paragraphs: list[Paragraph]) -> SentLetter:

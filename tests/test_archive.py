@@ -105,15 +105,21 @@ def letter_files(tmp_path_factory) -> dict[str, Path]:
     files["docx"] = build_docx(folder / "numbered.docx", seed_blocks(), "numbering")
     files["docx-dot"] = build_docx(folder / "typed-dot.docx", seed_blocks(), "dot")
     files["docx-dash"] = build_docx(folder / "typed-dash.docx", seed_blocks(), "dash")
+    # Government documents carry a security marking and a running footer on every page.
+    marked = docx.Document(files["docx"])
+    marked.sections[0].header.paragraphs[0].text = "OFFICIAL - SENSITIVE"
+    marked.sections[0].footer.paragraphs[0].text = "Response to HM Inspectorate of Probation"
+    marked.save(folder / "marked.docx")
+    files["docx-marked"] = folder / "marked.docx"
     return files
 
 
 @pytest.fixture(scope="module")
 def pdf_files(letter_files, tmp_path_factory) -> dict[str, Path]:
     folder = tmp_path_factory.mktemp("pdf")
-    sources = [letter_files["docx"], letter_files["docx-dot"]]
-    numbered, typed = soffice_convert(sources, "pdf", folder)
-    return {"pdf": numbered, "pdf-dot": typed}
+    sources = [letter_files["docx"], letter_files["docx-dot"], letter_files["docx-marked"]]
+    numbered, typed, marked = soffice_convert(sources, "pdf", folder)
+    return {"pdf": numbered, "pdf-dot": typed, "pdf-marked": marked}
 
 
 def assert_is_seed_letter(letter) -> None:
@@ -133,7 +139,7 @@ def assert_is_seed_letter(letter) -> None:
 # --- reading -------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("variant", ["txt", "docx", "docx-dot", "docx-dash"])
+@pytest.mark.parametrize("variant", ["txt", "docx", "docx-dot", "docx-dash", "docx-marked"])
 def test_reads_the_seed_letter_in_every_form(letter_files, variant):
     letter = read_sent_letter(letter_files[variant])
     assert_is_seed_letter(letter)
@@ -141,7 +147,7 @@ def test_reads_the_seed_letter_in_every_form(letter_files, variant):
 
 
 @pytest.mark.libreoffice
-@pytest.mark.parametrize("variant", ["pdf", "pdf-dot"])
+@pytest.mark.parametrize("variant", ["pdf", "pdf-dot", "pdf-marked"])
 def test_reads_the_seed_letter_as_pdf(pdf_files, variant):
     letter = read_sent_letter(pdf_files[variant])
     assert_is_seed_letter(letter)
