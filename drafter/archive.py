@@ -148,6 +148,9 @@ class SentAction:
     text: str
     recommendation_numbers: tuple[int, ...] = ()
     recommendation_text: str | None = None
+    #: From an action-plan table: who owns it and its target date, as written.
+    owner: str | None = None
+    target_date: str | None = None
 
 
 @dataclass
@@ -312,8 +315,11 @@ def read_sent_letter(path: str | Path, *, max_bytes: int = MAX_LETTER_BYTES) -> 
 
 def read_sent_letter_bytes(data: bytes, *, name: str = "letter") -> SentLetter:
     source_format = _detect_format(data, name)
+    table_actions: list[SentAction] = []
+    table_placeholders = 0
     if source_format == "docx":
         paragraphs = _docx_paragraphs(data, name)
+        table_actions, table_placeholders = _docx_action_table(data)
     elif source_format == "pdf":
         paragraphs = _pdf_paragraphs(data, name)
     else:
@@ -322,12 +328,104 @@ def read_sent_letter_bytes(data: bytes, *, name: str = "letter") -> SentLetter:
     letter.source_format = source_format
     letter.file_name = name
     letter.sha256 = sha256_bytes(data)
+    if not letter.actions and table_actions:
+        # An action plan sent as a table (Recommendation | Action | Owner | Target date).
+        letter.actions = table_actions
+        if table_placeholders:
+            letter.warnings.append(
+                f"{table_placeholders} action(s) in the table are still placeholders in "
+                "[brackets] and were not archived; check the plan was finished before it was sent."
+            )
     if not letter.actions:
         raise InputFileError(
             f"'{name}' has no action bullets, so it does not look like a response letter.",
-            hint="Archive the letter as sent, with its actions as a bulleted list.",
+            hint="Archive the letter as sent, with its actions as a bulleted list "
+            "(or an action plan with an 'Action' column).",
         )
     return letter
+
+
+_PLAN_COLUMNS = {
+    "action": re.compile(r"^\s*actions?\b", re.I),
+    "recommendation": re.compile(r"^\s*recommendations?\b", re.I),
+    "owner": re.compile(r"^\s*(?:owner|lead|responsible|who)\b", re.I),
+    "target": re.compile(r"^\s*(?:target|due|deadline|by\s+when|completion|date|timescale)", re.I),
+}
+
+
+def _docx_action_table(data: bytes) -> tuple[list[SentAction], int]:
+    """Actions from an action-plan table: the first table whose header row has
+    an "Action" column. Each paragraph of an action cell is one action; the
+    row's recommendation ("1. The PDU should improve …"), owner and target date
+    go with it. Returns the actions and how many placeholders were skipped."""
+    import docx
+
+    try:
+        document = docx.Document(io.BytesIO(data))
+    except Exception:  # already reported by the paragraph reader
+        return [], 0
+    for table in document.tables:
+        rows = table.rows
+        if len(rows) < 2:
+            continue
+        header = [cell.text for cell in rows[0].cells]
+        columns: dict[str, int] = {}
+        for kind, pattern in _PLAN_COLUMNS.items():
+            for index, text in enumerate(header):
+                if pattern.match(text) and index not in columns.values():
+                    columns.setdefault(kind, index)
+        if "action" not in columns:
+            continue
+        actions: list[SentAction] = []
+        placeholders = 0
+        for row in rows[1:]:
+            cells = row.cells
+
+            numbers, recommendation = _plan_recommendation(
+                _plan_cell(cells, columns, "recommendation")
+            )
+            for paragraph in cells[columns["action"]].paragraphs:
+                text = " ".join(paragraph.text.split())
+                text = _BULLET_RE.sub("", text, count=1)
+                if not text:
+                    continue
+                if _is_placeholder(text):
+                    placeholders += 1
+                    continue
+                actions.append(
+                    SentAction(
+                        text,
+                        numbers,
+                        recommendation,
+                        owner=_plan_cell(cells, columns, "owner"),
+                        target_date=_plan_cell(cells, columns, "target"),
+                    )
+                )
+        if actions or placeholders:
+            return actions, placeholders
+    return [], 0
+
+
+def _plan_cell(cells: Any, columns: dict[str, int], kind: str) -> str | None:
+    """The text of one column of an action-plan row; None if empty or "[…]"."""
+    index = columns.get(kind)
+    if index is None or index >= len(cells):
+        return None
+    text = " ".join(cells[index].text.split())
+    return None if not text or _is_placeholder(text) else text
+
+
+def _plan_recommendation(text: str | None) -> tuple[tuple[int, ...], str | None]:
+    """ "2. Ashvale PDU should improve X" -> ((2,), "improve X")."""
+    if not text:
+        return (), None
+    number = re.match(r"^\s*(\d{1,2})[.)]?\s+", text)
+    numbers = (int(number.group(1)),) if number else ()
+    body = text[number.end() :] if number else text
+    should = re.search(r"\bshould\s*:?\s+", body)
+    if should:
+        body = body[should.end() :]
+    return numbers, body.strip().rstrip(";.") or None
 
 
 def _detect_format(data: bytes, name: str) -> str:
@@ -436,7 +534,11 @@ def _docx_paragraphs(data: bytes, name: str) -> list[Paragraph]:
             if num_id is not None and num_id.get(qn("w:val")) == "0":  # numbering removed
                 has_numbering = False
         bullet = has_numbering or style_id in numbered_styles
-        if not bullet:
+        if _inside(p, qn("w:tbl"), body):
+            # Table cells (an address block, an action plan) are read as plain
+            # text; an action-plan table is read by _docx_action_table.
+            bullet = False
+        elif not bullet:
             marker = _BULLET_RE.match(text)
             if marker:
                 bullet = True
@@ -1234,7 +1336,17 @@ def _store(
 
         committed_on = sent_date or letter.letter_date
         for action, link in zip(letter.actions, links, strict=True):
-            due, phrase = extract_due_date(action.text, letter.letter_date or committed_on)
+            due, phrase = None, None
+            if action.target_date:  # an action plan's "Target date" column
+                due, phrase = extract_due_date(
+                    f"by {action.target_date}", letter.letter_date or committed_on
+                )
+                if due is None:
+                    due, phrase = extract_due_date(
+                        action.target_date, letter.letter_date or committed_on
+                    )
+            if due is None:
+                due, phrase = extract_due_date(action.text, letter.letter_date or committed_on)
             extra = {"recommendation_numbers": link.numbers, "recommendation_link": link.kind}
             library_action = _add_library_action(
                 library,
@@ -1244,7 +1356,8 @@ def _store(
                 unit=letter.unit,
                 region=letter.region,
                 committed_on=letter.letter_date or committed_on,
-                due=phrase,
+                owner=action.owner,
+                due=phrase or action.target_date,
                 letter_id=row.id,
                 extra=extra,
             )

@@ -836,3 +836,47 @@ def test_recipient_from_the_address_block(header, salutation, recipient):
     letter = read_sent_letter_bytes(text.encode("utf-8"), name="l.txt")
     assert letter.recipient == recipient
     assert letter.letter_date == date(2025, 7, 24)
+
+
+def test_an_action_plan_table_is_archived_with_owners_and_target_dates(sqlite_url, tmp_path):
+    document = docx.Document()
+    document.add_paragraph("Action plan: HMIP inspection of Fellgate PDU - May 2026")
+    table = document.add_table(rows=4, cols=4)
+    rows = [
+        ("Recommendation", "Action", "Owner", "Target date"),
+        (
+            "1. Fellgate PDU should improve risk assessment",
+            "Run risk clinics every week.",
+            "Head of PDU",
+            "September 2026",
+        ),
+        (
+            "2. Fellgate PDU should improve home visits",
+            "Audit home visits.",
+            "[Owner]",
+            "[Target date]",
+        ),
+        ("3. The region should share information", "[Action]", "[Owner]", "[Target date]"),
+    ]
+    for row, values in zip(table.rows, rows, strict=True):
+        for cell, value in zip(row.cells, values, strict=True):
+            cell.text = value
+    table.rows[2].cells[1].add_paragraph("Report on visits to the board within six months.")
+    path = tmp_path / "plan.docx"
+    document.save(path)
+
+    result = archive_letter(path, Library(sqlite_url), sent_date=date(2026, 6, 1))
+    letter = result.letter
+    assert letter.unit == "Fellgate PDU" and letter.letter_date is None
+    assert [a.text for a in letter.actions] == [
+        "Run risk clinics every week.",
+        "Audit home visits.",
+        "Report on visits to the board within six months.",
+    ]
+    assert [a.recommendation_numbers for a in letter.actions] == [[1], [2], [2]]
+    assert letter.actions[0].recommendation == "improve risk assessment"
+    assert [a.due_date for a in letter.actions] == [date(2026, 9, 30), None, date(2026, 12, 1)]
+    assert "1 action(s) in the table are still placeholders" in result.warnings[0]
+    owners = {a.text: a.owner for a in Library(sqlite_url).actions()}
+    assert owners["Run risk clinics every week."] == "Head of PDU"
+    assert owners["Audit home visits."] is None
