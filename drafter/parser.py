@@ -130,8 +130,9 @@ _SECTION_TITLES = {
     "progress since the last inspection": "annexe",
 }
 _DOMAIN = re.compile(
-    r"^(?:\d\.|domain\s+\w+\s*:)\s*(organisational delivery|organisational arrangements"
-    r"(?: and activity)?|service delivery|court disposals|out-of-court disposals|resettlement)$",
+    r"^(?:(?:\d\.?|domain\s+\w+)\s*[:.–—-]?\s*)?"
+    r"(organisational delivery|organisational arrangements(?: and activity)?|service delivery"
+    r"|court disposals|out[- ]of[- ]court disposals|resettlement)(?:\s+findings)?$",
     re.I,
 )
 _ANNEXE = re.compile(r"^(?:annexe|annex|appendix)\b", re.I)

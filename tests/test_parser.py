@@ -272,3 +272,17 @@ def test_html_typed_markers_and_sub_points():
         Recommendation(2, "Testvale PDU", "do two, including: a sub point another"),
         Recommendation(3, "The region", "do three"),
     ]
+
+
+@pytest.mark.parametrize(
+    "domain_heading",
+    ["1. Organisational delivery", "Domain 1 – Organisational delivery", "Organisational delivery"],
+)
+def test_findings_under_differently_written_domain_headings(domain_heading):
+    report = read_text(
+        "An inspection of probation services in Testvale PDU\nOverall ratingGood\n"
+        f"{domain_heading}\n1.1 Leadership\nStrengths:\n• one\n• two\n"
+        "Areas for improvement:\n• three\n"
+    )
+    assert [f.text for f in report.strengths] == ["one", "two"]
+    assert [(f.standard, f.text) for f in report.areas_for_improvement] == [("1.1", "three")]
