@@ -20,7 +20,35 @@ from .model import (
     Standard,
 )
 
+#: Functions re-exported lazily so ``import drafter`` stays fast (the readers
+#: pull in PDF and HTML parsers).
+_LAZY = {
+    "read_report": "drafter.reader",
+    "Library": "drafter.library",
+    "match_report": "drafter.matching",
+    "build_plan": "drafter.plan",
+    "render_letter": "drafter.letter",
+    "draft_letter": "drafter.drafting",
+    "archive_letter": "drafter.archive",
+}
+
+
+def __getattr__(name: str):  # noqa: ANN202 - module-level lazy attribute hook
+    if name in _LAZY:
+        import importlib
+
+        return getattr(importlib.import_module(_LAZY[name]), name)
+    raise AttributeError(f"module 'drafter' has no attribute {name!r}")
+
+
 __all__ = [
+    "Library",
+    "archive_letter",
+    "build_plan",
+    "draft_letter",
+    "match_report",
+    "read_report",
+    "render_letter",
     "Candidate",
     "DrafterError",
     "Finding",
