@@ -1073,7 +1073,10 @@ def _crash_hook() -> None:
 
 
 @dataclass
-class _Link:
+class ActionLink:
+    """The recommendation an action answers: its text, its position(s) in the
+    report's list, and how the link was found (one of LINK_KINDS)."""
+
     recommendation: str | None
     numbers: list[int]
     kind: str
@@ -1175,7 +1178,7 @@ def _load_review(review: Any) -> ReviewFile | None:
 
 def link_actions(
     letter: SentLetter, *, report: Report | None = None, review: ReviewFile | None = None
-) -> list[_Link]:
+) -> list[ActionLink]:
     """For each action, the recommendation it answers and how that was found."""
 
     recommendations: dict[int, str] = {}
@@ -1186,7 +1189,7 @@ def link_actions(
     elif letter.quoted_recommendations:
         recommendations = dict(enumerate(letter.quoted_recommendations, start=1))
 
-    links: list[_Link] = []
+    links: list[ActionLink] = []
     matched = _match_by_matcher(letter, list(recommendations.values()))
     for index, action in enumerate(letter.actions):
         if review is not None:
@@ -1197,7 +1200,7 @@ def link_actions(
                     if best is None or score > best[0]:
                         best = (score, position)
             if best is not None and best[0] >= 80:
-                links.append(_Link(recommendations[best[1]], [best[1]], "review"))
+                links.append(ActionLink(recommendations[best[1]], [best[1]], "review"))
                 continue
         if action.recommendation_text and recommendations:
             wanted = _same_words(action.recommendation_text)
@@ -1205,16 +1208,16 @@ def link_actions(
                 (n for n, text in recommendations.items() if _same_words(text) == wanted), None
             )
             if position is not None:
-                links.append(_Link(recommendations[position], [position], "letter"))
+                links.append(ActionLink(recommendations[position], [position], "letter"))
                 continue
         if action.recommendation_numbers and recommendations:
             numbers = [n for n in action.recommendation_numbers if n in recommendations]
             if numbers:
-                links.append(_Link(recommendations[numbers[0]], numbers, "letter"))
+                links.append(ActionLink(recommendations[numbers[0]], numbers, "letter"))
                 continue
         if index in matched:
             numbers = matched[index]
-            links.append(_Link(recommendations[numbers[0]], numbers, "matched"))
+            links.append(ActionLink(recommendations[numbers[0]], numbers, "matched"))
             continue
         if recommendations:
             scored = sorted(
@@ -1227,16 +1230,18 @@ def link_actions(
             # Plain similarity is a weak signal: only trust a clear resemblance,
             # or a report with a single recommendation.
             if scored[0][0] >= FUZZY_LINK_MIN or len(recommendations) == 1:
-                links.append(_Link(recommendations[scored[0][1]], [scored[0][1]], "matched"))
+                links.append(ActionLink(recommendations[scored[0][1]], [scored[0][1]], "matched"))
                 continue
-            links.append(_Link(None, [], "unknown"))
+            links.append(ActionLink(None, [], "unknown"))
             continue
         if action.recommendation_numbers:
             links.append(
-                _Link(action.recommendation_text, list(action.recommendation_numbers), "letter")
+                ActionLink(
+                    action.recommendation_text, list(action.recommendation_numbers), "letter"
+                )
             )
             continue
-        links.append(_Link(None, [], "unknown"))
+        links.append(ActionLink(None, [], "unknown"))
     return links
 
 
@@ -1277,7 +1282,7 @@ def _store(
     library: Any,
     data: bytes,
     letter: SentLetter,
-    links: list[_Link],
+    links: list[ActionLink],
     *,
     report_sha256: str | None,
     sent_date: date | None,
