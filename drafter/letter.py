@@ -432,7 +432,7 @@ def _letter_context(plan: ResponsePlan, config: Config, letter_date: date) -> di
     chief = (report.chief_inspector or "").strip() or None
     return {
         "report": report,
-        "unit": report.unit,
+        "unit": report.display_name,
         "region": region,
         "month_year": _month_year(plan),
         "chief_inspector": chief,

@@ -89,6 +89,16 @@ class Report:
                 return name[: -len(suffix)]
         return name
 
+    @property
+    def display_name(self) -> str:
+        """The unit as a letter names it. Youth justice reports title the bare
+        area ("Stourmere"), which alone would not say which service is meant."""
+        if self.kind == "yjs" and not any(
+            word in self.unit.lower() for word in ("yjs", "youth justice", "yot", "youth offending")
+        ):
+            return f"{self.unit} Youth Justice Service"
+        return self.unit
+
     def to_dict(self) -> dict[str, Any]:
         data = dataclasses.asdict(self)
         data["unit_short"] = self.unit_short

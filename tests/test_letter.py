@@ -608,3 +608,13 @@ def test_numbering_keeps_schema_order_in_a_word_made_letterhead(tmp_path):
     assert tags[-1] == "numIdMacAtCleanup"
     last_abstract = max(i for i, t in enumerate(tags) if t == "abstractNum")
     assert last_abstract < tags.index("num")
+
+
+def test_youth_justice_letter_names_the_service_not_just_the_area():
+    report = make_report(recommendations=2)
+    report.kind = "yjs"
+    report.unit = "Wyvern Cross"
+    plan = build_plan(report, matches_for(report, ["First action.", "Second action."]))
+    document = read_back(render_letter(plan, make_config(), letter_date=LETTER_DATE))
+    thanks = next(p.text for p in document.paragraphs if p.text.startswith("Thank you"))
+    assert "Wyvern Cross Youth Justice Service" in thanks
