@@ -1,0 +1,904 @@
+"""Reading a response letter as sent.
+
+After a drafted letter has been edited by people and sent, its file (.docx,
+.pdf or .txt) is read into a :class:`SentLetter`: the unit, date, recipient,
+signatory, positive findings and each action bullet, with the recommendation
+the letter itself ties it to. :mod:`drafter.archive` stores what is read here.
+
+Sections are found from the letter's structure, not its exact wording: the
+letter is split into paragraphs and bullet blocks, and a bullet block is the
+positive findings when the paragraph before it is about noting or
+acknowledging what went well; every other bullet block is actions.
+"""
+
+from __future__ import annotations
+
+import io
+import re
+import zipfile
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from .commitments import MONTHS
+from .errors import InputFileError
+from .fileio import read_input_bytes, sha256_bytes
+
+#: A sent letter is a few pages; anything much larger is the wrong file.
+MAX_LETTER_BYTES = 20 * 1024 * 1024
+
+# Characters people and word processors put in front of a bullet.
+_BULLET_RE = re.compile(r"^\s*(?:[•◦▪▫●○■□‣⁃∙·\uf0b7\uf0a7\uf076\uf0d8*–—-]|\(?\d{1,2}[.)])\s+")
+_DATE_PATTERNS = (
+    re.compile(
+        r"\b(?P<day>[0-3]?\d)(?:st|nd|rd|th)?\s+(?P<month>[A-Za-z]{3,9})\.?,?\s+(?P<year>(?:19|20)\d\d)\b"
+    ),
+    re.compile(
+        r"\b(?P<month>[A-Za-z]{3,9})\s+(?P<day>[0-3]?\d)(?:st|nd|rd|th)?,\s+(?P<year>(?:19|20)\d\d)\b"
+    ),
+    re.compile(r"\b(?P<day>[0-3]?\d)/(?P<nmonth>[01]?\d)/(?P<year>(?:19|20)\d\d)\b"),
+)
+_SALUTATION_RE = re.compile(r"^\s*dear\s+(?P<name>[^,\n]+?)\s*,?\s*$", re.I)
+_CLOSING_RE = re.compile(
+    r"^\s*(?:yours\s+(?:sincerely|faithfully|truly)|(?:kind|best|warm)(?:est)?\s+regards|"
+    r"regards|best\s+wishes|with\s+(?:best|kind)\s+(?:wishes|regards))\s*,?\s*$",
+    re.I,
+)
+_UNIT_KINDS = (
+    r"(?:PDU|YJS|YOT|Probation\s+Delivery\s+Unit|Youth\s+Justice\s+Service|"
+    r"Youth\s+Offending\s+(?:Team|Service)|[Rr]egion)"
+)
+_UNIT_RE = re.compile(
+    r"\b(?i:reports?|inspections?)\s+(?:\w+\s+){0,3}?(?i:for|of|on|into)\s+(?i:the\s+)?\**"
+    rf"(?P<unit>[A-Z][^*.:;\n]{{1,120}}?\b(?i:{_UNIT_KINDS}))\b"
+)
+#: Fallback: any run of capitalised words ending in a unit kind ("… Newcastle
+#: upon Tyne PDU …"), for letters that name the unit without "inspection of".
+_NAMED_UNIT_RE = re.compile(
+    r"(?P<unit>(?:[A-Z][\w'’&-]*,?\s+(?:(?:and|&|upon|on|of|the|in)\s+)?){1,7}?"
+    rf"(?i:{_UNIT_KINDS}))\b"
+)
+_COUNT_RE = re.compile(
+    r"\b(?P<count>\d{1,2}|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|"
+    r"thirteen|fourteen|fifteen|sixteen|seventeen|eighteen|nineteen|twenty)\s+"
+    r"(?:\w+\s+)?recommendations?\b",
+    re.I,
+)
+_NUMBER_WORDS = (
+    "zero one two three four five six seven eight nine ten eleven twelve thirteen "
+    "fourteen fifteen sixteen seventeen eighteen nineteen twenty"
+)
+_COUNT_WORDS = {word: number for number, word in enumerate(_NUMBER_WORDS.split())}
+_POSITIVE_LEAD_RE = re.compile(
+    r"\b(?:note|noting|noted|positive|encourag\w*|acknowledg\w*|strengths?|pleased|"
+    r"welcome|good\s+practice|highlight\w*|commend\w*)\b",
+    re.I,
+)
+_ACTION_LEAD_RE = re.compile(
+    r"\b(?:recommendations?|actions?|steps|commit\w*|will\s+include|include\s+the\s+following|"
+    r"address\w*|measures|will\s+be\s+taken|will\s+take|respon\w*|improvement\s+plans?)\b",
+    re.I,
+)
+_RECOMMENDATION_REF_RE = re.compile(
+    r"\brecommendations?\s+(?P<nums>\d{1,2}(?:\s*(?:,|and|&)\s*\d{1,2})*)", re.I
+)
+#: Words that start a job title, so a signature line stops there.
+_TITLE_TEXT = (
+    "area executive director regional probation chief head deputy interim acting "
+    "officer manager hm his her inspector senior lead"
+)
+_TITLE_WORDS = frozenset(_TITLE_TEXT.split())
+_POSTNOMINALS = {"cbe", "obe", "mbe", "kc", "qc", "qpm", "cb", "dbe", "kbe", "frsa", "phd"}
+
+
+@dataclass(frozen=True)
+class Paragraph:
+    """One paragraph of a letter, with soft line breaks kept as newlines."""
+
+    text: str
+    bullet: bool = False
+    #: Word highlighting, which drafter uses to mark placeholders to fill in.
+    highlighted: bool = False
+    #: Text of the Word comments anchored in this paragraph.
+    comments: tuple[str, ...] = ()
+
+
+@dataclass
+class SentAction:
+    """One action bullet of a sent letter, with the recommendation the letter
+    itself ties it to: under a "Recommendation 2" heading, or in the Word
+    comment drafter puts on each action ("Answers recommendation 2 (…): …")."""
+
+    text: str
+    recommendation_numbers: tuple[int, ...] = ()
+    recommendation_text: str | None = None
+    #: From an action-plan table: who owns it and its target date, as written.
+    owner: str | None = None
+    target_date: str | None = None
+
+
+@dataclass
+class SentLetter:
+    """What a sent response letter says, read from the file as sent."""
+
+    unit: str | None
+    letter_date: date | None
+    recipient: str | None
+    signatory: str | None
+    subject: str | None
+    recommendation_count: int | None
+    actions: list[SentAction]
+    positive_findings: list[str]
+    region: str | None = None
+    #: The report's recommendations, where the letter repeats them as a list.
+    quoted_recommendations: list[str] = field(default_factory=list)
+    source_format: str = "text"
+    file_name: str = ""
+    sha256: str = ""
+    warnings: list[str] = field(default_factory=list)
+
+    @property
+    def action_texts(self) -> list[str]:
+        return [a.text for a in self.actions]
+
+
+def read_sent_letter(path: str | Path, *, max_bytes: int = MAX_LETTER_BYTES) -> SentLetter:
+    """Read a sent letter (.docx, .pdf or .txt) into a :class:`SentLetter`.
+
+    Raises :class:`InputFileError` if the file cannot be read or holds no
+    action bullets (then it is not a response letter drafter can archive).
+    """
+    data = read_input_bytes(path, max_bytes)
+    return read_sent_letter_bytes(data, name=Path(path).name)
+
+
+def read_sent_letter_bytes(data: bytes, *, name: str = "letter") -> SentLetter:
+    source_format = _detect_format(data, name)
+    table_actions: list[SentAction] = []
+    table_placeholders = 0
+    if source_format == "docx":
+        document = _open_docx(data, name)
+        paragraphs = _docx_paragraphs(document)
+        table_actions, table_placeholders = _docx_action_table(document)
+    elif source_format == "pdf":
+        paragraphs = _pdf_paragraphs(data, name)
+    else:
+        paragraphs = _text_paragraphs(_decode(data, name))
+    letter = parse_letter(paragraphs)
+    letter.source_format = source_format
+    letter.file_name = name
+    letter.sha256 = sha256_bytes(data)
+    if not letter.actions and table_actions:
+        # An action plan sent as a table (Recommendation | Action | Owner | Target date).
+        letter.actions = table_actions
+        if table_placeholders:
+            letter.warnings.append(
+                f"{table_placeholders} action(s) in the table are still placeholders in "
+                "[brackets] and were not archived; check the plan was finished before it was sent."
+            )
+    if not letter.actions:
+        raise InputFileError(
+            f"'{name}' has no action bullets, so it does not look like a response letter.",
+            hint="Archive the letter as sent, with its actions as a bulleted list "
+            "(or an action plan with an 'Action' column).",
+        )
+    return letter
+
+
+_PLAN_COLUMNS = {
+    "action": re.compile(r"^\s*actions?\b", re.I),
+    "recommendation": re.compile(r"^\s*recommendations?\b", re.I),
+    "owner": re.compile(r"^\s*(?:owner|lead|responsible|who)\b", re.I),
+    "target": re.compile(r"^\s*(?:target|due|deadline|by\s+when|completion|date|timescale)", re.I),
+}
+
+
+def _docx_action_table(document: Any) -> tuple[list[SentAction], int]:
+    """Actions from an action-plan table: the first table whose header row has
+    an "Action" column. Each paragraph of an action cell is one action; the
+    row's recommendation ("1. The PDU should improve …"), owner and target date
+    go with it. Returns the actions and how many placeholders were skipped."""
+    for table in document.tables:
+        rows = table.rows
+        if len(rows) < 2:
+            continue
+        header = [cell.text for cell in rows[0].cells]
+        columns: dict[str, int] = {}
+        for kind, pattern in _PLAN_COLUMNS.items():
+            for index, text in enumerate(header):
+                if pattern.match(text) and index not in columns.values():
+                    columns.setdefault(kind, index)
+        if "action" not in columns:
+            continue
+        actions: list[SentAction] = []
+        placeholders = 0
+        for row in rows[1:]:
+            cells = row.cells
+
+            numbers, recommendation = _plan_recommendation(
+                _plan_cell(cells, columns, "recommendation")
+            )
+            for paragraph in cells[columns["action"]].paragraphs:
+                text = " ".join(paragraph.text.split())
+                text = _BULLET_RE.sub("", text, count=1)
+                if not text:
+                    continue
+                if _is_placeholder(text):
+                    placeholders += 1
+                    continue
+                actions.append(
+                    SentAction(
+                        text,
+                        numbers,
+                        recommendation,
+                        owner=_plan_cell(cells, columns, "owner"),
+                        target_date=_plan_cell(cells, columns, "target"),
+                    )
+                )
+        if actions or placeholders:
+            return actions, placeholders
+    return [], 0
+
+
+def _plan_cell(cells: Any, columns: dict[str, int], kind: str) -> str | None:
+    """The text of one column of an action-plan row; None if empty or "[…]"."""
+    index = columns.get(kind)
+    if index is None or index >= len(cells):
+        return None
+    text = " ".join(cells[index].text.split())
+    return None if not text or _is_placeholder(text) else text
+
+
+def _plan_recommendation(text: str | None) -> tuple[tuple[int, ...], str | None]:
+    """ "2. Ashvale PDU should improve X" -> ((2,), "improve X")."""
+    if not text:
+        return (), None
+    number = re.match(r"^\s*(\d{1,2})[.)]?\s+", text)
+    numbers = (int(number.group(1)),) if number else ()
+    body = text[number.end() :] if number else text
+    should = re.search(r"\bshould\s*:?\s+", body)
+    if should:
+        body = body[should.end() :]
+    return numbers, body.strip().rstrip(";.") or None
+
+
+def _detect_format(data: bytes, name: str) -> str:
+    if data.startswith(b"%PDF"):
+        return "pdf"
+    if data.startswith(b"PK\x03\x04"):
+        return "docx"
+    suffix = Path(name).suffix.lower()
+    if suffix in {".docx", ".pdf", ".doc"}:
+        raise InputFileError(
+            f"'{name}' is not a readable {suffix[1:].upper()} file.",
+            hint="Save the letter again as .docx or .pdf (or .txt) and retry.",
+        )
+    return "text"
+
+
+def _decode(data: bytes, name: str) -> str:
+    if b"\x00" in data[:4096]:
+        raise InputFileError(
+            f"'{name}' is not a text, Word or PDF document.",
+            hint="Archive the letter as .docx, .pdf or .txt.",
+        )
+    for encoding in ("utf-8-sig", "cp1252"):
+        try:
+            return data.decode(encoding)
+        except UnicodeDecodeError:
+            continue
+    return data.decode("latin-1")
+
+
+def _text_paragraphs(text: str) -> list[Paragraph]:
+    """Blank lines separate paragraphs; a line starting with a bullet starts a
+    bullet item, and the lines after it (until a blank line) continue it."""
+    paragraphs: list[Paragraph] = []
+    lines: list[str] = []
+    bullet = False
+
+    def close() -> None:
+        nonlocal lines, bullet
+        if lines:
+            if bullet:
+                paragraphs.append(Paragraph(" ".join(s.strip() for s in lines), True))
+            else:
+                paragraphs.append(Paragraph("\n".join(s.strip() for s in lines)))
+        lines, bullet = [], False
+
+    for raw in text.replace("\r\n", "\n").replace("\r", "\n").split("\n"):
+        if not raw.strip():
+            close()
+            continue
+        marker = _BULLET_RE.match(raw)
+        if marker:
+            close()
+            lines, bullet = [raw[marker.end() :]], True
+        else:
+            lines.append(raw)
+    close()
+    return paragraphs
+
+
+def _open_docx(data: bytes, name: str) -> Any:
+    """The python-docx Document, or an InputFileError saying what to do."""
+    import docx
+
+    try:
+        return docx.Document(io.BytesIO(data))
+    except (zipfile.BadZipFile, KeyError, ValueError, OSError) as exc:
+        raise InputFileError(
+            f"'{name}' is not a readable Word document.",
+            hint="Open it in Word, save it again as .docx, and retry.",
+        ) from exc
+    except Exception as exc:  # python-docx raises assorted errors on corrupt parts
+        raise InputFileError(
+            f"'{name}' is not a readable Word document ({type(exc).__name__}).",
+            hint="Open it in Word, save it again as .docx, and retry.",
+        ) from exc
+
+
+def _docx_paragraphs(document: Any) -> list[Paragraph]:
+    from docx.oxml.ns import qn
+
+    numbered_styles = _styles_with_numbering(document)
+    comment_texts = _comment_texts(document)
+    body = document.element.body
+    paragraphs: list[Paragraph] = []
+    # Paragraphs in document order, including those inside tables (letterheads
+    # often put addresses in a table); w:del text is left out so tracked
+    # deletions do not come back, w:ins text is kept.
+    for p in body.iter(qn("w:p")):
+        parts: list[str] = []
+        for node in p.iter(qn("w:t"), qn("w:tab"), qn("w:br"), qn("w:cr")):
+            if node.tag == qn("w:t"):
+                if _inside(node, qn("w:del"), p):
+                    continue
+                parts.append(node.text or "")
+            elif node.tag == qn("w:tab"):
+                parts.append(" ")
+            else:
+                parts.append("\n")
+        text = "".join(parts)
+        if not text.strip():
+            continue
+        ppr = p.find(qn("w:pPr"))
+        has_numbering = ppr is not None and ppr.find(qn("w:numPr")) is not None
+        style_id = None
+        if ppr is not None and ppr.find(qn("w:pStyle")) is not None:
+            style_id = ppr.find(qn("w:pStyle")).get(qn("w:val"))
+        if ppr is not None and ppr.find(qn("w:numPr")) is not None:
+            num_id = ppr.find(qn("w:numPr")).find(qn("w:numId"))
+            if num_id is not None and num_id.get(qn("w:val")) == "0":  # numbering removed
+                has_numbering = False
+        bullet = has_numbering or style_id in numbered_styles
+        if _inside(p, qn("w:tbl"), body):
+            # Table cells (an address block, an action plan) are read as plain
+            # text; an action-plan table is read by _docx_action_table.
+            bullet = False
+        elif not bullet:
+            marker = _BULLET_RE.match(text)
+            if marker:
+                bullet = True
+                text = text[marker.end() :]
+        if bullet:
+            text = " ".join(text.split())
+        else:
+            text = "\n".join(" ".join(line.split()) for line in text.split("\n") if line.strip())
+        highlighted = any(_inside(mark, qn("w:r"), p) for mark in p.iter(qn("w:highlight")))
+        comments = tuple(
+            comment_texts[ref.get(qn("w:id"))]
+            for ref in p.iter(qn("w:commentReference"))
+            if ref.get(qn("w:id")) in comment_texts
+        )
+        paragraphs.append(Paragraph(text, bullet, highlighted, comments))
+    return paragraphs
+
+
+def _comment_texts(document: Any) -> dict[str, str]:
+    """Comment id -> comment text (empty when the document has no comments)."""
+    try:
+        return {str(c.comment_id): c.text for c in document.comments}
+    except (AttributeError, KeyError, ValueError):  # no comments part, or a damaged one
+        return {}
+
+
+def _inside(node: Any, tag: str, stop: Any) -> bool:
+    parent = node.getparent()
+    while parent is not None and parent is not stop:
+        if parent.tag == tag:
+            return True
+        parent = parent.getparent()
+    return False
+
+
+def _styles_with_numbering(document: Any) -> set[str]:
+    """Style ids whose paragraphs are list items (directly or through the style
+    they are based on), e.g. Word's "List Bullet"."""
+    from docx.oxml.ns import qn
+
+    styles = document.styles.element
+    numbered: dict[str, bool] = {}
+    based_on: dict[str, str] = {}
+    for style in styles.iter(qn("w:style")):
+        style_id = style.get(qn("w:styleId"))
+        if not style_id:
+            continue
+        ppr = style.find(qn("w:pPr"))
+        numbered[style_id] = ppr is not None and ppr.find(qn("w:numPr")) is not None
+        base = style.find(qn("w:basedOn"))
+        if base is not None:
+            based_on[style_id] = base.get(qn("w:val"))
+    result = set()
+    for style_id in numbered:
+        seen, current = set(), style_id
+        while current and current not in seen:
+            seen.add(current)
+            if numbered.get(current):
+                result.add(style_id)
+                break
+            current = based_on.get(current)
+    return result
+
+
+def _pdf_paragraphs(data: bytes, name: str) -> list[Paragraph]:
+    try:
+        import pdfplumber
+
+        with pdfplumber.open(io.BytesIO(data)) as pdf:
+            pages = [page.extract_text_lines() for page in pdf.pages]
+    except Exception as exc:  # pdfminer raises many kinds of error on a damaged file
+        raise InputFileError(
+            f"'{name}' is not a readable PDF.",
+            hint="Archive the .docx the letter was sent from, or save the PDF again.",
+        ) from exc
+    return _group_pdf_lines(pages)
+
+
+def _group_pdf_lines(pages: list[list[dict[str, Any]]]) -> list[Paragraph]:
+    """Rebuild paragraphs from the pages' text lines: a bullet glyph starts an
+    item, a wider vertical gap starts a paragraph, a line back at the left
+    margin after an indented bullet ends the bullet, and a paragraph that
+    fills its last line on one page carries on at the top of the next."""
+    running = _running_lines(pages)
+    pages = [
+        [
+            ln
+            for ln in lines
+            if ln["text"].strip()
+            and not _is_page_furniture(ln["text"])
+            and _furniture_key(ln["text"]) not in running
+        ]
+        for lines in pages
+    ]
+    every_line = [ln for lines in pages for ln in lines]
+    if not every_line:
+        return []
+    heights = sorted(ln["bottom"] - ln["top"] for ln in every_line)
+    line_height = heights[len(heights) // 2] or 10.0
+    gaps = sorted(
+        max(0.0, b["top"] - a["bottom"])
+        for lines in pages
+        for a, b in zip(lines, lines[1:], strict=False)
+    )
+    normal_gap = gaps[len(gaps) // 5] if gaps else 0.0
+    paragraph_gap = normal_gap + 0.4 * line_height
+    right_margin = max(ln["x1"] for ln in every_line)
+
+    paragraphs: list[Paragraph] = []
+    current: list[str] = []
+    bullet = False
+    text_left = 0.0
+
+    def close() -> None:
+        nonlocal current, bullet
+        if current:
+            joiner = " " if bullet else "\n"
+            paragraphs.append(Paragraph(joiner.join(current), bullet))
+        current, bullet = [], False
+
+    previous: dict[str, Any] | None = None
+    bullet_lines = 0
+    for lines in pages:
+        for index, line in enumerate(lines):
+            text = " ".join(line["text"].split())
+            marker = _BULLET_RE.match(text)
+            if bullet and bullet_lines == 1 and line["x0"] < text_left - 3.0:
+                # A typed bullet has no hanging indent: its second line starts
+                # under the bullet sign, so that is where its text lines start.
+                text_left = line["x0"]
+            outdented = bullet and line["x0"] < text_left - 3.0
+            if marker:
+                close()
+                bullet, bullet_lines = True, 1
+                current = [text[marker.end() :]]
+                text_left = _text_start_after_marker(line)
+                previous = line
+                continue
+            if previous is None:
+                current = [text]
+            elif index == 0:
+                # Top of a new page: carry on only a paragraph that was still running.
+                if previous["x1"] <= right_margin - 60 or outdented:
+                    close()
+                current.append(text)
+            elif line["top"] - previous["bottom"] > paragraph_gap or outdented:
+                close()
+                current = [text]
+            else:
+                current.append(text)
+            bullet_lines += 1
+            previous = line
+    close()
+    return paragraphs
+
+
+def _text_start_after_marker(line: dict[str, Any]) -> float:
+    chars = [c for c in line.get("chars", []) if c.get("text", "").strip()]
+    if len(chars) > 1:
+        return float(chars[1]["x0"])
+    return float(line["x0"]) + 10.0
+
+
+def _is_page_furniture(text: str) -> bool:
+    """Page numbers and government security markings ("OFFICIAL - SENSITIVE")."""
+    text = text.strip()
+    return bool(
+        re.fullmatch(r"(?:page\s+)?\d{1,3}(?:\s+of\s+\d{1,3})?", text, re.I)
+        or re.fullmatch(r"official(?:\s*[-–:]?\s*sensitive)?", text, re.I)
+    )
+
+
+def _furniture_key(text: str) -> str:
+    return re.sub(r"\d+", "#", " ".join(text.split()).lower())
+
+
+def _running_lines(pages: list[list[dict[str, Any]]]) -> set[str]:
+    """Running headers and footers: a line at the top or bottom of most pages
+    (page numbers counted as the same), so it does not interrupt a paragraph
+    that carries on over a page break."""
+    if len(pages) < 2:
+        return set()
+    seen: dict[str, int] = {}
+    for lines in pages:
+        edge = {_furniture_key(ln["text"]) for ln in lines[:2] + lines[-2:]}
+        for key in edge:
+            seen[key] = seen.get(key, 0) + 1
+    return {key for key, count in seen.items() if count >= max(2, (len(pages) + 1) // 2)}
+
+
+def parse_letter(paragraphs: list[Paragraph]) -> SentLetter:
+    """Read the parts of a response letter from its paragraphs."""
+    warnings: list[str] = []
+    salutation_at = next(
+        (i for i, p in enumerate(paragraphs) if not p.bullet and _SALUTATION_RE.match(p.text)),
+        None,
+    )
+    header = paragraphs[:salutation_at] if salutation_at is not None else []
+    body_start = salutation_at + 1 if salutation_at is not None else 0
+    closing_at = next(
+        (
+            i
+            for i, p in enumerate(paragraphs)
+            if i >= body_start and not p.bullet and _CLOSING_RE.match(p.text.split("\n")[0])
+        ),
+        len(paragraphs),
+    )
+    body = paragraphs[body_start:closing_at]
+    closing = paragraphs[closing_at:]
+
+    header_lines = [line for p in header for line in p.text.split("\n") if line.strip()]
+    letter_date = _first_date(header_lines) or _first_date(
+        [line for p in paragraphs[:10] for line in p.text.split("\n")]
+    )
+    salutation = (
+        _SALUTATION_RE.match(paragraphs[salutation_at].text).group("name")  # type: ignore[union-attr]
+        if salutation_at is not None
+        else None
+    )
+    recipient = _recipient(header_lines, salutation)
+    signatory = _signatory(closing, header_lines, recipient)
+
+    subject = None
+    if body and not body[0].bullet:
+        first = body[0].text.replace("\n", " ").strip()
+        if len(first) <= 250 and not re.match(r"thank", first, re.I) and not first.endswith("."):
+            subject = re.sub(r"^(?:re|subject)\s*:\s*", "", first, flags=re.I).strip("* ")
+    prose = " ".join(p.text.replace("\n", " ") for p in body if not p.bullet)
+    unit = _unit(([subject] if subject else []) + [p.text for p in body if not p.bullet])
+    if unit is None:
+        warnings.append("The letter does not say which unit it is about.")
+    count_match = _COUNT_RE.search(prose)
+    recommendation_count = None
+    if count_match:
+        raw = count_match.group("count").lower()
+        recommendation_count = int(raw) if raw.isdigit() else _COUNT_WORDS[raw]
+
+    actions: list[SentAction] = []
+    positive: list[str] = []
+    blocks = _bullet_blocks(body)
+    positive_blocks = [_is_positive_lead(lead or "") for lead, _ in blocks]
+    if blocks and all(positive_blocks):
+        # Every letter commits to something: with no clear action block, the
+        # first bullet list is the actions.
+        positive_blocks[0] = False
+    quoted: list[str] = []
+    placeholders: list[str] = []
+    for (lead, items), is_positive in zip(blocks, positive_blocks, strict=True):
+        texts = [text for text, _ in items]
+        if is_positive:
+            positive.extend(texts)
+            continue
+        if _quotes_recommendations(lead or "", texts):
+            quoted.extend(texts)
+            continue
+        numbers = _recommendation_numbers(lead or "")
+        for text, comments in items:
+            if _is_placeholder(text):
+                placeholders.append(text)
+                continue
+            answered = _answered_in_comment(comments)
+            if answered is not None:
+                actions.append(SentAction(text, answered[0], answered[1]))
+            else:
+                actions.append(SentAction(text, numbers))
+
+    if placeholders:
+        warnings.append(
+            f"{len(placeholders)} bullet(s) are still placeholders in [brackets] and were not "
+            "archived as actions; check the letter was finished before it was sent."
+        )
+    flagged = [p for p in body if p.bullet and p.highlighted and not _is_placeholder(p.text)]
+    if flagged:
+        warnings.append(
+            f"{len(flagged)} bullet(s) are still highlighted, as drafter marks text to fill "
+            "in; check the letter was finished before it was sent."
+        )
+    region = _region(unit, [subject or ""] + header_lines)
+    return SentLetter(
+        unit=unit,
+        letter_date=letter_date,
+        recipient=recipient,
+        signatory=signatory,
+        subject=subject,
+        recommendation_count=recommendation_count,
+        actions=actions,
+        positive_findings=positive,
+        region=region,
+        quoted_recommendations=quoted,
+        warnings=warnings,
+    )
+
+
+def _is_placeholder(text: str) -> bool:
+    """A bullet that is only a "[…]" note to the editor, as drafter writes where
+    it has no action, is not a commitment."""
+    text = text.strip()
+    return text.startswith("[") and text.endswith("]")
+
+
+def _quotes_recommendations(lead: str, items: list[str]) -> bool:
+    """A list that repeats the report's recommendations rather than answering
+    them: its lead-in is about the recommendations made ("you recommended
+    that the PDU should:") and its items are written as the Inspectorate writes
+    them, starting in lower case ("improve the quality of …")."""
+    about_recommendations = re.search(
+        r"\b(?:recommend(?:ed|s)?|recommendations?\s+(?:were|are|made|was)|should)\b[^.]*[:;]?\s*$",
+        lead,
+        re.I,
+    )
+    return bool(about_recommendations) and all(item[:1].islower() for item in items)
+
+
+def _is_positive_lead(lead: str) -> bool:
+    """Whether the paragraph before a bullet list introduces what went well
+    ("I am encouraged … and note the following") rather than commitments
+    ("steps will be taken to address the recommendations … the following").
+    Cues are counted, so a lead-in that mentions both is judged by the stronger."""
+    positive = len(_POSITIVE_LEAD_RE.findall(lead))
+    return positive > len(_ACTION_LEAD_RE.findall(lead))
+
+
+_BulletItem = tuple[str, tuple[str, ...]]  # (text, comments)
+
+
+def _bullet_blocks(body: list[Paragraph]) -> list[tuple[str | None, list[_BulletItem]]]:
+    """Runs of bullet paragraphs, each with the prose paragraph just before it."""
+    blocks: list[tuple[str | None, list[_BulletItem]]] = []
+    lead: str | None = None
+    items: list[_BulletItem] = []
+    for paragraph in body:
+        if paragraph.bullet:
+            items.append((paragraph.text, paragraph.comments))
+            continue
+        if items:
+            blocks.append((lead, items))
+            items = []
+        lead = paragraph.text.replace("\n", " ")
+    if items:
+        blocks.append((lead, items))
+    return blocks
+
+
+_ANSWERS_RE = re.compile(
+    r"^\s*answers\s+recommendations?\s+(?P<nums>\d{1,2}(?:\s*(?:,|and|&)\s*\d{1,2})*)"
+    r"(?:\s*\([^)]*\))?\s*(?::\s*(?P<text>[^\n]+))?",
+    re.I,
+)
+
+
+def _answered_in_comment(comments: tuple[str, ...]) -> tuple[tuple[int, ...], str | None] | None:
+    """The recommendation named in drafter's comment on an action bullet
+    ("Answers recommendation 2 (Unit PDU): improve …"), if it is still there."""
+    for comment in comments:
+        match = _ANSWERS_RE.match(comment)
+        if match:
+            numbers = tuple(int(n) for n in re.findall(r"\d{1,2}", match.group("nums")))
+            text = (match.group("text") or "").strip() or None
+            return numbers, text
+    return None
+
+
+def _recommendation_numbers(lead: str) -> tuple[int, ...]:
+    match = _RECOMMENDATION_REF_RE.search(lead)
+    if not match:
+        return ()
+    return tuple(int(n) for n in re.findall(r"\d{1,2}", match.group("nums")))
+
+
+def _first_date(lines: Iterable[str]) -> date | None:
+
+    for line in lines:
+        for pattern in _DATE_PATTERNS:
+            for match in pattern.finditer(line):
+                groups = match.groupdict()
+                try:
+                    if groups.get("nmonth"):
+                        month = int(groups["nmonth"])
+                    else:
+                        month = MONTHS[groups["month"].lower()]
+                    return date(int(groups["year"]), month, int(groups["day"]))
+                except (KeyError, ValueError):
+                    continue
+    return None
+
+
+def _clean_name(text: str) -> str:
+    words = [w for w in text.replace(",", " ").split() if w.strip(".").lower() not in _POSTNOMINALS]
+    return " ".join(words)
+
+
+def _looks_like_name(line: str) -> bool:
+    words = line.split()
+    return (
+        1 < len(words) <= 5
+        and all(w[0].isupper() for w in words if w[0].isalpha())
+        and not any(ch.isdigit() for ch in line)
+        and not any(w.lower() in _TITLE_WORDS for w in words)
+    )
+
+
+_HONORIFICS = {"mr", "mrs", "ms", "miss", "mx", "dr", "sir", "dame", "professor", "prof"}
+
+
+def _leading_name(line: str) -> str | None:
+    """The person's name at the start of a line, if it starts with one: up to
+    four capitalised words, stopping at a job title, a number or punctuation
+    ("Martin Jones CBE  24 July 2025" -> "Martin Jones")."""
+    words: list[str] = []
+    for word in _clean_name(line).split():
+        bare = word.strip(".")
+        if (
+            not bare
+            or not bare[0].isupper()
+            or any(ch.isdigit() for ch in bare)
+            or bare.lower() in _TITLE_WORDS
+            or not re.fullmatch(r"[\w'’-]+", bare)
+        ):
+            break
+        words.append(word)
+        if len(words) == 4:
+            break
+    return " ".join(words) if len(words) >= 2 else None
+
+
+def _recipient(header_lines: list[str], salutation: str | None) -> str | None:
+    """The addressee: the header line that starts with the name in "Dear …",
+    else the first line that starts with a person's name."""
+    if salutation:
+        parts = salutation.split()
+        first = parts[-1] if parts[0].lower().strip(".") in _HONORIFICS else parts[0]
+        for line in header_lines:
+            name = _leading_name(line)
+            if name and first.lower() in {name.split()[0].lower(), name.split()[-1].lower()}:
+                return name
+    for line in header_lines:
+        name = _leading_name(line)
+        if name and _looks_like_name(name):
+            return name
+    return salutation.strip() if salutation else None
+
+
+def _signatory(
+    closing: list[Paragraph], header_lines: list[str], recipient: str | None
+) -> str | None:
+    """The person who signed: the first name-like words after the closing
+    ("Kind regards"), stopping at their job title; else the sender's block in
+    the header (a name followed by a "Director" line)."""
+    lines = [line for p in closing for line in p.text.split("\n") if line.strip()]
+    for line in lines:
+        if _CLOSING_RE.match(line) or line.strip().lower().startswith(("cc", "enc")):
+            continue
+        words: list[str] = []
+        for word in re.split(r"\s+|\s-\s|,", line.strip()):
+            if not word or word.lower().strip(".") in _TITLE_WORDS or word in {"-", "–"}:
+                break
+            if word.strip(".").lower() in _POSTNOMINALS:
+                continue
+            if not word[0].isupper():
+                break
+            words.append(word)
+        if 1 < len(words) <= 4:
+            return " ".join(words)
+    for i, line in enumerate(header_lines[:-1]):
+        name = _clean_name(line)
+        nxt = header_lines[i + 1].lower()
+        if _looks_like_name(name) and name != recipient and "director" in nxt:
+            return name
+    return None
+
+
+def _unit(texts: list[str]) -> str | None:
+    """The unit the letter is about: named after "report/inspection of/for"
+    in the subject or body, else any capitalised name ending in PDU/YJS."""
+    for pattern in (_UNIT_RE, _NAMED_UNIT_RE):
+        for text in texts:
+            match = pattern.search(text.replace("\n", " ").replace("*", ""))
+            if match:
+                return _tidy_unit(match.group("unit"))
+    return None
+
+
+_SMALL_WORDS = {"and", "of", "upon", "on", "the", "in"}
+
+
+def _tidy_unit(name: str) -> str:
+    """Spacing collapsed, a leading "The" dropped, "Probation Delivery Unit"
+    written "PDU" as reports write it, and a name in capitals put in title case."""
+    name = " ".join(name.split()).strip(" ,")
+    name = re.sub(r"^the\s+", "", name, flags=re.I)
+    name = re.sub(r"\bprobation\s+delivery\s+unit\b", "PDU", name, flags=re.I)
+    if name.isupper():
+        words = []
+        for word in name.split():
+            lower = word.lower()
+            if lower in {"pdu", "yjs", "yot"}:
+                words.append(word)
+            elif lower in _SMALL_WORDS and words:
+                words.append(lower)
+            else:
+                words.append(word.capitalize())
+        name = " ".join(words)
+    return name
+
+
+def _region(unit: str | None, texts: list[str]) -> str | None:
+    try:
+        from .regions import canonical_region, region_for_unit, region_names
+    except ImportError:  # pragma: no cover - reading module not installed
+        return None
+    if unit:
+        if unit.lower().endswith("region"):
+            found = canonical_region(unit)
+            if found:
+                return found
+        found = region_for_unit(unit)
+        if found:
+            return found
+    joined = " ".join(texts).lower()
+    for name in region_names():
+        if name.lower() in joined:
+            return name
+    return None
