@@ -32,6 +32,7 @@ import math
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from datetime import date
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -132,6 +133,8 @@ class Matcher:
         self._rec = self._build_field(rec_ids)
         self._has_rec = np.array([bool(a.recommendation) for a in self.actions], dtype=bool)
         self._normalised: dict[str, str] = {}
+        self._group_of: np.ndarray | None = None
+        self._group_members: dict[int, list[int]] = {}
         self._index_of = {a.id: i for i, a in enumerate(self.actions)}
         self._feedback: list[tuple[dict[int, float], int, bool]] = []
         for decision in feedback or ():
@@ -294,15 +297,63 @@ class Matcher:
             )
             final, rec_sim, text_sim, found = self._score_one(recommendation.text)
             candidates: list[Candidate] = []
-            for index in _top_indices(final, min(max(top, 0), self._size)):
-                score = float(final[index])
-                if score < self.threshold:
-                    break
+            for index, twins in self._distinct_leaders(final, max(top, 0)):
                 action = self.actions[index]
                 reason = self._reason(found, index, float(rec_sim[index]))
-                candidates.append(Candidate(action=action, score=round(score, 1), reason=reason))
+                reason += _twins_note(action, [self.actions[i] for i in twins])
+                score = round(float(final[index]), 1)
+                candidates.append(Candidate(action=action, score=score, reason=reason))
             results.append(RecommendationMatch(recommendation, candidates, no_match=not candidates))
         return results
+
+    def _distinct_leaders(self, final: np.ndarray, top: int) -> list[tuple[int, list[int]]]:
+        """Up to ``top`` best actions above the threshold with different wording,
+        each with the indices of the other actions saying the same thing.
+
+        The same action is often in the library several times (a starter action
+        later committed by other units); people want ``top`` different ideas.
+        Of identical texts the best-scoring one is shown, the most recent among
+        near-equal scores."""
+        if top == 0 or self._size == 0:
+            return []
+        above = int(np.count_nonzero(final >= self.threshold))
+        groups = self._groups()
+        leaders: list[tuple[int, list[int]]] = []
+        seen: set[int] = set()
+        wanted = min(above, top * 4)
+        while True:
+            for index in _top_indices(final, wanted):
+                index = int(index)
+                group = int(groups[index])
+                if group in seen:
+                    continue
+                seen.add(group)
+                members = self._group_members.get(group, [index])
+                best = float(final[index])
+                near = [i for i in members if float(final[i]) >= best - 0.05]
+                chosen = max(near, key=lambda i: (self.actions[i].committed_on or date.min, -i))
+                leaders.append((chosen, [i for i in members if i != chosen]))
+                if len(leaders) == top:
+                    return leaders
+            if wanted >= above:
+                return leaders
+            leaders, seen = [], set()
+            wanted = min(above, wanted * 4)
+
+    def _groups(self) -> np.ndarray:
+        """For each action, the number of its wording (identical once normalised)."""
+        if self._group_of is None:
+            ids: dict[str, int] = {}
+            self._group_of = np.fromiter(
+                (ids.setdefault(self._normal(a.text), len(ids)) for a in self.actions),
+                dtype=np.int64,
+                count=self._size,
+            )
+            counts = np.bincount(self._group_of)
+            self._group_members = {}
+            for index in np.flatnonzero(counts[self._group_of] > 1):
+                self._group_members.setdefault(int(self._group_of[index]), []).append(int(index))
+        return self._group_of
 
     def _reason(self, found: Terms, index: int, rec_similarity: float) -> str:
         action = self.actions[index]
@@ -339,6 +390,18 @@ class Matcher:
         if action.recommendation and rec_similarity >= 0.35:
             parts.append(f"answered a similar recommendation ({action.source_label})")
         return "; ".join(parts)
+
+
+def _twins_note(action: LibraryAction, twins: Sequence[LibraryAction]) -> str:
+    """ "also committed by 2 other units" for an action other units also chose."""
+    if not twins:
+        return ""
+    others = {t.unit for t in twins if t.unit and t.unit != action.unit}
+    if others:
+        plural = "unit" if len(others) == 1 else "units"
+        return f"; also committed by {len(others)} other {plural}"
+    times = "time" if len(twins) == 1 else "times"
+    return f"; the same action is in the library {len(twins)} more {times}"
 
 
 def _concept_label(term: str) -> str:

@@ -325,3 +325,43 @@ def test_match_from_an_empty_file_is_a_one_line_error(tmp_path, small_library):
     result = run("match", "--db", small_library, "--from-file", str(path))
     assert result.exit_code == 1 and "holds no recommendations" in result.output
     assert len(result.output.strip().splitlines()) == 1
+
+
+# --- duplicates -----------------------------------------------------------------------
+
+
+def test_the_same_action_committed_by_several_units_is_suggested_once():
+    actions = make_actions()
+    twin_text = actions[0].text.upper().replace(".", "")  # same words, other case
+    actions += [
+        LibraryAction(
+            id=10 + i,
+            text=twin_text if i % 2 else actions[0].text,
+            recommendation=actions[0].recommendation,
+            unit=f"Other {i} PDU",
+            committed_on=date(2025, 1, 1 + i),
+            external_id=f"D{i}",
+        )
+        for i in range(3)
+    ]
+    result = Matcher(actions).match(["reduce caseloads and workloads of probation officers"])[0]
+    texts = [normalise(c.action.text) for c in result.candidates]
+    assert len(texts) == len(set(texts))
+    best = result.candidates[0]
+    # The most recent of the equally good copies is the one shown.
+    assert best.action.external_id == "D2"
+    assert best.reason.endswith("also committed by 3 other units")
+    assert all("also committed" not in c.reason for c in result.candidates[1:])
+
+
+def test_top_k_shows_k_different_actions_when_copies_crowd_the_top():
+    actions = make_actions()
+    copies = [
+        LibraryAction(id=100 + i, text=actions[1].text, recommendation=actions[1].recommendation)
+        for i in range(5)
+    ]
+    matcher = Matcher([*copies, *actions], threshold=0.0)
+    result = matcher.match(["management oversight of risk assessments and countersigning"], 3)[0]
+    assert len(result.candidates) == 3
+    assert len({normalise(c.action.text) for c in result.candidates}) == 3
+    assert "the same action is in the library 5 more times" in result.candidates[0].reason
