@@ -27,12 +27,8 @@ from rapidfuzz import fuzz
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
-from .commitments import (
-    commitments_csv,
-    extract_due_date,
-    list_commitments,
-    unit_key,
-)
+from .commitments import commitments_csv, list_commitments, unit_key
+from .dates import extract_due_date, long_date
 from .db import ActionRow, CommitmentRow, LetterFileRow, LetterRow
 from .errors import DrafterError
 from .fileio import atomic_write_bytes, atomic_write_text, read_input_bytes
@@ -181,7 +177,7 @@ class ArchiveResult:
     @property
     def message(self) -> str:
         letter = self.letter
-        when = _long_date(letter.archived_at.date())
+        when = long_date(letter.archived_at.date())
         if not self.created:
             return (
                 f"This file is already archived as letter {letter.id} on {when}; "
@@ -189,7 +185,7 @@ class ArchiveResult:
             )
         text = (
             f"Archived letter {letter.id} for {letter.unit or 'an unknown unit'}"
-            f" ({_long_date(letter.letter_date) or 'undated'}): "
+            f" ({long_date(letter.letter_date) or 'undated'}): "
             f"{len(letter.actions)} actions added to the library and to the commitments"
         )
         if self.superseded_id:
@@ -205,7 +201,7 @@ class SupersedeDecisionNeeded(DrafterError):
         self.existing_id = existing_id
         self.unit = unit
         self.existing_date = existing_date
-        when = _long_date(existing_date) or "undated"
+        when = long_date(existing_date) or "undated"
         self.question = (
             f"Letter {existing_id} for {unit} is already archived ({when}). "
             "Does this one replace it?"
@@ -792,9 +788,3 @@ def _unique_name(name: str, used: set[str]) -> str:
 
 def _iso(value: date | None) -> str | None:
     return value.isoformat() if value else None
-
-
-def _long_date(value: date | None) -> str | None:
-    if value is None:
-        return None
-    return f"{value.day} {value:%B %Y}"

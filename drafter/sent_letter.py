@@ -22,7 +22,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from .commitments import MONTHS
+from .dates import MONTHS
 from .errors import InputFileError
 from .fileio import read_input_bytes, sha256_bytes
 
