@@ -174,6 +174,10 @@ class ArchiveResult:
     superseded_id: int | None = None
     warnings: list[str] = field(default_factory=list)
 
+    def to_dict(self) -> dict[str, Any]:
+        """The ``--json`` record: the archived letter, whether it was new, and warnings."""
+        return {"created": self.created, "warnings": self.warnings, **self.letter.to_dict()}
+
     @property
     def message(self) -> str:
         letter = self.letter

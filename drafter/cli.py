@@ -466,25 +466,14 @@ def config_show_command(config_path: str | None, as_json: bool) -> None:
     """
     import dataclasses
 
-    from .config import load_config, resolve_config_path
+    from .config import load_config
+    from .presenters import config_lines
 
     config = load_config(config_path)
     if as_json:
         print_json(dataclasses.asdict(config))
         return
-    if config.source is None:
-        click.echo(f"No settings file ({resolve_config_path(config_path)}): using defaults.")
-    else:
-        click.echo(f"Settings from {config.source}")
-    address = " ".join(config.inspectorate_address)
-    click.echo(f"Letters go to: {config.chief_inspector_title}, {address}")
-    click.echo(f"CC: {', '.join(config.cc) or '(nobody)'}")
-    click.echo(f"Default action owner: {config.default_action_owner or '(not set)'}")
-    named = {r: s for r, s in config.signatories.items() if s.name.strip()}
-    if not named:
-        click.echo("Signatories: none set yet.")
-    for region, signatory in sorted(named.items()):
-        click.echo(f"Signatory for {region}: {signatory.name}, {signatory.title}")
+    _echo_lines(config_lines(config, config_path))
 
 
 @config_group.command("templates")
@@ -507,19 +496,9 @@ def config_templates_command(folder: str, force: bool) -> None:
         click.echo(f"Wrote {path}")
 
 
-def _draft_summary_line(result: Any) -> str:
-    def counted(number: int, noun: str) -> str:
-        return f"{number} {noun}{'' if number == 1 else 's'}"
-
-    parts = [
-        counted(result.recommendations, "recommendation"),
-        counted(result.from_library, "action") + " from the library",
-    ]
-    if result.placeholders:
-        parts.append(f"{len(result.placeholders)} to fill in")
-    if result.dates_to_check:
-        parts.append(counted(len(result.dates_to_check), "date") + " to check")
-    return ", ".join(parts)
+def _echo_lines(lines: list[str], *, err: bool = False) -> None:
+    for line in lines:
+        click.echo(line, err=err)
 
 
 @cli.command("draft")
@@ -589,44 +568,23 @@ def draft_command(
         drafter draft report.pdf -o plan.docx --format action-plan
         drafter draft inspections/ -o letters/
     """
-    from datetime import date as date_type
-    from pathlib import Path
-
     from .config import load_config
-    from .drafting import draft_batch, draft_letter
-    from .errors import DrafterError as Problem
+    from .dates import parse_iso_date
+    from .drafting import draft_batch, draft_letter, resolve_draft_request
     from .library import Library
+    from .presenters import draft_lines
 
-    when = None
-    if letter_date:
-        try:
-            when = date_type.fromisoformat(letter_date)
-        except ValueError:
-            raise Problem(
-                f"'{letter_date}' is not a date.", hint="Write it as YYYY-MM-DD, e.g. 2025-07-24."
-            ) from None
+    when = parse_iso_date(letter_date) if letter_date else None
     config = load_config(config_path)
     library = Library(db_url)
-    batch = len(reports) > 1 or Path(reports[0]).is_dir()
-    if batch and review_path:
-        raise Problem(
-            "--review works with one report at a time.",
-            hint="In a batch, drafter uses each report's own review file when it exists.",
-        )
-    if batch and not output:
-        raise Problem("Say which folder to write the letters into.", hint="Add -o FOLDER.")
-    if not batch:
-        from .drafting import batch_output_name, default_review_for
-
-        name = batch_output_name(Path(reports[0]), output_format)  # type: ignore[arg-type]
-        if not output:
-            output = name
-        elif Path(output).is_dir():
-            output = str(Path(output) / name)
-        if not review_path:
-            review_path = default_review_for(reports[0])
-            if review_path and not as_json:
-                click.echo(f"Using the review file {review_path}")
+    request = resolve_draft_request(
+        reports,
+        output,
+        review=review_path,
+        output_format=output_format,  # type: ignore[arg-type]
+    )
+    if request.review_found and not as_json:
+        click.echo(f"Using the review file {request.review}")
     common = dict(
         library=library,
         config=config,
@@ -636,73 +594,23 @@ def draft_command(
         output_format=output_format,
         force=force,
     )
-    if batch:
-        from .drafting import collect_reports
-
-        total = len(collect_reports(reports))
-        with click.progressbar(length=total, label="Drafting", file=sys.stderr) as bar:
-            results = draft_batch(reports, output, progress=lambda _p: bar.update(1), **common)
+    if request.batch:
+        with click.progressbar(
+            length=len(request.reports), label="Drafting", file=sys.stderr
+        ) as bar:
+            results = draft_batch(
+                request.reports, request.output, progress=lambda _p: bar.update(1), **common
+            )
     else:
-        results = [draft_letter(reports[0], output, review=review_path, **common)]
+        results = [
+            draft_letter(request.reports[0], request.output, review=request.review, **common)
+        ]
     if as_json:
         print_json([r.to_dict() for r in results])
         return
-    for result in results:
-        if result.error:
-            click.echo(f"Not drafted: {result.report_path}: {result.error}")
-            continue
-        click.echo(f"Wrote {result.output} ({result.unit}): {_draft_summary_line(result)}")
-        for warning in result.warnings:
-            click.echo(f"  Warning: {warning}")
-        if not batch:
-            _print_fill_in(result)
-    if batch:
-        _print_batch_table(results)
-    if config.source is None and any(r.placeholders for r in results):
-        click.echo(
-            "No settings file yet: run 'drafter config init' and fill in your region's "
-            "signatory so future letters have it."
-        )
-    if any(r.error for r in results) and not any(r.output for r in results):
-        raise Problem("None of the reports could be drafted.")
-
-
-def _print_fill_in(result: Any) -> None:
-    seen: set[tuple[str, str]] = set()
-    items = [a for a in result.attention if a.kind != "date"]
-    if items or result.dates_to_check:
-        click.echo("Before sending, fill in or check (highlighted in yellow, with comments):")
-    for item in items:
-        key = (item.label, item.note)
-        if key in seen:
-            continue
-        seen.add(key)
-        click.echo(f"  - {_short(item.label, 70)}: {item.note}")
-    for item in result.dates_to_check:
-        click.echo(f'  - the date "{item.label}" came from an earlier letter: check it holds')
-
-
-def _print_batch_table(results: list[Any]) -> None:
-    rows = [("Unit", "Recs", "From library", "To fill in", "Dates", "File")]
-    for r in results:
-        if r.error:
-            rows.append((r.report_path.name, "-", "-", "-", "-", "not drafted"))
-        else:
-            rows.append(
-                (
-                    r.unit,
-                    str(r.recommendations),
-                    str(r.from_library),
-                    str(len(r.placeholders)),
-                    str(len(r.dates_to_check)),
-                    r.output.name,
-                )
-            )
-    widths = [max(len(row[i]) for row in rows) for i in range(len(rows[0]))]
-    click.echo("")
-    for row in rows:
-        cells = (cell.ljust(width) for cell, width in zip(row, widths, strict=True))
-        click.echo("  ".join(cells).rstrip())
+    _echo_lines(draft_lines(results, batch=request.batch, has_settings=config.source is not None))
+    if not any(r.output for r in results):
+        raise DrafterError("None of the reports could be drafted.")
 
 
 # --- review ------------------------------------------------------------------
@@ -771,6 +679,7 @@ def review_command(
     """
     from pathlib import Path
 
+    from .presenters import review_status_lines
     from .reader import read_report
     from .review import default_review_path, load_review, review_to_json, summarise_review
     from .reviewing import (
@@ -802,22 +711,7 @@ def review_command(
         if as_json:
             print_json({**review_to_json(review), "report_changed": changed})
             return
-        summary = summarise_review(review)
-        click.echo(
-            f"{path}: {summary.total} recommendations, {summary.decided} decided, "
-            f"{summary.no_action} with no action yet, {summary.pending} pending."
-        )
-        labels = {"pending": "pending", "decided": "decided", "no_action": "no action yet"}
-        for position, decision in enumerate(review.decisions, start=1):
-            agreement = f", {decision.agreement}" if decision.agreement else ""
-            count = len(decision.actions)
-            actions = f", {count} action{'s' * (count != 1)}" if count else ""
-            click.echo(
-                f"  {position}. {labels[decision.status]}{agreement}{actions}: "
-                f"{_short(decision.recommendation, 70)}"
-            )
-        if changed:
-            click.echo("The report has changed since; run 'drafter review REPORT' to update.")
+        _echo_lines(review_status_lines(review, path, report_changed=changed))
         return
 
     from .library import Library
@@ -946,8 +840,9 @@ def archive_add_command(
         drafter archive sent-letter.docx --report report.html --sent-date 2025-07-28
     """
     from .archive import SupersedeDecisionNeeded, archive_letter
-    from .commitments import parse_user_date
+    from .dates import parse_user_date
     from .library import Library
+    from .presenters import archived_lines, link_tip
 
     when = parse_user_date(sent_date, option="--sent-date") if sent_date else None
     library = Library(db_url)
@@ -963,28 +858,14 @@ def archive_add_command(
             click.echo(err=True)
             raise question from None
         result = archive_letter(sent, library, supersede=answer, **options)
-    for warning in result.warnings:
-        click.echo(f"Warning: {warning}", err=True)
+    _echo_lines([f"Warning: {warning}" for warning in result.warnings], err=True)
     if as_json:
-        print_json(
-            {"created": result.created, "warnings": result.warnings, **result.letter.to_dict()}
-        )
+        print_json(result.to_dict())
         return
-    click.echo(result.message)
-    if not result.created:
-        return
-    actions = result.letter.actions
-    dated = sum(1 for a in actions if a.due_date)
-    click.echo(
-        f"{dated} of {len(actions)} actions state a due date; follow them up with "
-        f"'drafter commitments --unit \"{result.letter.unit or ''}\"'."
-    )
-    if actions and all(a.link == "unknown" for a in actions):
-        click.echo(
-            "Tip: add --report REPORT (or --review FILE) to link each action to the "
-            "recommendation it answers.",
-            err=True,
-        )
+    _echo_lines(archived_lines(result))
+    tip = link_tip(result)
+    if tip:
+        click.echo(tip, err=True)
 
 
 @archive_group.command("list")
@@ -999,20 +880,13 @@ def archive_list_command(as_json: bool, db_url: str | None) -> None:
     """
     from .archive import list_letters
     from .library import Library
+    from .presenters import letters_table
 
     letters = list_letters(Library(db_url))
     if as_json:
         print_json([letter.to_dict() for letter in letters])
         return
-    if not letters:
-        click.echo("No letters are archived yet. Archive one with 'drafter archive SENT'.")
-        return
-    click.echo(f"{'ID':>4}  {'Date':<10}  {'Status':<10}  {'Actions':>7}  Unit")
-    for letter in letters:
-        click.echo(
-            f"{letter.id:>4}  {str(letter.letter_date or ''):<10}  {letter.status:<10}  "
-            f"{len(letter.actions):>7}  {letter.unit or '(unknown unit)'}"
-        )
+    _echo_lines(letters_table(letters))
 
 
 @archive_group.command("show")
@@ -1028,38 +902,13 @@ def archive_show_command(letter_id: int, as_json: bool, db_url: str | None) -> N
     """
     from .archive import get_letter
     from .library import Library
+    from .presenters import letter_lines
 
     letter = get_letter(Library(db_url), letter_id)
     if as_json:
         print_json(letter.to_dict())
         return
-    click.echo(f"Letter {letter.id}: {letter.unit or '(unknown unit)'} ({letter.status})")
-    for label, value in (
-        ("Date", _long_date(letter.letter_date)),
-        ("Sent", _long_date(letter.sent_date)),
-        ("To", letter.recipient),
-        ("From", letter.signatory),
-        ("Subject", letter.subject),
-        ("Recommendations", letter.recommendation_count),
-        ("File", f"{letter.file_name} (SHA-256 {letter.sha256[:12]}…)"),
-        ("Replaces letter", letter.supersedes_id),
-    ):
-        if value:
-            click.echo(f"  {label}: {value}")
-    click.echo("Actions (numbered as commitments, for 'drafter commitments done'):")
-    for action in letter.actions:
-        due = f" [due {action.due_date}]" if action.due_date else ""
-        numbers = ", ".join(map(str, action.recommendation_numbers))
-        rec = f" (recommendation {numbers})" if numbers else ""
-        click.echo(f"  {action.commitment_id:>4}. {action.text}{due}{rec}")
-    if letter.positive_findings:
-        click.echo("Positive findings:")
-        for finding in letter.positive_findings:
-            click.echo(f"  - {finding}")
-
-
-def _long_date(value: Any) -> str | None:
-    return f"{value.day} {value:%B %Y}" if value else None
+    _echo_lines(letter_lines(letter))
 
 
 @archive_group.command("export")
@@ -1113,8 +962,10 @@ def commitments_group(
     if ctx.invoked_subcommand is not None:
         ctx.obj = {"db_url": db_url}
         return
-    from .commitments import commitments_csv, list_commitments, parse_user_date
+    from .commitments import commitments_csv, list_commitments
+    from .dates import parse_user_date
     from .library import Library
+    from .presenters import commitments_table
 
     if as_json and as_csv:
         raise DrafterError("Choose either --json or --csv, not both.")
@@ -1132,26 +983,19 @@ def commitments_group(
     if as_csv:
         click.echo(commitments_csv(found), nl=False)
         return
-    if not found:
-        click.echo("No commitments match.")
-        return
-    click.echo(f"{'ID':>4}  {'Due':<10}  {'Status':<8}  {'Unit':<28}  Action")
-    for item in found:
-        status = "OVERDUE" if item.is_overdue() else item.status
-        text = item.text if len(item.text) <= 70 else item.text[:69] + "…"
-        click.echo(
-            f"{item.id:>4}  {str(item.due_date or '-'):<10}  {status:<8}  "
-            f"{(item.unit or '')[:28]:<28}  {text}"
-        )
+    _echo_lines(commitments_table(found))
 
 
-def _commitment_db(ctx: click.Context, db_url: str | None) -> str | None:
-    """--db may be given before the subcommand or after it; an explicit one wins."""
+def _commitment_library(ctx: click.Context, db_url: str | None) -> Any:
+    """The library to update. --db may be given before the subcommand or after
+    it; an explicit one after it wins."""
     from click.core import ParameterSource
 
-    if ctx.get_parameter_source("db_url") == ParameterSource.COMMANDLINE:
-        return db_url
-    return (ctx.obj or {}).get("db_url") or db_url
+    from .library import Library
+
+    if ctx.get_parameter_source("db_url") != ParameterSource.COMMANDLINE:
+        db_url = (ctx.obj or {}).get("db_url") or db_url
+    return Library(db_url)
 
 
 @commitments_group.command("done")
@@ -1169,9 +1013,8 @@ def commitments_done_command(
         drafter commitments done 4 --note "Policy launched at all-staff event"
     """
     from .commitments import mark_done
-    from .library import Library
 
-    item = mark_done(Library(_commitment_db(ctx, db_url)), commitment_id, note)
+    item = mark_done(_commitment_library(ctx, db_url), commitment_id, note)
     click.echo(f"Commitment {item.id} for {item.unit or 'its unit'} is marked done.")
 
 
@@ -1190,9 +1033,8 @@ def commitments_note_command(
         drafter commitments note 4 --note "Training booked for October"
     """
     from .commitments import add_note
-    from .library import Library
 
-    item = add_note(Library(_commitment_db(ctx, db_url)), commitment_id, note)
+    item = add_note(_commitment_library(ctx, db_url), commitment_id, note)
     click.echo(f"Noted on commitment {item.id} ({len(item.notes)} notes so far).")
 
 

@@ -289,3 +289,55 @@ def default_review_for(report_path: str | os.PathLike[str]) -> str | None:
 def _review_beside(report_path: Path) -> ReviewFile | None:
     found = default_review_for(report_path)
     return load_review_file(found) if found else None
+
+
+@dataclass
+class DraftRequest:
+    """What ``drafter draft REPORT... -o OUTPUT`` asks for: one report drafted
+    to one file, or a batch (several reports, or a folder) into a folder."""
+
+    reports: list[Path]
+    output: Path
+    batch: bool
+    #: The review file to draft one report from (named, or found beside it).
+    review: str | None = None
+    #: True when ``review`` was found beside the report rather than named.
+    review_found: bool = False
+
+
+def resolve_draft_request(
+    reports: Sequence[str | os.PathLike[str]],
+    output: str | os.PathLike[str] | None = None,
+    *,
+    review: str | os.PathLike[str] | None = None,
+    output_format: OutputFormat = "letter",
+) -> DraftRequest:
+    """Decide what to draft where. One report goes to ``output`` (a file, or a
+    folder to put ``REPORT_response.docx`` in; default: that name here) with
+    the review file named or kept beside it; a batch needs a folder and uses
+    each report's own review file."""
+    if not reports:
+        raise InputFileError("Name the report to draft.", hint="e.g. drafter draft report.pdf")
+    batch = len(reports) > 1 or Path(reports[0]).is_dir()
+    if batch and review:
+        raise DrafterError(
+            "--review works with one report at a time.",
+            hint="In a batch, drafter uses each report's own review file when it exists.",
+        )
+    if batch and not output:
+        raise DrafterError("Say which folder to write the letters into.", hint="Add -o FOLDER.")
+    if batch:
+        return DraftRequest(collect_reports(reports), Path(output), batch=True)  # type: ignore[arg-type]
+    report = Path(reports[0])
+    name = batch_output_name(report, output_format)
+    target = Path(output) if output else Path(name)
+    if output and target.is_dir():
+        target = target / name
+    found = None if review else default_review_for(report)
+    return DraftRequest(
+        [report],
+        target,
+        batch=False,
+        review=str(review) if review else found,
+        review_found=found is not None,
+    )

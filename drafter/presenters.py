@@ -1,0 +1,254 @@
+"""How drafter's results read on screen: the plain-text summaries and tables
+the command line prints for settings, drafts, reviews, the archive and
+commitments.
+
+Each function takes library objects and returns the lines to print, so the
+command line only echoes them and another front end can reuse the wording.
+Imports stay light (no document or database libraries) to keep ``drafter
+--help`` fast.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from .dates import long_date
+
+if TYPE_CHECKING:
+    from .archive import ArchivedLetter, ArchiveResult
+    from .commitments import Commitment
+    from .config import Config
+    from .drafting import DraftResult
+    from .review import ReviewFile
+
+
+def shorten(text: str, width: int = 110) -> str:
+    """``text`` on one line, cut to ``width`` characters with an ellipsis."""
+    text = " ".join(text.split())
+    return text if len(text) <= width else text[: width - 1].rstrip() + "…"
+
+
+def counted(number: int, noun: str) -> str:
+    """ "1 action", "3 actions"."""
+    return f"{number} {noun}{'' if number == 1 else 's'}"
+
+
+def table(rows: Sequence[Sequence[str]]) -> list[str]:
+    """Rows as left-aligned columns two spaces apart (the first row is the heading)."""
+    widths = [max(len(row[i]) for row in rows) for i in range(len(rows[0]))]
+    return [
+        "  ".join(cell.ljust(width) for cell, width in zip(row, widths, strict=True)).rstrip()
+        for row in rows
+    ]
+
+
+# --- settings --------------------------------------------------------------------
+
+
+def config_lines(config: Config, config_path: str | Path | None = None) -> list[str]:
+    """Where the settings come from and what a letter will use."""
+    from .config import resolve_config_path
+
+    if config.source is None:
+        lines = [f"No settings file ({resolve_config_path(config_path)}): using defaults."]
+    else:
+        lines = [f"Settings from {config.source}"]
+    address = " ".join(config.inspectorate_address)
+    lines += [
+        f"Letters go to: {config.chief_inspector_title}, {address}",
+        f"CC: {', '.join(config.cc) or '(nobody)'}",
+        f"Default action owner: {config.default_action_owner or '(not set)'}",
+    ]
+    named = {r: s for r, s in config.signatories.items() if s.name.strip()}
+    if not named:
+        lines.append("Signatories: none set yet.")
+    for region, signatory in sorted(named.items()):
+        lines.append(f"Signatory for {region}: {signatory.name}, {signatory.title}")
+    return lines
+
+
+# --- drafting --------------------------------------------------------------------
+
+
+def draft_summary_line(result: DraftResult) -> str:
+    """ "4 recommendations, 3 actions from the library, 2 to fill in"."""
+    parts = [
+        counted(result.recommendations, "recommendation"),
+        counted(result.from_library, "action") + " from the library",
+    ]
+    if result.placeholders:
+        parts.append(f"{len(result.placeholders)} to fill in")
+    if result.dates_to_check:
+        parts.append(counted(len(result.dates_to_check), "date") + " to check")
+    return ", ".join(parts)
+
+
+def fill_in_lines(result: DraftResult) -> list[str]:
+    """What the editor must fill in or check before the letter is sent."""
+    items = [a for a in result.attention if a.kind != "date"]
+    lines: list[str] = []
+    if items or result.dates_to_check:
+        lines.append("Before sending, fill in or check (highlighted in yellow, with comments):")
+    seen: set[tuple[str, str]] = set()
+    for item in items:
+        key = (item.label, item.note)
+        if key in seen:
+            continue
+        seen.add(key)
+        lines.append(f"  - {shorten(item.label, 70)}: {item.note}")
+    for item in result.dates_to_check:
+        lines.append(f'  - the date "{item.label}" came from an earlier letter: check it holds')
+    return lines
+
+
+def batch_table(results: Sequence[DraftResult]) -> list[str]:
+    """One row per report of a batch, after a blank line."""
+    rows = [("Unit", "Recs", "From library", "To fill in", "Dates", "File")]
+    for r in results:
+        if r.error or r.output is None:
+            rows.append((r.report_path.name, "-", "-", "-", "-", "not drafted"))
+        else:
+            rows.append(
+                (
+                    r.unit,
+                    str(r.recommendations),
+                    str(r.from_library),
+                    str(len(r.placeholders)),
+                    str(len(r.dates_to_check)),
+                    r.output.name,
+                )
+            )
+    return ["", *table(rows)]
+
+
+def draft_lines(results: Sequence[DraftResult], *, batch: bool, has_settings: bool) -> list[str]:
+    """Everything ``drafter draft`` says after drafting."""
+    lines: list[str] = []
+    for result in results:
+        if result.error:
+            lines.append(f"Not drafted: {result.report_path}: {result.error}")
+            continue
+        lines.append(f"Wrote {result.output} ({result.unit}): {draft_summary_line(result)}")
+        lines += [f"  Warning: {warning}" for warning in result.warnings]
+        if not batch:
+            lines += fill_in_lines(result)
+    if batch:
+        lines += batch_table(results)
+    if not has_settings and any(r.placeholders for r in results):
+        lines.append(
+            "No settings file yet: run 'drafter config init' and fill in your region's "
+            "signatory so future letters have it."
+        )
+    return lines
+
+
+# --- review ----------------------------------------------------------------------
+
+
+def review_status_lines(review: ReviewFile, path: str | Path, *, report_changed: bool) -> list[str]:
+    """How far a review has got, recommendation by recommendation."""
+    from .review import summarise_review
+
+    summary = summarise_review(review)
+    lines = [
+        f"{path}: {summary.total} recommendations, {summary.decided} decided, "
+        f"{summary.no_action} with no action yet, {summary.pending} pending."
+    ]
+    labels = {"pending": "pending", "decided": "decided", "no_action": "no action yet"}
+    for position, decision in enumerate(review.decisions, start=1):
+        agreement = f", {decision.agreement}" if decision.agreement else ""
+        count = len(decision.actions)
+        actions = f", {count} action{'s' * (count != 1)}" if count else ""
+        lines.append(
+            f"  {position}. {labels[decision.status]}{agreement}{actions}: "
+            f"{shorten(decision.recommendation, 70)}"
+        )
+    if report_changed:
+        lines.append("The report has changed since; run 'drafter review REPORT' to update.")
+    return lines
+
+
+# --- archive ---------------------------------------------------------------------
+
+
+def archived_lines(result: ArchiveResult) -> list[str]:
+    """What ``drafter archive`` did, and how to follow the commitments up."""
+    lines = [result.message]
+    if not result.created:
+        return lines
+    actions = result.letter.actions
+    dated = sum(1 for a in actions if a.due_date)
+    lines.append(
+        f"{dated} of {len(actions)} actions state a due date; follow them up with "
+        f"'drafter commitments --unit \"{result.letter.unit or ''}\"'."
+    )
+    return lines
+
+
+def link_tip(result: ArchiveResult) -> str | None:
+    """A hint when no action could be tied to its recommendation."""
+    actions = result.letter.actions
+    if result.created and actions and all(a.link == "unknown" for a in actions):
+        return (
+            "Tip: add --report REPORT (or --review FILE) to link each action to the "
+            "recommendation it answers."
+        )
+    return None
+
+
+def letters_table(letters: Sequence[ArchivedLetter]) -> list[str]:
+    if not letters:
+        return ["No letters are archived yet. Archive one with 'drafter archive SENT'."]
+    lines = [f"{'ID':>4}  {'Date':<10}  {'Status':<10}  {'Actions':>7}  Unit"]
+    for letter in letters:
+        lines.append(
+            f"{letter.id:>4}  {str(letter.letter_date or ''):<10}  {letter.status:<10}  "
+            f"{len(letter.actions):>7}  {letter.unit or '(unknown unit)'}"
+        )
+    return lines
+
+
+def letter_lines(letter: ArchivedLetter) -> list[str]:
+    """One archived letter: its details, actions (by commitment number) and findings."""
+    lines = [f"Letter {letter.id}: {letter.unit or '(unknown unit)'} ({letter.status})"]
+    for label, value in (
+        ("Date", long_date(letter.letter_date)),
+        ("Sent", long_date(letter.sent_date)),
+        ("To", letter.recipient),
+        ("From", letter.signatory),
+        ("Subject", letter.subject),
+        ("Recommendations", letter.recommendation_count),
+        ("File", f"{letter.file_name} (SHA-256 {letter.sha256[:12]}…)"),
+        ("Replaces letter", letter.supersedes_id),
+    ):
+        if value:
+            lines.append(f"  {label}: {value}")
+    lines.append("Actions (numbered as commitments, for 'drafter commitments done'):")
+    for action in letter.actions:
+        due = f" [due {action.due_date}]" if action.due_date else ""
+        numbers = ", ".join(map(str, action.recommendation_numbers))
+        rec = f" (recommendation {numbers})" if numbers else ""
+        lines.append(f"  {action.commitment_id:>4}. {action.text}{due}{rec}")
+    if letter.positive_findings:
+        lines.append("Positive findings:")
+        lines += [f"  - {finding}" for finding in letter.positive_findings]
+    return lines
+
+
+# --- commitments -----------------------------------------------------------------
+
+
+def commitments_table(commitments: Sequence[Commitment]) -> list[str]:
+    if not commitments:
+        return ["No commitments match."]
+    lines = [f"{'ID':>4}  {'Due':<10}  {'Status':<8}  {'Unit':<28}  Action"]
+    for item in commitments:
+        status = "OVERDUE" if item.is_overdue() else item.status
+        text = item.text if len(item.text) <= 70 else item.text[:69] + "…"
+        lines.append(
+            f"{item.id:>4}  {str(item.due_date or '-'):<10}  {status:<8}  "
+            f"{(item.unit or '')[:28]:<28}  {text}"
+        )
+    return lines
