@@ -679,9 +679,9 @@ def review_command(
     """
     from pathlib import Path
 
-    from .presenters import review_status_lines
+    from .presenters import review_saved_line, review_status_lines, sheet_written_line
     from .reader import read_report
-    from .review import default_review_path, load_review, review_to_json, summarise_review
+    from .review import default_review_path, review_to_json
     from .reviewing import (
         CANDIDATES_FETCHED,
         STOPPED_MESSAGE,
@@ -689,6 +689,7 @@ def review_command(
         ReviewSession,
         open_review,
         record_decisions,
+        review_status,
         write_sheet,
     )
 
@@ -701,17 +702,11 @@ def review_command(
     report = read_report(report_path)
     path = Path(review_file) if review_file else default_review_path(report_path)
     if status:
-        if not path.exists():
-            raise DrafterError(
-                f"There is no review file for this report yet ('{path}').",
-                hint="Start one with 'drafter review REPORT'.",
-            )
-        review = load_review(path)
-        changed = review.report_sha256 != report.sha256
+        progress = review_status(report, path)
         if as_json:
-            print_json({**review_to_json(review), "report_changed": changed})
+            print_json(progress.to_json())
             return
-        _echo_lines(review_status_lines(review, path, report_changed=changed))
+        _echo_lines(review_status_lines(progress))
         return
 
     from .library import Library
@@ -732,12 +727,7 @@ def review_command(
         if as_json:
             print_json({**review_to_json(review), "path": str(path)})
             return
-        summary = summarise_review(review)
-        filled = f" ({summary.decided} filled in with the best match)" if accept_best else ""
-        click.echo(
-            f"Wrote {path} with {summary.total} recommendations{filled}. "
-            f"Edit it in any text editor, then: drafter draft {report_path} --review {path}"
-        )
+        click.echo(sheet_written_line(review, path, report_path, accept_best=accept_best))
         return
 
     review, note = open_review(
@@ -761,12 +751,7 @@ def review_command(
         if result.interrupted:
             sys.exit(130)
         return
-    summary = result.summary
-    click.echo(
-        f"Saved in {path}: {summary.decided} decided, {summary.no_action} with no action yet, "
-        f"{summary.pending} pending. Draft the letter with: "
-        f"drafter draft {report_path} --review {path}"
-    )
+    click.echo(review_saved_line(result.summary, path, report_path))
 
 
 # --- archive and commitments -------------------------------------------------

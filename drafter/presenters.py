@@ -21,7 +21,8 @@ if TYPE_CHECKING:
     from .commitments import Commitment
     from .config import Config
     from .drafting import DraftResult
-    from .review import ReviewFile
+    from .review import ReviewFile, ReviewSummary
+    from .reviewing import ReviewStatus
 
 
 def shorten(text: str, width: int = 110) -> str:
@@ -147,13 +148,14 @@ def draft_lines(results: Sequence[DraftResult], *, batch: bool, has_settings: bo
 # --- review ----------------------------------------------------------------------
 
 
-def review_status_lines(review: ReviewFile, path: str | Path, *, report_changed: bool) -> list[str]:
+def review_status_lines(status: ReviewStatus) -> list[str]:
     """How far a review has got, recommendation by recommendation."""
     from .review import summarise_review
 
+    review = status.review
     summary = summarise_review(review)
     lines = [
-        f"{path}: {summary.total} recommendations, {summary.decided} decided, "
+        f"{status.path}: {summary.total} recommendations, {summary.decided} decided, "
         f"{summary.no_action} with no action yet, {summary.pending} pending."
     ]
     labels = {"pending": "pending", "decided": "decided", "no_action": "no action yet"}
@@ -165,9 +167,32 @@ def review_status_lines(review: ReviewFile, path: str | Path, *, report_changed:
             f"  {position}. {labels[decision.status]}{agreement}{actions}: "
             f"{shorten(decision.recommendation, 70)}"
         )
-    if report_changed:
+    if status.report_changed:
         lines.append("The report has changed since; run 'drafter review REPORT' to update.")
     return lines
+
+
+def sheet_written_line(
+    review: ReviewFile, path: str | Path, report_path: str | Path, *, accept_best: bool
+) -> str:
+    """What ``drafter review --sheet`` wrote and what to do next."""
+    from .review import summarise_review
+
+    summary = summarise_review(review)
+    filled = f" ({summary.decided} filled in with the best match)" if accept_best else ""
+    return (
+        f"Wrote {path} with {summary.total} recommendations{filled}. "
+        f"Edit it in any text editor, then: drafter draft {report_path} --review {path}"
+    )
+
+
+def review_saved_line(summary: ReviewSummary, path: str | Path, report_path: str | Path) -> str:
+    """Where an interactive review was saved, how far it got, and what to do next."""
+    return (
+        f"Saved in {path}: {summary.decided} decided, {summary.no_action} with no action yet, "
+        f"{summary.pending} pending. Draft the letter with: "
+        f"drafter draft {report_path} --review {path}"
+    )
 
 
 # --- archive ---------------------------------------------------------------------

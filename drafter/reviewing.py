@@ -722,3 +722,30 @@ def write_sheet(
     )
     save_review(review, target, overwrite=force)
     return review
+
+
+@dataclass
+class ReviewStatus:
+    """How far the review of a report has got, and whether the report has
+    changed since the review file was written."""
+
+    review: ReviewFile
+    path: Path
+    report_changed: bool
+
+    def to_json(self) -> dict[str, Any]:
+        from .review import review_to_json
+
+        return {**review_to_json(self.review), "report_changed": self.report_changed}
+
+
+def review_status(report: Report, path: str | os.PathLike[str]) -> ReviewStatus:
+    """The review file at ``path`` for ``report``; a plain error if there is none yet."""
+    path = Path(path)
+    if not path.exists():
+        raise DrafterError(
+            f"There is no review file for this report yet ('{path}').",
+            hint="Start one with 'drafter review REPORT'.",
+        )
+    review = load_review(path)
+    return ReviewStatus(review, path, report_changed=review.report_sha256 != report.sha256)
