@@ -15,6 +15,7 @@ It also lists, shows and exports the archive.
 from __future__ import annotations
 
 import csv
+import dataclasses
 import io
 import json
 import re
@@ -106,16 +107,7 @@ class ArchivedAction:
     due_text: str | None
 
     def to_dict(self) -> dict[str, Any]:
-        return {
-            "action_id": self.action_id,
-            "commitment_id": self.commitment_id,
-            "text": self.text,
-            "recommendation": self.recommendation,
-            "recommendation_numbers": self.recommendation_numbers,
-            "link": self.link,
-            "due_date": self.due_date.isoformat() if self.due_date else None,
-            "due_text": self.due_text,
-        }
+        return _json_record(self)
 
 
 @dataclass
@@ -142,26 +134,7 @@ class ArchivedLetter:
     actions: list[ArchivedAction] = field(default_factory=list)
 
     def to_dict(self) -> dict[str, Any]:
-        return {
-            "id": self.id,
-            "sha256": self.sha256,
-            "file_name": self.file_name,
-            "media_type": self.media_type,
-            "size": self.size,
-            "unit": self.unit,
-            "region": self.region,
-            "letter_date": _iso(self.letter_date),
-            "sent_date": _iso(self.sent_date),
-            "recipient": self.recipient,
-            "signatory": self.signatory,
-            "subject": self.subject,
-            "recommendation_count": self.recommendation_count,
-            "positive_findings": list(self.positive_findings),
-            "status": self.status,
-            "supersedes_id": self.supersedes_id,
-            "archived_at": self.archived_at.isoformat(timespec="seconds"),
-            "actions": [a.to_dict() for a in self.actions],
-        }
+        return _json_record(self)
 
 
 @dataclass
@@ -790,5 +763,18 @@ def _unique_name(name: str, used: set[str]) -> str:
     return candidate
 
 
-def _iso(value: date | None) -> str | None:
-    return value.isoformat() if value else None
+def _json_record(record: Any) -> dict[str, Any]:
+    """A dataclass as a JSON-ready dict, fields in order, dates as ISO text."""
+    return _json_ready(dataclasses.asdict(record))
+
+
+def _json_ready(value: Any) -> Any:
+    if isinstance(value, dict):
+        return {key: _json_ready(item) for key, item in value.items()}
+    if isinstance(value, list):
+        return [_json_ready(item) for item in value]
+    if isinstance(value, datetime):
+        return value.isoformat(timespec="seconds")
+    if isinstance(value, date):
+        return value.isoformat()
+    return value
