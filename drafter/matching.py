@@ -39,7 +39,7 @@ import numpy as np
 from rapidfuzz import fuzz, process
 
 from .model import Candidate, LibraryAction, Recommendation, RecommendationMatch, Report
-from .textmatch import Terms, normalise, stem, terms
+from .textmatch import Terms, TermTable, _ranges, normalise, stem, term_table, terms
 
 if TYPE_CHECKING:
     from .library import Decision, Library
@@ -107,34 +107,43 @@ class Matcher:
         self.actions = list(actions)
         self.threshold = threshold
         self._size = len(self.actions)
-        self._vocab: dict[str, int] = {}
         # Many actions share wording (one recommendation answered by several
-        # actions), so each distinct text is tokenised once.
-        memo: dict[str, tuple[np.ndarray, np.ndarray]] = {}
-        text_ids = [self._term_counts(a.text, memo) for a in self.actions]
-        rec_ids = [self._term_counts(a.recommendation or "", memo) for a in self.actions]
-        vocabulary_size = len(self._vocab) + 1
-        self._kind = np.ones(vocabulary_size, dtype=np.float32)
-        for term, term_id in self._vocab.items():
-            self._kind[term_id] = self._kind_weight(term)
-        # Document frequency over the union of both fields of each action.
-        docs_of_terms = np.repeat(
-            np.arange(self._size * 2, dtype=np.int64) % max(self._size, 1),
-            [len(ids) for ids, _ in (*text_ids, *rec_ids)],
+        # actions), so each distinct text is tokenised once, all in one batch.
+        unique: dict[str, int] = {}
+        text_uid = np.fromiter(
+            (unique.setdefault(a.text, len(unique)) for a in self.actions),
+            dtype=np.int64,
+            count=self._size,
         )
-        all_ids = np.concatenate([ids for ids, _ in (*text_ids, *rec_ids)] or [np.zeros(0, int)])
-        pairs = np.unique(docs_of_terms * vocabulary_size + all_ids)
-        document_frequency = np.bincount(pairs % vocabulary_size, minlength=vocabulary_size)
+        rec_uid = np.fromiter(
+            (unique.setdefault(a.recommendation or "", len(unique)) for a in self.actions),
+            dtype=np.int64,
+            count=self._size,
+        )
+        table = term_table(list(unique))
+        self._vocab = {term: term_id for term_id, term in enumerate(table.vocabulary)}
+        self._kind = np.array(
+            [self._kind_weight(term) for term in table.vocabulary] + [1.0], dtype=np.float32
+        )
+        text_docs, text_terms, text_counts = _gather(table, text_uid)
+        rec_docs, rec_terms, rec_counts = _gather(table, rec_uid)
+        self._idf = self._inverse_document_frequency(table, text_uid, rec_uid)
         n = max(self._size, 1)
-        self._idf = (np.log((n + 1) / (document_frequency + 1)) + 1.0).astype(np.float32)
         #: A term no action uses is as informative as a term can be.
         self._unseen_idf = math.log(n + 1) + 1.0
-        self._text = self._build_field(text_ids)
-        self._rec = self._build_field(rec_ids)
-        self._has_rec = np.array([bool(a.recommendation) for a in self.actions], dtype=bool)
+        self._text = self._build_field(text_docs, text_terms, text_counts)
+        self._rec = self._build_field(rec_docs, rec_terms, rec_counts)
+        self._has_rec = np.fromiter(
+            (bool(a.recommendation) for a in self.actions), dtype=bool, count=self._size
+        )
         self._normalised: dict[str, str] = {}
-        self._group_of: np.ndarray | None = None
+        # Actions worded identically once normalised are one suggestion.
+        self._group_of = table.wording[text_uid]
         self._group_members: dict[int, list[int]] = {}
+        if self._size:
+            repeated = np.bincount(self._group_of)[self._group_of] > 1
+            for index in np.flatnonzero(repeated).tolist():
+                self._group_members.setdefault(int(self._group_of[index]), []).append(index)
         self._index_of = {a.id: i for i, a in enumerate(self.actions)}
         self._feedback: list[tuple[dict[int, float], int, bool]] = []
         for decision in feedback or ():
@@ -146,25 +155,6 @@ class Matcher:
             self._feedback.append((vector, index, accepted))
 
     # --- vectors ------------------------------------------------------------
-
-    def _term_counts(
-        self, text: str, memo: dict[str, tuple[np.ndarray, np.ndarray]]
-    ) -> tuple[np.ndarray, np.ndarray]:
-        cached = memo.get(text)
-        if cached is None:
-            counts = Counter(terms(text).all())
-            vocab = self._vocab
-            ids = []
-            for term in counts:
-                term_id = vocab.get(term)
-                if term_id is None:
-                    term_id = vocab[term] = len(vocab)
-                ids.append(term_id)
-            cached = memo[text] = (
-                np.array(ids, dtype=np.int64),
-                np.fromiter(counts.values(), dtype=np.float32, count=len(counts)),
-            )
-        return cached
 
     @staticmethod
     def _kind_weight(term: str) -> float:
@@ -181,22 +171,53 @@ class Matcher:
         norm = math.sqrt(sum(w * w for w in vector.values())) or 1.0
         return {term: w / norm for term, w in vector.items()}
 
-    def _build_field(self, per_doc: list[tuple[np.ndarray, np.ndarray]]) -> _Field:
+    def _inverse_document_frequency(
+        self, table: TermTable, text_uid: np.ndarray, rec_uid: np.ndarray
+    ) -> np.ndarray:
+        """IDF over the union of both fields of each action. A term in both the
+        text and the recommendation of one action counts once for it."""
+        vocabulary_size = len(table.vocabulary) + 1
+        lengths = np.diff(table.ptr)
+        n_texts = len(lengths)
+        uses = np.bincount(text_uid, minlength=n_texts) + np.bincount(rec_uid, minlength=n_texts)
+        frequency = np.bincount(
+            table.term_ids,
+            weights=np.repeat(uses, lengths).astype(np.float64),
+            minlength=vocabulary_size,
+        )
+        # Subtract terms shared by the two fields of one action, counted per
+        # distinct (text, recommendation) pair.
+        pair_codes, pair_count = np.unique(text_uid * n_texts + rec_uid, return_counts=True)
+        keys = []
+        for uids in (pair_codes // n_texts, pair_codes % n_texts):
+            docs, term_ids, _ = _gather(table, uids)
+            keys.append(docs.astype(np.int64) * vocabulary_size + term_ids)
+        keys = np.concatenate(keys)
+        keys.sort()
+        shared = keys[1:][keys[1:] == keys[:-1]]
+        del keys
+        frequency -= np.bincount(
+            shared % vocabulary_size,
+            weights=pair_count[shared // vocabulary_size],
+            minlength=vocabulary_size,
+        )
+        n = max(self._size, 1)
+        return (np.log((n + 1) / (frequency + 1)) + 1.0).astype(np.float32)
+
+    def _build_field(self, docs: np.ndarray, term_ids: np.ndarray, counts: np.ndarray) -> _Field:
         """TF-IDF vectors of one field, L2-normalised, stored by term."""
         vocabulary_size = len(self._vocab) + 1
-        lengths = [len(ids) for ids, _ in per_doc]
-        if not sum(lengths):
+        if not len(term_ids):
             empty = np.zeros(0, dtype=np.int64)
             return _Field(np.zeros(vocabulary_size + 1, dtype=np.int64), empty, empty)
-        term_ids = np.concatenate([ids for ids, _ in per_doc])
-        counts = np.concatenate([c for _, c in per_doc])
-        docs = np.repeat(np.arange(len(per_doc), dtype=np.int64), lengths)
         weights = (1.0 + np.log(counts)) * self._idf[term_ids] * self._kind[term_ids]
-        norms = np.sqrt(np.bincount(docs, weights=weights * weights, minlength=len(per_doc)))
+        norms = np.sqrt(np.bincount(docs, weights=weights * weights, minlength=self._size))
         weights = (weights / norms[docs]).astype(np.float32)
-        order = np.argsort(term_ids, kind="stable")
+        # A stable sort of 16-bit numbers is a radix sort: linear time.
+        small = term_ids.astype(np.uint16) if vocabulary_size <= 65536 else term_ids
+        order = np.argsort(small, kind="stable")
         ptr = np.concatenate([[0], np.cumsum(np.bincount(term_ids, minlength=vocabulary_size))])
-        return _Field(ptr=ptr, docs=docs[order], weights=weights[order])
+        return _Field(ptr=ptr, docs=docs[order].astype(np.int32), weights=weights[order])
 
     def _vector(self, found: Terms) -> dict[int, float]:
         """A query's weights by term id; terms the library lacks still count
@@ -317,7 +338,7 @@ class Matcher:
         if top == 0 or self._size == 0:
             return []
         above = int(np.count_nonzero(final >= self.threshold))
-        groups = self._groups()
+        groups = self._group_of
         leaders: list[tuple[int, list[int]]] = []
         seen: set[int] = set()
         wanted = min(above, top * 4)
@@ -339,21 +360,6 @@ class Matcher:
                 return leaders
             leaders, seen = [], set()
             wanted = min(above, wanted * 4)
-
-    def _groups(self) -> np.ndarray:
-        """For each action, the number of its wording (identical once normalised)."""
-        if self._group_of is None:
-            ids: dict[str, int] = {}
-            self._group_of = np.fromiter(
-                (ids.setdefault(self._normal(a.text), len(ids)) for a in self.actions),
-                dtype=np.int64,
-                count=self._size,
-            )
-            counts = np.bincount(self._group_of)
-            self._group_members = {}
-            for index in np.flatnonzero(counts[self._group_of] > 1):
-                self._group_members.setdefault(int(self._group_of[index]), []).append(int(index))
-        return self._group_of
 
     def _reason(self, found: Terms, index: int, rec_similarity: float) -> str:
         action = self.actions[index]
@@ -390,6 +396,14 @@ class Matcher:
         if action.recommendation and rec_similarity >= 0.35:
             parts.append(f"answered a similar recommendation ({action.source_label})")
         return "; ".join(parts)
+
+
+def _gather(table: TermTable, uids: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """(document, term, count) rows for documents whose texts are ``uids``."""
+    lengths = np.diff(table.ptr)
+    rows = _ranges(table.ptr[:-1], lengths, uids)
+    docs = np.repeat(np.arange(len(uids), dtype=np.int32), lengths[uids])
+    return docs, table.term_ids[rows], table.counts[rows]
 
 
 def _twins_note(action: LibraryAction, twins: Sequence[LibraryAction]) -> str:

@@ -17,10 +17,12 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
 
+import numpy as np
 import yaml
 
 #: Abbreviations used in probation inspection reports and responses.
@@ -181,10 +183,15 @@ _REWRITES = {word: _final_form(word) for word in (*SPELLINGS, *ABBREVIATIONS)}
 def normalise(text: str) -> str:
     """Lower-case words separated by single spaces, British spelling, abbreviations
     spelt out. Idempotent: ``normalise(normalise(x)) == normalise(x)``."""
+    rewrites = _REWRITES
+    return " ".join([rewrites.get(word, word) for word in _plain_words(text)])
+
+
+def _plain_words(text: str) -> list[str]:
+    """The words of ``text``, lower-case, before spelling and abbreviations."""
     text = unicodedata.normalize("NFKC", text or "").translate(_APOSTROPHES).casefold()
     text = _POSSESSIVE.sub("", text).replace("'", "")
-    rewrites = _REWRITES
-    return " ".join([rewrites.get(word, word) for word in _NON_WORD.sub(" ", text).split()])
+    return _NON_WORD.sub(" ", text).split()
 
 
 _SUFFIXES = (
@@ -318,3 +325,182 @@ def terms(text: str) -> Terms:
         concepts=tuple(dict.fromkeys(found)),
         surface=surface,
     )
+
+
+# --- many texts at once -----------------------------------------------------------
+
+#: Put between texts when normalising a batch: lower-case letters only, so
+#: normalisation leaves it as one word, and no real text uses it.
+_BOUNDARY = "qxqtextboundaryqxq"
+
+
+@dataclass(frozen=True)
+class TermTable:
+    """The terms of many texts, as arrays, for indexing a whole library.
+
+    Text ``i`` has the terms ``vocabulary[term_ids[k]]`` with counts
+    ``counts[k]`` for ``k`` in ``ptr[i]:ptr[i+1]`` (term ids ascending): the
+    same terms and counts as ``Counter(terms(text).all())``, computed with a
+    handful of numpy passes instead of a Python loop per text.
+    ``wording[i]`` is the same number for texts equal once normalised.
+    """
+
+    vocabulary: list[str]
+    ptr: np.ndarray
+    term_ids: np.ndarray
+    counts: np.ndarray
+    wording: np.ndarray
+
+
+def term_table(texts: Sequence[str], chunk_size: int = 4096) -> TermTable:
+    """Terms of every text in ``texts`` (see :class:`TermTable`)."""
+    tokens, text_of, words = _tokenise(texts, chunk_size)
+    # Per distinct word (a few thousand), not per token (millions).
+    stem_ids: dict[str, int] = {}
+    stem_of_word = np.fromiter(
+        (stem_ids.setdefault(stem(w), len(stem_ids)) for w in words),
+        dtype=np.int64,
+        count=len(words),
+    )
+    is_content = np.fromiter(
+        (not (w in STOP_WORDS or len(w) < 2 or w.isdigit()) for w in words),
+        dtype=bool,
+        count=len(words),
+    )
+    is_content[0] = False  # the boundary between texts
+    stems = list(stem_ids)
+    n_stems = len(stems)
+    all_stems = stem_of_word[tokens]
+    concept_ids, concept_texts = _find_concepts(all_stems, text_of, stem_ids)
+    content = is_content[tokens]
+    word_stems, word_texts = all_stems[content], text_of[content]
+    del all_stems, content
+    # Phrases: neighbouring content words of the same text, numbered after the
+    # stems by their pair code; concepts after all possible pairs.
+    pair = (word_texts[:-1] == word_texts[1:]) & (word_stems[:-1] != word_stems[1:])
+    phrase_terms = n_stems + word_stems[:-1][pair] * n_stems + word_stems[1:][pair]
+    phrase_texts = word_texts[:-1][pair]
+    base_concepts = n_stems + n_stems * n_stems
+    concept_list = [c.id for c in concepts()]
+    space = base_concepts + len(concept_list)
+    codes = np.concatenate(
+        [
+            word_texts * space + word_stems,
+            phrase_texts * space + phrase_terms,
+            concept_texts * space + base_concepts + concept_ids,
+        ]
+    )
+    del word_stems, word_texts, phrase_terms, phrase_texts
+    codes, counts = np.unique(codes, return_counts=True)
+    sparse_terms = codes % space
+    # Keep only terms some text uses, numbered densely.
+    used = np.unique(sparse_terms)
+    dense = np.searchsorted(used, sparse_terms).astype(np.int32)
+
+    def label(term: int) -> str:
+        if term < n_stems:
+            return stems[term]
+        if term < base_concepts:
+            left, right = divmod(term - n_stems, n_stems)
+            return f"{stems[left]} {stems[right]}"
+        return "@" + concept_list[term - base_concepts]
+
+    per_text = np.bincount(codes // space, minlength=len(texts))
+    bounds = np.flatnonzero(tokens == 0).tolist()
+    wordings: dict[bytes, int] = {}
+    wording = np.fromiter(
+        (
+            wordings.setdefault(tokens[a + 1 : b].tobytes(), len(wordings))
+            for a, b in zip([-1, *bounds], bounds, strict=False)
+        ),
+        dtype=np.int64,
+        count=len(texts),
+    )
+    return TermTable(
+        vocabulary=[label(int(t)) for t in used],
+        ptr=np.concatenate([[0], np.cumsum(per_text)]).astype(np.int64),
+        term_ids=dense,
+        counts=counts.astype(np.float32),
+        wording=wording,
+    )
+
+
+def _tokenise(texts: Sequence[str], chunk_size: int) -> tuple[np.ndarray, np.ndarray, list[str]]:
+    """Word numbers of all texts in a row, each text followed by word 0 (a
+    boundary); the text each token belongs to; and the words by number.
+    Spelling and abbreviations are rewritten once per distinct word."""
+    word_ids: dict[str, int] = {_BOUNDARY: 0}
+    raw_ids: dict[str, int] = {_BOUNDARY: 0}
+    expansions: list[list[int]] = [[0]]
+    chunks: list[np.ndarray] = []
+    for start in range(0, len(texts), chunk_size):
+        # One pass per chunk keeps the per-character work in C.
+        raw = _plain_words(f" {_BOUNDARY} ".join(texts[start : start + chunk_size]))
+        raw.append(_BOUNDARY)
+        for word in set(raw).difference(raw_ids):
+            raw_ids[word] = len(raw_ids)
+            expansions.append(
+                [word_ids.setdefault(w, len(word_ids)) for w in _REWRITES.get(word, word).split()]
+            )
+        raw_tokens = np.fromiter(map(raw_ids.__getitem__, raw), dtype=np.int32, count=len(raw))
+        # Most words are their own final form; the others become one or more words.
+        lengths = np.array([len(e) for e in expansions], dtype=np.int32)
+        flat = np.array([w for e in expansions for w in e], dtype=np.int32)
+        chunks.append(flat[_ranges(np.cumsum(lengths) - lengths, lengths, raw_tokens)])
+    tokens = np.concatenate(chunks) if chunks else np.zeros(0, dtype=np.int32)
+    boundary = tokens == 0
+    text_of = (np.cumsum(boundary, dtype=np.int32) - boundary).astype(np.int64)
+    return tokens, text_of, list(word_ids)
+
+
+def _ranges(starts: np.ndarray, lengths: np.ndarray, which: np.ndarray) -> np.ndarray:
+    """Indices of the ranges ``starts[w]:starts[w] + lengths[w]`` for each ``w`` in
+    ``which``, one after another (a vectorised gather of variable-length rows)."""
+    sizes = lengths[which].astype(np.int64)
+    offsets = np.cumsum(sizes) - sizes
+    return np.arange(int(sizes.sum()), dtype=np.int64) - np.repeat(offsets - starts[which], sizes)
+
+
+def _find_concepts(
+    all_stems: np.ndarray, text_of: np.ndarray, stem_ids: dict[str, int]
+) -> tuple[np.ndarray, np.ndarray]:
+    """(concept number, text) for every concept found, each once per text."""
+    concept_number = {c.id: i for i, c in enumerate(concepts())}
+    size = len(all_stems)
+    found_concepts: list[np.ndarray] = []
+    found_texts: list[np.ndarray] = []
+    first_stems = {stem_ids[s]: s for s in _concept_index() if s in stem_ids}
+    if not first_stems or not size:
+        return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64)
+    is_first = np.zeros(len(stem_ids), dtype=bool)
+    is_first[list(first_stems)] = True
+    candidates = np.flatnonzero(is_first[all_stems])
+    candidates = candidates[np.argsort(all_stems[candidates], kind="stable")]
+    first_of = all_stems[candidates]
+    starts = np.searchsorted(first_of, list(first_stems))
+    ends = np.searchsorted(first_of, list(first_stems), side="right")
+    for (first_id, first), start, end in zip(first_stems.items(), starts, ends, strict=True):
+        del first_id
+        positions = candidates[start:end]
+        taken = np.zeros(len(positions), dtype=bool)
+        # Longest phrases first, as terms() does.
+        for phrase, concept_id in _concept_index()[first]:
+            hit = ~taken
+            for offset, word in enumerate(phrase[1:], start=1):
+                word_id = stem_ids.get(word)
+                if word_id is None:
+                    hit[:] = False
+                    break
+                after = positions + offset
+                inside = after < size
+                hit &= inside & (all_stems[np.minimum(after, size - 1)] == word_id)
+            if hit.any():
+                found_concepts.append(np.full(int(hit.sum()), concept_number[concept_id]))
+                found_texts.append(text_of[positions[hit]])
+                taken |= hit
+    if not found_concepts:
+        return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64)
+    pairs = np.unique(
+        np.concatenate(found_texts) * len(concept_number) + np.concatenate(found_concepts)
+    )
+    return pairs % len(concept_number), pairs // len(concept_number)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from collections import Counter
 from datetime import date
 
 import pytest
@@ -15,7 +16,7 @@ from drafter.cli import cli
 from drafter.library import Decision, Library
 from drafter.matching import NO_MATCH_THRESHOLD, Matcher, match_texts
 from drafter.model import LibraryAction, Recommendation
-from drafter.textmatch import normalise, stem, terms
+from drafter.textmatch import normalise, stem, term_table, terms
 
 # A small library written for these tests: one action per idea, each with the
 # recommendation it answered.
@@ -111,6 +112,57 @@ def test_stem_never_grows_a_word_and_is_stable_on_plurals(word):
     plain = not word.endswith(("s", "e", "y", "i", "u", "ed", "ing", "ation", "ization"))
     if len(word) > 5 and plain:
         assert stem(word + "s") == stem(word)
+
+
+# Words that trigger every path of the tokeniser: abbreviations that expand,
+# spellings, concept phrases, stop words, possessives, digits and odd characters.
+_TRICKY = [
+    "PSO",
+    "PSOs",
+    "SPO's",
+    "DA",
+    "organization",
+    "behaviour",
+    "risk",
+    "of",
+    "serious",
+    "harm",
+    "domestic",
+    "abuse",
+    "caseload",
+    "workload",
+    "oversight",
+    "the",
+    "ensure",
+    "2024",
+    "a",
+    "O'Neill’s",
+    "café",
+    "ﬁle",
+    "—",
+    "MAPPA",
+    "countersigning",
+    "countersign",
+    "training",
+    "trained",
+    "referrals",
+    "to",
+    "CRS",
+    "ETE",
+]
+_TEXTS = st.lists(st.sampled_from(_TRICKY) | st.text(max_size=12), max_size=25).map(" ".join)
+
+
+@given(st.lists(_TEXTS, max_size=12), st.integers(1, 5))
+def test_batch_tokeniser_agrees_with_terms_of_each_text(texts, chunk_size):
+    table = term_table(texts, chunk_size=chunk_size)
+    for i, text in enumerate(texts):
+        rows = range(table.ptr[i], table.ptr[i + 1])
+        found = {table.vocabulary[table.term_ids[k]]: float(table.counts[k]) for k in rows}
+        assert found == dict(Counter(terms(text).all()))
+        for j, other in enumerate(texts):
+            same = normalise(text) == normalise(other)
+            assert (table.wording[i] == table.wording[j]) == same
 
 
 @given(st.text(max_size=300))
