@@ -41,7 +41,8 @@ class Block:
     the block (``<br>``, a signature); parsers normalise it as they need.
     ``number`` is a list item's number as printed; ``bullet`` marks bulleted
     items; ``cells`` holds a table row's cell texts; ``level`` is a heading's
-    level (1 = title) where the format says.
+    level (1 = title) where the format says; ``depth`` is a list item's
+    nesting (0 = top level) where the format says (Word does, text does not).
     """
 
     kind: BlockKind
@@ -50,6 +51,7 @@ class Block:
     bullet: bool = False
     cells: tuple[str, ...] = ()
     level: int = 0
+    depth: int = 0
 
     @property
     def flat(self) -> str:
@@ -59,9 +61,11 @@ class Block:
 # --- vocabulary ---------------------------------------------------------------
 
 _RATING = "|".join(map(re.escape, RATINGS))
-_RATING_ONLY = re.compile(rf"^(?:{_RATING})$", re.I)
+#: Ratings are sometimes printed in quotes: "‘Inadequate’".
+_QUOTE = "[‘’'\"“”]?"
+_RATING_ONLY = re.compile(rf"^(?:rating\s*:?\s*)?{_QUOTE}(?:{_RATING}){_QUOTE}$", re.I)
 _PERCENT_ONLY = re.compile(r"^\d{1,3}\s?%$")
-_ENDS_WITH_RATING_OR_PERCENT = re.compile(rf"(?:{_RATING}|\d{{1,3}}\s?%)$", re.I)
+_ENDS_WITH_RATING_OR_PERCENT = re.compile(rf"(?:(?:{_RATING}){_QUOTE}|\d{{1,3}}\s?%)$", re.I)
 _BACK_TO_TOP = re.compile(r"\s*\(?back to top\)?\s*$", re.I)
 _TOC_LINE = re.compile(r"(?:\.\s*){4,}\s*\d*\s*$|\s\d{1,3}$")
 _PAGE_NUMBER = re.compile(r"^(?:page\s+)?\d{1,3}(?:\s+of\s+\d{1,3})?$", re.I)
@@ -77,10 +81,13 @@ _RUNNING_TITLE = re.compile(
     re.I,
 )
 _STANDARD_RATED = re.compile(
-    rf"^(?:[PR]\s?)?(\d\.\d)\.?\s*(?P<name>[A-Z][^\n]{{1,80}}?)\s*(?P<rating>{_RATING})$"
+    rf"^(?:[PR]\s?)?(\d\.\d)\.?\s*(?P<name>[A-Z][^\n]{{1,80}}?)"
+    rf"(?:\s*[-–—:|]|\s+[Rr]ating\s*:?)*\s*{_QUOTE}(?P<rating>(?i:{_RATING})){_QUOTE}$"
 )
 _STANDARD_HEADING = re.compile(r"^(?:[PR]\s?)?(\d\.\d)\.?\s+(?P<name>[A-Z][^?]{1,80}?)(?:Rating)?$")
-_OVERALL = re.compile(rf"overall rating\s*:?\s*({_RATING})", re.I)
+_OVERALL = re.compile(
+    rf"overall rating\s*(?:(?:is|was|of)\s+)?[:–—-]?\s*{_QUOTE}({_RATING})(?!\w)", re.I
+)
 _MONTH = (
     r"(?:January|February|March|April|May|June|July|August|September|October|November|December)"
 )
@@ -95,16 +102,34 @@ _FIELDWORK_PROSE = re.compile(
     rf"(?:\d{{1,2}}\s+)?({_MONTH}\s+\d{{4}})",
     re.I,
 )
-_SCORE = re.compile(r"(?<![A-Za-z])score\s*:?\s*(\d{1,2}\s*/\s*\d{1,2})\b", re.I)
+#: Other ways a report dates its fieldwork: "Fieldwork took place in June 2025",
+#: "fieldwork was carried out between 3 and 14 June 2025", "Fieldwork dates:
+#: 3–7 March 2025". The date must follow "fieldwork" in the same sentence.
+_FIELDWORK_LOOSE = re.compile(
+    rf"fieldwork\b(?:\s+(?:dates?|period|week))?[^.]{{0,80}}?"
+    rf"\b(?:in|during|between|from|on|of|dates?\s*:?|period\s*:?|week\s*:?)\s+"
+    rf"(?:(?:the\s+)?(?:week|weeks|fortnight)\s+(?:of|commencing|beginning)\s+)?"
+    rf"(?:\d{{1,2}}(?:st|nd|rd|th)?\s*(?:{_MONTH}\s*)?(?:(?:and|to|-|–)\s*\d{{1,2}}(?:st|nd|rd|th)?\s+)?)?"
+    rf"({_MONTH}\s+\d{{4}})",
+    re.I,
+)
+_SCORE = re.compile(
+    r"(?<![A-Za-z])score\s*(?:of\s+)?:?\s*(\d{1,2}\s*(?:/|out of)\s*\d{1,2})\b", re.I
+)
 _PUBLISHED = re.compile(r"^published\s*:?\s*(\d{1,2}\s+[A-Z][a-z]+\s+\d{4})", re.I)
 _LEAD = re.compile(
     r"led by (?:HM |His Majesty['’]s |Her Majesty['’]s )?(?:Inspector|inspector)s?\s+"
     r"((?:[A-Z][\w'’-]+\s+){0,3}[A-Z][\w'’-]+)"
 )
 _LEAD_AFTER = re.compile(r"led by ((?:[A-Z][\w'’-]+\s+){1,3}[A-Z][\w'’-]+),? (?:an? )?HM Inspector")
-_CHIEF_LINE = re.compile(
-    r"^(?:HM|His Majesty['’]s|Her Majesty['’]s)?\s*Chief Inspector of Probation$", re.I
+_CHIEF_TITLE = r"(?:HM|His Majesty['’]s|Her Majesty['’]s)?\s*Chief Inspector of Probation"
+_CHIEF_LINE = re.compile(rf"^{_CHIEF_TITLE}$", re.I)
+#: Name and title on one line, either way round: "Martin Jones CBE, HM Chief
+#: Inspector of Probation" or "HM Chief Inspector of Probation, Martin Jones".
+_CHIEF_NAME_FIRST = re.compile(
+    rf"^(?!(?:HM|His|Her|The)\b)(?P<name>[A-Z][^,\n]{{2,60}}?)\s*[,–—-]?\s+{_CHIEF_TITLE}$"
 )
+_CHIEF_TITLE_FIRST = re.compile(rf"^{_CHIEF_TITLE}\s*[,:–—-]\s*(?P<name>[A-Z][^,\n]{{2,60}})$")
 _KEY_QUESTION = re.compile(r"^(?P<q>.+\?)\s*(?P<pct>\d{1,3})\s?%$")
 _ADDRESSEE = re.compile(r"^(?P<who>\S.{0,150}?)\s+should\s*:?$", re.I)
 _LABEL = re.compile(r"^(strengths|areas for improvement)\s*:?$", re.I)
@@ -114,6 +139,11 @@ _SECTION_TITLES = {
     "ratings": "ratings",
     "recommendations": "recommendations",
     "our recommendations": "recommendations",
+    "the recommendations": "recommendations",
+    "summary of recommendations": "recommendations",
+    "recommendations for improvement": "recommendations",
+    "key recommendations": "recommendations",
+    "recommendations to improve": "recommendations",
     "background": "background",
     "contents": "contents",
     "acknowledgements": "acknowledgements",
@@ -135,6 +165,10 @@ _DOMAIN = re.compile(
     r"|court disposals|out[- ]of[- ]court disposals|resettlement)(?:\s+findings)?$",
     re.I,
 )
+#: A heading's own numbering: "4. Recommendations", "Section 4: Recommendations".
+_SECTION_NUMBER = re.compile(
+    r"^(?:(?:section|chapter|part)\s+)?\d{1,2}(?:\.\d)?\.?\s*[:.–—-]?\s+", re.I
+)
 _ANNEXE = re.compile(r"^(?:annexe|annex|appendix)\b", re.I)
 
 
@@ -150,7 +184,7 @@ def section_of(block: Block) -> str | None:
         text = f"{block.number}. {text}"  # "1. Service delivery" read as a list item
     if len(text) > 90 or _TOC_LINE.search(text) and not _DOMAIN.match(text):
         return None
-    lowered = text.lower()
+    lowered = _SECTION_NUMBER.sub("", text).lower()
     if lowered in _SECTION_TITLES:
         return _SECTION_TITLES[lowered]
     if _DOMAIN.match(text):
@@ -172,24 +206,83 @@ def is_boundary(block: Block) -> bool:
     )
 
 
-def item_parts(block: Block) -> tuple[int | None, bool, str] | None:
-    """``(number, bullet, text)`` if the block is a list item (a real list item,
-    or a paragraph that starts with a typed marker such as "1." or "•")."""
+#: A lettered or roman sub-point marker: "a)", "(b)", "iv)", "(ii)".
+_ALPHA_MARKER = re.compile(r"^\(?([a-z]|[ivx]{2,4})\)\s+(?=\S)")
+_ROMAN = {
+    numeral: value
+    for value, numeral in enumerate(
+        ("i", "ii", "iii", "iv", "v", "vi", "vii", "viii", "ix", "x"), start=1
+    )
+}
+
+MarkerStyle = Literal["number", "bullet", "alpha"]
+
+
+@dataclass(frozen=True)
+class ItemMarker:
+    """A list item's marker as printed: its number (None for a bullet), its
+    style, and how deeply it is nested where the format says."""
+
+    number: int | None
+    style: MarkerStyle
+    text: str
+    depth: int = 0
+
+
+def split_alpha_marker(text: str) -> tuple[int, str] | None:
+    """``(position, rest)`` for a lettered or roman marker: "b) act" -> (2, "act"),
+    "(iii) act" -> (3, "act"); None when the text has no such marker."""
+    stripped = text.lstrip()
+    match = _ALPHA_MARKER.match(stripped)
+    if not match:
+        return None
+    label = match.group(1)
+    if label == "i" or len(label) > 1:
+        position = _ROMAN.get(label)
+        if position is None:
+            return None
+    else:
+        position = ord(label) - ord("a") + 1
+    return position, stripped[match.end() :]
+
+
+def item_marker(block: Block) -> ItemMarker | None:
+    """The block's list marker if it is a list item: a real list item, or a
+    paragraph that starts with a typed marker ("1.", "(2)", "b)", "•")."""
     if block.kind == "item":
         # A marker typed into a list item as well ("<li>1. ensure…</li>") is
         # the number as printed.
         typed_number, typed_bullet, rest = split_list_marker(block.text)
         if block.number is None and typed_number is not None:
-            return typed_number, False, rest
+            return ItemMarker(typed_number, "number", rest, block.depth)
+        alpha = split_alpha_marker(block.text)
+        if alpha is not None and (block.number is None or block.number == alpha[0]):
+            return ItemMarker(alpha[0], "alpha", alpha[1], block.depth)
         if typed_bullet or (typed_number is not None and typed_number == block.number):
-            return block.number, block.number is None, rest
-        return block.number, block.bullet or block.number is None, block.text
+            style: MarkerStyle = "bullet" if block.number is None else "number"
+            return ItemMarker(block.number, style, rest, block.depth)
+        style = "number" if block.number is not None else "bullet"
+        return ItemMarker(block.number, style, block.text, block.depth)
     if block.kind != "paragraph":
         return None
     number, bullet, rest = split_list_marker(block.text)
-    if number is None and not bullet:
+    if number is not None:
+        return ItemMarker(number, "number", rest)
+    if bullet:
+        return ItemMarker(None, "bullet", rest)
+    alpha = split_alpha_marker(block.text)
+    if alpha is not None:
+        return ItemMarker(alpha[0], "alpha", alpha[1])
+    return None
+
+
+def item_parts(block: Block) -> tuple[int | None, bool, str] | None:
+    """``(number, bullet, text)`` if the block is a list item (a real list item,
+    or a paragraph that starts with a typed marker such as "1." or "•")."""
+    marker = item_marker(block)
+    if marker is None:
         return None
-    return number, bullet, rest
+    return marker.number, marker.style == "bullet", marker.text
 
 
 # --- clean-up -----------------------------------------------------------------
@@ -227,6 +320,14 @@ def _may_be_running(text: str) -> bool:
     )
 
 
+#: A list marker printed on a line of its own, its text on the next line (how
+#: copying from a PDF often leaves a list): "1.", "(2)", "b)", "•".
+_MARKER_ONLY = re.compile(
+    r"^(?:\(?\d{1,2}[.)]|\(?(?:[a-z]|[ivx]{2,4})\)|[•●▪◦‣∙·\uf0b7\uf0a7\uf076\uf0d8\-–—*])$"
+)
+_BARE_NUMBER = re.compile(r"^\d{1,2}$")
+
+
 def clean_blocks(blocks: Sequence[Block]) -> list[Block]:
     """Drop page furniture and re-join table cells that a format split apart.
 
@@ -235,14 +336,36 @@ def clean_blocks(blocks: Sequence[Block]) -> list[Block]:
     they can never end up inside a recommendation or a finding. A cell holding
     only a rating or a percentage is joined back onto the cell before it
     ("Overall rating" + "Inadequate"), as plain-text exports put each cell on
-    its own line.
+    its own line. A list marker left alone on its line is put back in front
+    of the text that follows it.
     """
     blocks = [b for b in blocks if b.flat]
-    counts = Counter(b.flat for b in blocks if b.kind in ("paragraph", "heading"))
-    running = {text for text, n in counts.items() if n >= 3 and _may_be_running(text)}
+    running = running_lines(blocks)
     kept: list[Block] = []
-    for block in blocks:
+    index = 0
+    while index < len(blocks):
+        block = blocks[index]
+        index += 1
         flat = block.flat
+        following = blocks[index] if index < len(blocks) else None
+        if (
+            block.kind == "paragraph"
+            and following is not None
+            and following.kind == "paragraph"
+            and following.flat not in running
+            and item_marker(following) is None
+            and (
+                _MARKER_ONLY.match(flat)
+                or (
+                    _BARE_NUMBER.match(flat)
+                    and _bare_number_is_marker(int(flat), blocks, index - 1, kept, running)
+                )
+            )
+        ):
+            marker = f"{flat}." if _BARE_NUMBER.match(flat) else flat
+            kept.append(Block("paragraph", f"{marker} {following.text}"))
+            index += 1
+            continue
         if block.kind in ("paragraph", "heading"):
             if _PAGE_NUMBER.match(flat) or flat in running:
                 continue
@@ -261,6 +384,7 @@ def clean_blocks(blocks: Sequence[Block]) -> list[Block]:
             kept
             and block.kind == "paragraph"
             and flat[:1].islower()
+            and split_alpha_marker(flat) is None
             and kept[-1].kind in ("paragraph", "item")
             and not re.search(r"[.!?:;]$", kept[-1].flat)
             and not _ENDS_WITH_RATING_OR_PERCENT.search(kept[-1].flat)
@@ -272,6 +396,41 @@ def clean_blocks(blocks: Sequence[Block]) -> list[Block]:
             continue
         kept.append(block)
     return _rejoin_key_questions(kept)
+
+
+def running_lines(blocks: Sequence[Block]) -> set[str]:
+    """Running headers and footers: short lines repeated on three or more pages."""
+    counts = Counter(b.flat for b in blocks if b.kind in ("paragraph", "heading"))
+    return {text for text, n in counts.items() if n >= 3 and _may_be_running(text)}
+
+
+def _bare_number_is_marker(
+    number: int, blocks: Sequence[Block], index: int, kept: Sequence[Block], running: set[str]
+) -> bool:
+    """Is the number alone on its line at ``blocks[index]`` a list marker whose
+    text is on the next line, rather than a page number?
+
+    A page number sits next to the running header or footer; a marker
+    continues the list: it follows an introduction ending in ":" (and is 1,
+    or one more than the last number), or the item numbered one less.
+    """
+    neighbours = [blocks[i].flat for i in (index - 1, index + 1) if 0 <= i < len(blocks)]
+    if any(text in running or _PAGE_NUMBER.match(text) for text in neighbours):
+        return False
+    if not kept:
+        return False
+    last_number = None
+    for earlier in reversed(kept[-40:]):
+        if section_of(earlier) is not None:
+            break
+        marker = item_marker(earlier)
+        if marker is not None and marker.style == "number":
+            last_number = marker.number
+            break
+    if kept[-1].flat.endswith(":"):
+        return number == 1 or (last_number is not None and number == last_number + 1)
+    previous = item_marker(kept[-1])
+    return previous is not None and previous.style == "number" and previous.number == number - 1
 
 
 _QUESTION_START = re.compile(r"^(?:Does|Do|Is|Are|Has|Have|Was|Were)\b")
@@ -313,9 +472,40 @@ def _recommendations_start(blocks: Sequence[Block]) -> int | None:
         for later in blocks[index + 1 :]:
             if is_boundary(later):
                 break
-            if _ADDRESSEE.match(later.flat) or item_parts(later):
+            if _ADDRESSEE.match(later.flat) or item_marker(later):
                 return index + 1
     return None
+
+
+#: Words that introduce the addressee rather than name it:
+#: "We recommend that the PDU should:" is addressed to "The PDU".
+_ADDRESSEE_PREAMBLE = re.compile(
+    r"^(?:(?:we|hmi probation|the inspectorate)\s+(?:therefore\s+)?recommends?\s+(?:that\s+)?"
+    r"|it is recommended that\s+|(?:in addition|also|therefore|finally),?\s+)+",
+    re.I,
+)
+
+
+def addressee_of(text: str) -> str | None:
+    """The body a line such as "The Probation Service should:" addresses, as
+    printed (with a leading "We recommend that" dropped), or None."""
+    match = _ADDRESSEE.match(normalise_text(text))
+    if not match:
+        return None
+    who = _ADDRESSEE_PREAMBLE.sub("", match.group("who")).strip(" ,")
+    if not who or not re.match(r"[^\W\d_]", who):
+        return None
+    return who[0].upper() + who[1:]
+
+
+@dataclass
+class _Item:
+    number: int | None
+    addressee: str
+    text: str
+    style: MarkerStyle
+    depth: int
+    has_sub_points: bool = False
 
 
 def split_recommendations(
@@ -329,43 +519,77 @@ def split_recommendations(
     are kept as printed (they may restart for each addressee or continue);
     bulleted items are numbered by their position in the whole list. A line
     that continues the previous item (it starts in lower case, as a wrapped
-    line does) is joined to it.
+    line does) is joined to it. Sub-points ("including:" followed by "a)",
+    "i)" or bullets under a numbered list) stay part of their recommendation.
     """
     start = _recommendations_start(blocks)
     if start is None:
         return None
     addressee = default_addressee
-    items: list[list] = []  # [number or None, addressee, text]
+    items: list[_Item] = []
+    group: list[_Item] = []  # the items under the current addressee
     for block in blocks[start:]:
         if is_boundary(block):
             break
         flat = block.flat
-        parts = item_parts(block)
-        if parts is None:
-            match = _ADDRESSEE.match(flat)
-            if match and block.kind != "row":
-                addressee = match.group("who").strip()
-                continue
-            if items and _continues(items[-1][2], flat):
-                items[-1][2] = f"{items[-1][2]} {flat}"
+        marker = item_marker(block)
+        who = addressee_of(marker.text if marker else flat) if block.kind != "row" else None
+        if who is not None and (marker is None or marker.text[:1].isupper()):
+            # An addressee line, sometimes itself bulleted: "• The YJS manager should:"
+            addressee, group = who, []
             continue
-        number, _bullet, text = parts
-        items.append([number, addressee, normalise_text(text)])
+        if marker is None:
+            if items and _continues(items[-1].text, flat):
+                items[-1].text = join_wrapped(items[-1].text, flat)
+            continue
+        text = normalise_text(marker.text)
+        if group and _is_sub_point(group, marker):
+            parent = group[-1]
+            parent.text = f"{parent.text} {text}"
+            parent.has_sub_points = True
+            continue
+        item = _Item(marker.number, addressee, text, marker.style, marker.depth)
+        items.append(item)
+        group.append(item)
     recommendations = []
-    for position, (number, who, text) in enumerate(items, start=1):
-        text = clean_recommendation_text(text)
+    for position, item in enumerate(items, start=1):
+        text = clean_recommendation_text(item.text)
         if text:
-            recommendations.append(Recommendation(number or position, who, text))
+            number = item.number if item.style != "bullet" and item.number else position
+            recommendations.append(Recommendation(number, item.addressee, text))
     return recommendations
 
 
+def _is_sub_point(group: Sequence[_Item], marker: ItemMarker) -> bool:
+    """Is this list item a sub-point of the group's last recommendation rather
+    than a recommendation of its own? It is nested deeper, or marked in
+    another style than the group's first item after an introduction ("…,
+    including:") or under a numbered list ("1." then "a)")."""
+    first, parent = group[0], group[-1]
+    if marker.depth > first.depth:
+        return True
+    if marker.depth < first.depth or marker.style == first.style:
+        return False
+    return (
+        parent.text.endswith(":")
+        or parent.has_sub_points
+        or (marker.style == "alpha" and first.style in ("number", "bullet"))
+    )
+
+
 def _continues(previous: str, line: str) -> bool:
-    """Is ``line`` the wrapped remainder of the item ``previous``?"""
-    if not line:
+    """Is ``line`` the wrapped remainder of the item ``previous``? It starts in
+    lower case, or the item broke off mid-phrase ("… work with" / "Multi-Agency
+    Public Protection Arrangements") or before a number."""
+    if not line or addressee_of(line):
         return False
     if line[0].islower():
         return True
-    return not re.search(r"[.;:!?]$", previous) and line[0].isdigit()
+    if re.search(r"[.;:!?]$", previous):
+        return False
+    return line[0].isdigit() or bool(
+        _FUNCTION_WORD_END.search(previous) or re.search(r"[,–-]$", previous)
+    )
 
 
 # --- the rest of the record ---------------------------------------------------
@@ -421,7 +645,9 @@ def _standards(blocks: Sequence[Block]) -> list[Standard]:
         if re.search(rf"(?:{_RATING}|Requires)$", heading.group("name"), re.I):
             continue  # a torn table row ("2.3 Requires"), not the section heading
         for later in blocks[index + 1 : index + 4]:
-            rating = re.search(rf"({_RATING})$", later.flat)
+            rating = re.search(rf"({_RATING}){_QUOTE}$", later.flat) or (
+                _RATING_ONLY.match(later.flat) and re.search(rf"({_RATING})", later.flat, re.I)
+            )
             if rating:
                 code, name = heading.group(1), heading.group("name").strip()
                 found[code] = Standard(code, name, _canonical_rating(rating.group(1)))
@@ -430,6 +656,7 @@ def _standards(blocks: Sequence[Block]) -> list[Standard]:
 
 
 def _canonical_rating(text: str) -> str:
+    text = text.strip("‘’'\"“” ")
     for rating in RATINGS:
         if rating.lower() == text.lower():
             return rating
@@ -443,6 +670,12 @@ def _chief_inspector(blocks: Sequence[Block]) -> tuple[str | None, int | None]:
         lines = [normalise_text(line) for line in block.text.split("\n")]
         lines = [line for line in lines if line]
         for position, line in enumerate(lines):
+            one_line = _CHIEF_NAME_FIRST.match(line) or _CHIEF_TITLE_FIRST.match(line)
+            if one_line and len(line) < 120:
+                name = strip_honours(one_line.group("name"))
+                if _looks_like_name(name):
+                    return name, index
+                continue
             if not _CHIEF_LINE.match(line):
                 continue
             if position > 0:
@@ -452,9 +685,23 @@ def _chief_inspector(blocks: Sequence[Block]) -> tuple[str | None, int | None]:
             else:
                 continue
             name = strip_honours(candidate)
-            if 1 < len(name.split()) <= 5 and name[:1].isupper() and not re.search(r"\d", name):
+            if _looks_like_name(name):
                 return name, where
     return None, None
+
+
+_NAME_PARTICLES = {"de", "van", "von", "da", "der", "le", "la", "du", "di", "bin", "al"}
+
+
+def _looks_like_name(text: str) -> bool:
+    """ "Martin Jones", "Dame Jane Smith": two to five capitalised words."""
+    words = text.split()
+    return (
+        1 < len(words) <= 5
+        and not re.search(r"\d", text)
+        and all(w[:1].isupper() or w.lower() in _NAME_PARTICLES for w in words)
+        and words[0][:1].isupper()
+    )
 
 
 def _foreword(blocks: Sequence[Block], signature_index: int | None) -> str:
@@ -543,9 +790,12 @@ def parse_blocks(blocks: Sequence[Block]) -> Report:
     """
     from .regions import infer_region
 
+    # Running headers are dropped from the text, but they may be the only
+    # place a PDF names the report or its region.
+    running = sorted(running_lines([b for b in blocks if b.flat]))
     blocks = clean_blocks(blocks)
     flats = [b.flat for b in blocks]
-    title = _find_title(blocks)
+    title = _find_title([*blocks, *(Block("paragraph", text) for text in running)])
     standards = _standards(blocks)
     overall = _first(_OVERALL, flats)
     if title is None or not (standards or overall):
@@ -567,12 +817,16 @@ def parse_blocks(blocks: Sequence[Block]) -> Report:
         warnings.append("The Recommendations section contains no recommendations drafter can read.")
     chief, signature = _chief_inspector(blocks)
     strengths, areas, questions = _findings(blocks)
-    full_text = "\n".join(flats)
+    full_text = "\n".join([*flats, *running])
     report = Report(
         kind=kind,  # type: ignore[arg-type]
         unit=unit,
         publication_date=_iso_date(_first(_PUBLISHED, flats)),
-        fieldwork=_month_year(_first(_FIELDWORK, flats) or _first(_FIELDWORK_PROSE, flats)),
+        fieldwork=_month_year(
+            _first(_FIELDWORK, flats)
+            or _first(_FIELDWORK_PROSE, flats)
+            or _first(_FIELDWORK_LOOSE, flats)
+        ),
         overall_rating=_canonical_rating(overall) if overall else None,
         score=(_first(_SCORE, flats) or "").replace(" ", "") or None,
         standards=standards,

@@ -21,7 +21,7 @@ from .errors import InputFileError
 from .fileio import DEFAULT_MAX_INPUT_BYTES, read_input_bytes, sha256_bytes
 from .model import Report
 from .normalise import normalise_text, split_list_marker
-from .parser import Block, parse_blocks
+from .parser import Block, parse_blocks, split_alpha_marker
 
 SourceFormat = Literal["html", "pdf", "docx", "text"]
 
@@ -184,6 +184,7 @@ def text_blocks(text: str) -> list[Block]:
                 blocks
                 and blocks[-1].kind == "item"
                 and not previous_blank
+                and split_alpha_marker(line) is None
                 and (line.lstrip()[:1].islower() or indent > item_indent)
             ):
                 last = blocks.pop()

@@ -80,10 +80,13 @@ def _paragraph_block(paragraph: Paragraph, numbering: _Numbering) -> Block | Non
         return Block("heading", text, level=1)
     marker = numbering.next_marker(paragraph)
     if marker is not None:
-        number, bullet = marker
-        return Block("item", text, number=number, bullet=bullet)
-    if style.lower().startswith("list bullet"):
-        return Block("item", text, bullet=True)
+        number, bullet, depth = marker
+        return Block("item", text, number=number, bullet=bullet, depth=depth)
+    list_style = re.match(r"list bullet\s*(\d?)$", style.strip(), re.I)
+    if list_style:
+        # "List Bullet 2" is a sub-point of the bullet above it.
+        depth = int(list_style.group(1)) - 1 if list_style.group(1) else 0
+        return Block("item", text, bullet=True, depth=max(depth, 0))
     return Block("paragraph", text)
 
 
@@ -144,8 +147,9 @@ class _Numbering:
                 self._formats[(num_id, ilvl)] = fmt
                 self._starts[(num_id, ilvl)] = start
 
-    def next_marker(self, paragraph: Paragraph) -> tuple[int | None, bool] | None:
-        """``(number, is_bullet)`` for a numbered paragraph, else None."""
+    def next_marker(self, paragraph: Paragraph) -> tuple[int | None, bool, int] | None:
+        """``(number, is_bullet, level)`` for a numbered paragraph, else None;
+        level 0 is the top level of the list."""
         num_id, ilvl = _numbering_of(paragraph)
         if num_id is None:
             return None
@@ -153,12 +157,12 @@ class _Numbering:
             return None
         fmt = self._formats.get((num_id, ilvl), "decimal")
         if fmt in ("bullet", "none"):
-            return None, True
+            return None, True, ilvl
         counters = self._counters[num_id]
         for deeper in [k for k in counters if k > ilvl]:
             del counters[deeper]  # a higher level restarts the levels below it
         counters[ilvl] = counters.get(ilvl, self._starts.get((num_id, ilvl), 1) - 1) + 1
-        return counters[ilvl], False
+        return counters[ilvl], False, ilvl
 
 
 def _numbering_of(paragraph: Paragraph) -> tuple[str | None, int]:

@@ -20,7 +20,7 @@ from typing import Any
 
 from ..errors import InputFileError
 from ..normalise import split_list_marker
-from ..parser import Block
+from ..parser import Block, split_alpha_marker
 
 #: pdfminer logs warnings for harmless quirks in real-world PDFs.
 for _noisy in ("pdfminer", "pypdf"):
@@ -49,6 +49,11 @@ def pdf_blocks(data: bytes, name: str = "") -> list[Block]:
                     hint="Check it is the right document.",
                 )
             pages = [_page_lines(page) for page in pdf.pages]
+            if _is_scan(pdf.pages):
+                raise InputFileError(
+                    "This PDF has no text that can be read — it may be a scan.",
+                    hint="Ask for the accessible version or the web page.",
+                )
     except InputFileError:
         raise
     except Exception as exc:  # pdfminer raises many types for damaged files
@@ -57,6 +62,16 @@ def pdf_blocks(data: bytes, name: str = "") -> list[Block]:
             hint="Download or export the report again.",
         ) from exc
     return _paragraphs(pages)
+
+
+def _is_scan(pages: list[Any]) -> bool:
+    """A PDF with no text, or pictures of pages with at most a stray word of
+    text on them, was scanned rather than exported: there is nothing to read."""
+    text_chars = sum(1 for page in pages for char in page.chars if char["text"].strip())
+    if text_chars == 0:
+        return True
+    pictured = sum(1 for page in pages if page.images)
+    return text_chars < 40 * len(pages) and pictured * 2 >= len(pages)
 
 
 def _refuse_encrypted(data: bytes, name: str) -> None:
@@ -251,6 +266,7 @@ def _paragraphs(pages: list[list[dict[str, Any]]]) -> list[Block]:
                 or (entry["size"] == body and previous["x1"] + entry["first_word"] + 6 < right_edge)
                 or number is not None
                 or bullet
+                or split_alpha_marker(text) is not None
                 # a line set further left than the block's wrapped lines starts anew
                 or (not current.get("first") and entry["x0"] < current["indent"] - 2)
             )
