@@ -28,7 +28,7 @@ from rapidfuzz import fuzz
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
-from .commitments import commitments_csv, list_commitments, unit_key
+from .commitments import commitments_csv, database_of, list_commitments, unit_key
 from .dates import extract_due_date, long_date
 from .db import ActionRow, CommitmentRow, LetterFileRow, LetterRow
 from .errors import DrafterError
@@ -409,8 +409,7 @@ def _store(
     sent_date: date | None,
     supersede: bool | None,
 ) -> ArchiveResult:
-
-    db = getattr(library, "db", library)
+    db = database_of(library)
     with db.session() as session:
         _begin_write(session)
         existing = session.scalar(select(LetterRow).where(LetterRow.sha256 == letter.sha256))
@@ -556,7 +555,6 @@ def _add_library_action(library: Any, session: Any, **values: Any) -> int:
 
 
 def _current_letter_for_unit(session: Any, unit: str | None) -> Any:
-
     if not unit:
         return None
     key = unit_key(unit)
@@ -570,7 +568,6 @@ def _current_letter_for_unit(session: Any, unit: str | None) -> Any:
 
 
 def _to_archived(session: Any, row: Any, *, with_actions: bool = True) -> ArchivedLetter:
-
     file_row = session.get(LetterFileRow, row.sha256)
     actions: list[ArchivedAction] = []
     if with_actions:
@@ -621,36 +618,32 @@ def _to_archived(session: Any, row: Any, *, with_actions: bool = True) -> Archiv
 
 def list_letters(store: Any) -> list[ArchivedLetter]:
     """Every archived letter, oldest first, with its actions."""
-
-    with getattr(store, "db", store).session() as session:
+    with database_of(store).session() as session:
         rows = session.scalars(select(LetterRow).order_by(LetterRow.id)).all()
         return [_to_archived(session, row) for row in rows]
 
 
 def get_letter(store: Any, letter_id: int) -> ArchivedLetter:
-
-    with getattr(store, "db", store).session() as session:
-        row = session.get(LetterRow, letter_id)
-        if row is None:
-            raise DrafterError(
-                f"There is no archived letter {letter_id}.",
-                hint="Run 'drafter archive list' to see their numbers.",
-            )
-        return _to_archived(session, row)
+    """One archived letter with its actions; a plain error if there is none."""
+    with database_of(store).session() as session:
+        return _to_archived(session, _letter_row(session, letter_id))
 
 
 def letter_file(store: Any, letter_id: int) -> tuple[str, bytes]:
     """The archived file of a letter: (original name, content)."""
-
-    with getattr(store, "db", store).session() as session:
-        row = session.get(LetterRow, letter_id)
-        if row is None:
-            raise DrafterError(
-                f"There is no archived letter {letter_id}.",
-                hint="Run 'drafter archive list' to see their numbers.",
-            )
-        file_row = session.get(LetterFileRow, row.sha256)
+    with database_of(store).session() as session:
+        file_row = session.get(LetterFileRow, _letter_row(session, letter_id).sha256)
         return file_row.file_name, bytes(file_row.content)
+
+
+def _letter_row(session: Any, letter_id: int) -> LetterRow:
+    row = session.get(LetterRow, letter_id)
+    if row is None:
+        raise DrafterError(
+            f"There is no archived letter {letter_id}.",
+            hint="Run 'drafter archive list' to see their numbers.",
+        )
+    return row
 
 
 INDEX_FIELDS = (

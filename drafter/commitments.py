@@ -84,8 +84,8 @@ class Commitment:
         }
 
 
-def _database(store):  # type: ignore[no-untyped-def]
-    """Accept a Library (which has ``.db``) or a Database."""
+def database_of(store):  # type: ignore[no-untyped-def]
+    """The Database of a Library (which has ``.db``), or the Database itself."""
     return getattr(store, "db", store)
 
 
@@ -109,7 +109,7 @@ def list_commitments(
     from .db import CommitmentRow
 
     today = today or date.today()
-    with _database(store).session() as session:
+    with database_of(store).session() as session:
         rows = session.scalars(select(CommitmentRow).order_by(CommitmentRow.id)).all()
         notes = _notes_by_commitment(session, [r.id for r in rows])
         found = [_to_commitment(row, notes.get(row.id, [])) for row in rows]
@@ -132,7 +132,7 @@ def list_commitments(
 def get_commitment(store, commitment_id: int) -> Commitment:  # type: ignore[no-untyped-def]
     from .db import CommitmentRow
 
-    with _database(store).session() as session:
+    with database_of(store).session() as session:
         row = session.get(CommitmentRow, commitment_id)
         if row is None:
             raise _not_found(commitment_id)
@@ -148,7 +148,7 @@ def add_note(store, commitment_id: int, note: str, *, done: bool = False) -> Com
         raise DrafterError(
             "The note is empty.", hint="Say what was done, e.g. --note 'Training delivered'."
         )
-    with _database(store).session() as session:
+    with database_of(store).session() as session:
         row = session.get(CommitmentRow, commitment_id)
         if row is None:
             raise _not_found(commitment_id)

@@ -438,7 +438,6 @@ def _recommendation_numbers(lead: str) -> tuple[int, ...]:
 
 
 def _first_date(lines: Iterable[str]) -> date | None:
-
     for line in lines:
         for pattern in _DATE_PATTERNS:
             for match in pattern.finditer(line):
