@@ -389,6 +389,7 @@ def match_command(
             hint="Example: drafter match report.html",
         )
     library = Library(db_url)
+    _index_library(library)
     if report_path:
         from .reader import read_report
 
@@ -415,6 +416,28 @@ def match_command(
             click.echo(f"  {rank}. [{candidate.score:.0f}] {_short(action.text, 300)}")
             click.echo(f"     {ident}, {action.source_label}. Why: {candidate.reason}")
         click.echo()
+
+
+#: Libraries this large take over a second to index, so a bar is shown.
+LARGE_LIBRARY = 40_000
+
+
+def _index_library(library: Any) -> None:
+    """Build (and cache) the library's matcher, with a progress bar on stderr
+    when the library is large enough for that to take a while."""
+    library.ensure_usable()
+    if library.count() < LARGE_LIBRARY:
+        return
+    with click.progressbar(length=1000, label="Indexing the library", file=sys.stderr) as bar:
+        shown = 0
+
+        def progress(done: int, total: int) -> None:
+            nonlocal shown
+            target = done * 1000 // max(total, 1)
+            bar.update(target - shown)
+            shown = target
+
+        library.matcher(progress=progress)
 
 
 # --- config and draft --------------------------------------------------------

@@ -331,14 +331,17 @@ class Library:
                 )
             return list(latest.values())
 
-    def matcher(self) -> Matcher:
+    def matcher(self, progress: Callable[[int, int], None] | None = None) -> Matcher:
         """A :class:`drafter.matching.Matcher` over the active actions and the
-        recorded decisions, built once and reused until the library changes."""
+        recorded decisions, built once and reused until the library changes.
+        ``progress(done, total)`` follows the build when it is not cached."""
         from .matching import Matcher
 
         self.ensure_usable()
         if self._matcher_cache is None:
-            self._matcher_cache = Matcher(self.actions(), feedback=self.feedback())
+            self._matcher_cache = Matcher(
+                self.actions(), feedback=self.feedback(), progress=progress
+            )
         return self._matcher_cache
 
 

@@ -30,7 +30,7 @@ from __future__ import annotations
 
 import math
 from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date
 from typing import TYPE_CHECKING
@@ -50,6 +50,9 @@ if TYPE_CHECKING:
 #: does not, with a margin rather than at the single best cut.
 NO_MATCH_THRESHOLD = 24.0
 
+#: Distinct (text, recommendation) pairs handled at once when counting the
+#: terms both fields of an action share (bounds memory on large libraries).
+PAIR_CHUNK = 16384
 #: Relative weight of each kind of term in the vectors.
 WORD_WEIGHT = 1.0
 PHRASE_WEIGHT = 0.5
@@ -94,7 +97,8 @@ class Matcher:
 
     Build it once per library load (tokenising the library is the slow part)
     and call :meth:`match` as often as needed. ``feedback`` is the list of
-    reviewers' decisions from :meth:`drafter.library.Library.feedback`.
+    reviewers' decisions from :meth:`drafter.library.Library.feedback`;
+    ``progress(done, total)`` is told how far tokenising the library has got.
     """
 
     def __init__(
@@ -103,6 +107,7 @@ class Matcher:
         feedback: Iterable[Decision] | None = None,
         *,
         threshold: float = NO_MATCH_THRESHOLD,
+        progress: Callable[[int, int], None] | None = None,
     ) -> None:
         self.actions = list(actions)
         self.threshold = threshold
@@ -120,19 +125,18 @@ class Matcher:
             dtype=np.int64,
             count=self._size,
         )
-        table = term_table(list(unique))
+        table = term_table(list(unique), progress=progress)
         self._vocab = {term: term_id for term_id, term in enumerate(table.vocabulary)}
         self._kind = np.array(
             [self._kind_weight(term) for term in table.vocabulary] + [1.0], dtype=np.float32
         )
-        text_docs, text_terms, text_counts = _gather(table, text_uid)
-        rec_docs, rec_terms, rec_counts = _gather(table, rec_uid)
         self._idf = self._inverse_document_frequency(table, text_uid, rec_uid)
         n = max(self._size, 1)
         #: A term no action uses is as informative as a term can be.
         self._unseen_idf = math.log(n + 1) + 1.0
-        self._text = self._build_field(text_docs, text_terms, text_counts)
-        self._rec = self._build_field(rec_docs, rec_terms, rec_counts)
+        # One field at a time, so only one field's temporary arrays exist at once.
+        self._text = self._build_field(*_gather(table, text_uid))
+        self._rec = self._build_field(*_gather(table, rec_uid))
         self._has_rec = np.fromiter(
             (bool(a.recommendation) for a in self.actions), dtype=bool, count=self._size
         )
@@ -188,19 +192,20 @@ class Matcher:
         # Subtract terms shared by the two fields of one action, counted per
         # distinct (text, recommendation) pair.
         pair_codes, pair_count = np.unique(text_uid * n_texts + rec_uid, return_counts=True)
-        keys = []
-        for uids in (pair_codes // n_texts, pair_codes % n_texts):
-            docs, term_ids, _ = _gather(table, uids)
-            keys.append(docs.astype(np.int64) * vocabulary_size + term_ids)
-        keys = np.concatenate(keys)
-        keys.sort()
-        shared = keys[1:][keys[1:] == keys[:-1]]
-        del keys
-        frequency -= np.bincount(
-            shared % vocabulary_size,
-            weights=pair_count[shared // vocabulary_size],
-            minlength=vocabulary_size,
-        )
+        for start in range(0, len(pair_codes), PAIR_CHUNK):
+            codes = pair_codes[start : start + PAIR_CHUNK]
+            keys = []
+            for uids in (codes // n_texts, codes % n_texts):
+                docs, term_ids, _ = _gather(table, uids)
+                keys.append(docs.astype(np.int64) * vocabulary_size + term_ids)
+            merged = np.concatenate(keys)
+            merged.sort()
+            shared = merged[1:][merged[1:] == merged[:-1]]
+            frequency -= np.bincount(
+                shared % vocabulary_size,
+                weights=pair_count[start + shared // vocabulary_size],
+                minlength=vocabulary_size,
+            )
         n = max(self._size, 1)
         return (np.log((n + 1) / (frequency + 1)) + 1.0).astype(np.float32)
 

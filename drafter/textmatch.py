@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
@@ -352,105 +352,118 @@ class TermTable:
     wording: np.ndarray
 
 
-def term_table(texts: Sequence[str], chunk_size: int = 4096) -> TermTable:
-    """Terms of every text in ``texts`` (see :class:`TermTable`)."""
-    tokens, text_of, words = _tokenise(texts, chunk_size)
-    # Per distinct word (a few thousand), not per token (millions).
-    stem_ids: dict[str, int] = {}
-    stem_of_word = np.fromiter(
-        (stem_ids.setdefault(stem(w), len(stem_ids)) for w in words),
-        dtype=np.int64,
-        count=len(words),
-    )
-    is_content = np.fromiter(
-        (not (w in STOP_WORDS or len(w) < 2 or w.isdigit()) for w in words),
-        dtype=bool,
-        count=len(words),
-    )
-    is_content[0] = False  # the boundary between texts
-    stems = list(stem_ids)
-    n_stems = len(stems)
-    all_stems = stem_of_word[tokens]
-    concept_ids, concept_texts = _find_concepts(all_stems, text_of, stem_ids)
-    content = is_content[tokens]
-    word_stems, word_texts = all_stems[content], text_of[content]
-    del all_stems, content
-    # Phrases: neighbouring content words of the same text, numbered after the
-    # stems by their pair code; concepts after all possible pairs.
-    pair = (word_texts[:-1] == word_texts[1:]) & (word_stems[:-1] != word_stems[1:])
-    phrase_terms = n_stems + word_stems[:-1][pair] * n_stems + word_stems[1:][pair]
-    phrase_texts = word_texts[:-1][pair]
-    base_concepts = n_stems + n_stems * n_stems
+#: Term numbers before densifying: stems, then every possible pair of stems
+#: (phrases), then concepts. Fixed, so that each chunk of texts can be coded
+#: on its own while the stem vocabulary is still growing.
+_STEM_SPACE = 1 << 21
+_CONCEPT_BASE = _STEM_SPACE + _STEM_SPACE * _STEM_SPACE
+
+
+class _Vocabularies:
+    """Words, stems and their properties, numbered as chunks reveal them."""
+
+    def __init__(self) -> None:
+        self.raw_ids: dict[str, int] = {_BOUNDARY: 0}
+        self.word_ids: dict[str, int] = {_BOUNDARY: 0}
+        self.stem_ids: dict[str, int] = {_BOUNDARY: 0}
+        self.expansions: list[list[int]] = [[0]]
+        self.stem_of_word: list[int] = [0]
+        self.is_content: list[bool] = [False]
+
+    def tokens(self, texts: Sequence[str]) -> np.ndarray:
+        """Word numbers of ``texts`` in a row, each text followed by word 0."""
+        # One pass over the joined chunk keeps the per-character work in C.
+        raw = _plain_words(f" {_BOUNDARY} ".join(texts))
+        raw.append(_BOUNDARY)
+        for word in set(raw).difference(self.raw_ids):
+            self.raw_ids[word] = len(self.raw_ids)
+            # Spelling and abbreviations: rewritten once per distinct word.
+            self.expansions.append([self._word(w) for w in _REWRITES.get(word, word).split()])
+        raw_tokens = np.fromiter(map(self.raw_ids.__getitem__, raw), dtype=np.int32, count=len(raw))
+        lengths = np.array([len(e) for e in self.expansions], dtype=np.int32)
+        flat = np.array([w for e in self.expansions for w in e], dtype=np.int32)
+        return flat[_ranges(np.cumsum(lengths) - lengths, lengths, raw_tokens)]
+
+    def _word(self, word: str) -> int:
+        word_id = self.word_ids.get(word)
+        if word_id is None:
+            word_id = self.word_ids[word] = len(self.word_ids)
+            self.stem_of_word.append(self.stem_ids.setdefault(stem(word), len(self.stem_ids)))
+            self.is_content.append(not (word in STOP_WORDS or len(word) < 2 or word.isdigit()))
+        return word_id
+
+
+def term_table(
+    texts: Sequence[str],
+    chunk_size: int = 8192,
+    progress: Callable[[int, int], None] | None = None,
+) -> TermTable:
+    """Terms of every text in ``texts`` (see :class:`TermTable`), worked out
+    a chunk at a time so memory stays proportional to one chunk plus the
+    result. ``progress(done, total)`` is called after each chunk."""
+    vocabularies = _Vocabularies()
+    concept_count = len(concepts())
+    space = _CONCEPT_BASE + concept_count
+    sparse_terms: list[np.ndarray] = []
+    term_counts: list[np.ndarray] = []
+    per_text = np.zeros(len(texts), dtype=np.int64)
+    wordings: dict[bytes, int] = {}
+    wording = np.zeros(len(texts), dtype=np.int64)
+    for start in range(0, len(texts), chunk_size):
+        part = texts[start : start + chunk_size]
+        tokens = vocabularies.tokens(part)
+        boundary = tokens == 0
+        text_of = np.cumsum(boundary) - boundary  # within the chunk
+        all_stems = np.array(vocabularies.stem_of_word, dtype=np.int64)[tokens]
+        content = np.array(vocabularies.is_content, dtype=bool)[tokens]
+        concept_ids, concept_texts = _find_concepts(all_stems, text_of, vocabularies.stem_ids)
+        word_stems, word_texts = all_stems[content], text_of[content]
+        # Phrases: neighbouring content words of the same text.
+        pair = (word_texts[:-1] == word_texts[1:]) & (word_stems[:-1] != word_stems[1:])
+        phrases = _STEM_SPACE + word_stems[:-1][pair] * _STEM_SPACE + word_stems[1:][pair]
+        codes, counts = np.unique(
+            np.concatenate(
+                [
+                    word_texts * space + word_stems,
+                    word_texts[:-1][pair] * space + phrases,
+                    concept_texts * space + _CONCEPT_BASE + concept_ids,
+                ]
+            ),
+            return_counts=True,
+        )
+        sparse_terms.append(codes % space)
+        term_counts.append(counts.astype(np.float32))
+        per_text[start : start + len(part)] = np.bincount(codes // space, minlength=len(part))
+        bounds = np.flatnonzero(boundary).tolist()
+        for offset, (a, b) in enumerate(zip([-1, *bounds], bounds, strict=False)):
+            wording[start + offset] = wordings.setdefault(
+                tokens[a + 1 : b].tobytes(), len(wordings)
+            )
+        if progress is not None:
+            progress(start + len(part), len(texts))
+    # Keep only terms some text uses, numbered densely (chunk by chunk, again
+    # to keep the peak memory low).
+    used = np.unique(np.concatenate([np.unique(t) for t in sparse_terms] or [np.zeros(0, int)]))
+    dense = [np.searchsorted(used, t).astype(np.int32) for t in sparse_terms]
+    del sparse_terms
+    stems = list(vocabularies.stem_ids)
     concept_list = [c.id for c in concepts()]
-    space = base_concepts + len(concept_list)
-    codes = np.concatenate(
-        [
-            word_texts * space + word_stems,
-            phrase_texts * space + phrase_terms,
-            concept_texts * space + base_concepts + concept_ids,
-        ]
-    )
-    del word_stems, word_texts, phrase_terms, phrase_texts
-    codes, counts = np.unique(codes, return_counts=True)
-    sparse_terms = codes % space
-    # Keep only terms some text uses, numbered densely.
-    used = np.unique(sparse_terms)
-    dense = np.searchsorted(used, sparse_terms).astype(np.int32)
 
     def label(term: int) -> str:
-        if term < n_stems:
+        if term < _STEM_SPACE:
             return stems[term]
-        if term < base_concepts:
-            left, right = divmod(term - n_stems, n_stems)
+        if term < _CONCEPT_BASE:
+            left, right = divmod(term - _STEM_SPACE, _STEM_SPACE)
             return f"{stems[left]} {stems[right]}"
-        return "@" + concept_list[term - base_concepts]
+        return "@" + concept_list[term - _CONCEPT_BASE]
 
-    per_text = np.bincount(codes // space, minlength=len(texts))
-    bounds = np.flatnonzero(tokens == 0).tolist()
-    wordings: dict[bytes, int] = {}
-    wording = np.fromiter(
-        (
-            wordings.setdefault(tokens[a + 1 : b].tobytes(), len(wordings))
-            for a, b in zip([-1, *bounds], bounds, strict=False)
-        ),
-        dtype=np.int64,
-        count=len(texts),
-    )
     return TermTable(
         vocabulary=[label(int(t)) for t in used],
         ptr=np.concatenate([[0], np.cumsum(per_text)]).astype(np.int64),
-        term_ids=dense,
-        counts=counts.astype(np.float32),
+        term_ids=np.concatenate(dense) if dense else np.zeros(0, dtype=np.int32),
+        counts=np.concatenate(term_counts) if term_counts else np.zeros(0, dtype=np.float32),
         wording=wording,
     )
-
-
-def _tokenise(texts: Sequence[str], chunk_size: int) -> tuple[np.ndarray, np.ndarray, list[str]]:
-    """Word numbers of all texts in a row, each text followed by word 0 (a
-    boundary); the text each token belongs to; and the words by number.
-    Spelling and abbreviations are rewritten once per distinct word."""
-    word_ids: dict[str, int] = {_BOUNDARY: 0}
-    raw_ids: dict[str, int] = {_BOUNDARY: 0}
-    expansions: list[list[int]] = [[0]]
-    chunks: list[np.ndarray] = []
-    for start in range(0, len(texts), chunk_size):
-        # One pass per chunk keeps the per-character work in C.
-        raw = _plain_words(f" {_BOUNDARY} ".join(texts[start : start + chunk_size]))
-        raw.append(_BOUNDARY)
-        for word in set(raw).difference(raw_ids):
-            raw_ids[word] = len(raw_ids)
-            expansions.append(
-                [word_ids.setdefault(w, len(word_ids)) for w in _REWRITES.get(word, word).split()]
-            )
-        raw_tokens = np.fromiter(map(raw_ids.__getitem__, raw), dtype=np.int32, count=len(raw))
-        # Most words are their own final form; the others become one or more words.
-        lengths = np.array([len(e) for e in expansions], dtype=np.int32)
-        flat = np.array([w for e in expansions for w in e], dtype=np.int32)
-        chunks.append(flat[_ranges(np.cumsum(lengths) - lengths, lengths, raw_tokens)])
-    tokens = np.concatenate(chunks) if chunks else np.zeros(0, dtype=np.int32)
-    boundary = tokens == 0
-    text_of = (np.cumsum(boundary, dtype=np.int32) - boundary).astype(np.int64)
-    return tokens, text_of, list(word_ids)
 
 
 def _ranges(starts: np.ndarray, lengths: np.ndarray, which: np.ndarray) -> np.ndarray:

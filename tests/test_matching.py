@@ -417,3 +417,20 @@ def test_top_k_shows_k_different_actions_when_copies_crowd_the_top():
     assert len(result.candidates) == 3
     assert len({normalise(c.action.text) for c in result.candidates}) == 3
     assert "the same action is in the library 5 more times" in result.candidates[0].reason
+
+
+def test_indexing_a_large_library_shows_progress_on_stderr(small_library, monkeypatch):
+    import drafter.cli
+
+    monkeypatch.setattr(drafter.cli, "LARGE_LIBRARY", 1)
+    args = ["match", "--db", small_library, "--json", "--text", "reduce caseloads"]
+    result = CliRunner().invoke(cli, args)
+    assert result.exit_code == 0, result.output
+    assert "Indexing the library" in result.stderr
+    assert json.loads(result.stdout)[0]["candidates"]  # stdout stays clean JSON
+
+
+def test_matcher_reports_build_progress_to_the_end():
+    seen: list[tuple[int, int]] = []
+    Matcher(make_actions(), progress=lambda done, total: seen.append((done, total)))
+    assert seen and seen[-1][0] == seen[-1][1] == 10  # 5 texts + 5 recommendations
