@@ -131,7 +131,8 @@ _CHIEF_NAME_FIRST = re.compile(
 )
 _CHIEF_TITLE_FIRST = re.compile(rf"^{_CHIEF_TITLE}\s*[,:–—-]\s*(?P<name>[A-Z][^,\n]{{2,60}})$")
 _KEY_QUESTION = re.compile(r"^(?P<q>.+\?)\s*(?P<pct>\d{1,3})\s?%$")
-_ADDRESSEE = re.compile(r"^(?P<who>\S.{0,150}?)\s+should\s*:?$", re.I)
+#: "The PDU should:", also "… should, as a priority:" and "… should" without the colon.
+_ADDRESSEE = re.compile(r"^(?P<who>\S.{0,150}?)\s+should(?:\s*:|,[^.;:]{1,40}:)?$", re.I)
 _LABEL = re.compile(r"^(strengths|areas for improvement)\s*:?$", re.I)
 
 _SECTION_TITLES = {
@@ -411,13 +412,15 @@ def _bare_number_is_marker(
     text is on the next line, rather than a page number?
 
     A page number sits next to the running header or footer; a marker
-    continues the list: it follows an introduction ending in ":" (and is 1,
-    or one more than the last number), or the item numbered one less.
+    continues the list: it is 1 after an introduction ending in ":", or one
+    more than the last number in the list.
     """
-    neighbours = [blocks[i].flat for i in (index - 1, index + 1) if 0 <= i < len(blocks)]
-    if any(text in running or _PAGE_NUMBER.match(text) for text in neighbours):
+    before = blocks[index - 1].flat if index > 0 else ""
+    after = blocks[index + 1].flat if index + 1 < len(blocks) else ""
+    if not kept or before in running or after in running or not after[:1].isalpha():
         return False
-    if not kept:
+    # "…footer / 7 / 3 / text": 7 is the page number, 3 may be the marker.
+    if _PAGE_NUMBER.match(before) and (index < 2 or blocks[index - 2].flat not in running):
         return False
     last_number = None
     for earlier in reversed(kept[-40:]):
@@ -427,10 +430,9 @@ def _bare_number_is_marker(
         if marker is not None and marker.style == "number":
             last_number = marker.number
             break
-    if kept[-1].flat.endswith(":"):
-        return number == 1 or (last_number is not None and number == last_number + 1)
-    previous = item_marker(kept[-1])
-    return previous is not None and previous.style == "number" and previous.number == number - 1
+    if kept[-1].flat.endswith(":") and number == 1:
+        return True
+    return last_number is not None and number == last_number + 1
 
 
 _QUESTION_START = re.compile(r"^(?:Does|Do|Is|Are|Has|Have|Was|Were)\b")
@@ -467,14 +469,36 @@ def _recommendations_start(blocks: Sequence[Block]) -> int | None:
     """Index of the block after the Recommendations heading that actually opens
     a list of recommendations (a contents entry or a passing mention does not)."""
     for index, block in enumerate(blocks):
-        if section_of(block) != "recommendations":
+        if section_of(block) != "recommendations" or _is_contents_entry(blocks, index):
             continue
         for later in blocks[index + 1 :]:
             if is_boundary(later):
                 break
-            if _ADDRESSEE.match(later.flat) or item_marker(later):
+            if addressee_of(later.flat) or _reads_as_recommendation(later):
                 return index + 1
     return None
+
+
+def _is_contents_entry(blocks: Sequence[Block], index: int) -> bool:
+    """Is ``blocks[index]`` one entry of a contents list: a list item followed
+    by the next entry of the same list ("2. Recommendations", "3. Context")?"""
+    block = blocks[index]
+    if block.kind != "item" or index + 1 >= len(blocks):
+        return False
+    this, following = item_marker(block), item_marker(blocks[index + 1])
+    if this is None or following is None or this.style != following.style:
+        return False
+    return this.number is None or following.number == this.number + 1
+
+
+def _reads_as_recommendation(block: Block) -> bool:
+    """A list item long enough to be a recommendation: entries of a contents
+    list ("3. Context") are a word or two and end with a page number."""
+    marker = item_marker(block)
+    if marker is None:
+        return False
+    text = normalise_text(marker.text)
+    return addressee_of(text) is not None or (len(text.split()) >= 3 and not _TOC_LINE.search(text))
 
 
 #: Words that introduce the addressee rather than name it:
@@ -828,7 +852,7 @@ def parse_blocks(blocks: Sequence[Block]) -> Report:
             or _first(_FIELDWORK_LOOSE, flats)
         ),
         overall_rating=_canonical_rating(overall) if overall else None,
-        score=(_first(_SCORE, flats) or "").replace(" ", "") or None,
+        score=re.sub(r"\s*(?:/|out of)\s*", "/", _first(_SCORE, flats) or "") or None,
         standards=standards,
         recommendations=recommendations,
         strengths=strengths,

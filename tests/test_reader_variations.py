@@ -1,0 +1,648 @@
+"""The reader on the variety real HMI Probation publications show: other
+headings, addressees, list markers, rating layouts, signatures, page furniture
+and scanned PDFs. Every report here is written inside the test, in our own
+words; none is copied from a real or corpus report."""
+
+from __future__ import annotations
+
+import io
+import string
+
+import pytest
+from click.testing import CliRunner
+from conftest import soffice_convert
+from docx import Document
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from drafter.cli import cli
+from drafter.errors import InputFileError
+from drafter.model import Recommendation
+from drafter.parser import Block, addressee_of, parse_blocks, split_alpha_marker
+from drafter.reader import read_report, read_report_bytes
+
+UNIT = "Testvale PDU"
+FOOTER = "Inspection of probation services: Testvale PDU"
+
+# A short report with everything but the recommendations; {recs} is replaced.
+REPORT = f"""An inspection of probation services in {UNIT}
+
+Contents
+Foreword 3
+Ratings 4
+Recommendations 6
+Background 7
+
+Foreword
+Testvale is one of five PDUs in the Wales region.
+Jane Doe CBE
+HM Chief Inspector of Probation
+
+Ratings
+Fieldwork started: 3 June 2025
+Score 7/21
+Overall rating: Requires improvement
+1.1 Leadership
+Good
+
+{{recs}}
+
+Background
+Testvale has two offices and a busy court.
+"""
+
+
+def read_text(text: str):
+    return read_report_bytes(text.encode("utf-8"), name="test.txt")
+
+
+def recs_of(section: str) -> list[Recommendation]:
+    return read_text(REPORT.replace("{recs}", section)).recommendations
+
+
+def texts_of(section: str) -> list[str]:
+    return [r.text for r in recs_of(section)]
+
+
+LIST = (
+    "Testvale PDU should:\n"
+    "1. review how cases are allocated to staff;\n"
+    "2. make sure every practitioner receives supervision.\n"
+)
+LIST_TEXTS = [
+    "review how cases are allocated to staff",
+    "make sure every practitioner receives supervision",
+]
+
+
+# --- the Recommendations section and its heading ---------------------------------
+
+
+@pytest.mark.parametrize(
+    "heading",
+    [
+        "Recommendations",
+        "Our recommendations",
+        "RECOMMENDATIONS",
+        "Recommendations:",
+        "4. Recommendations",
+        "Section 4: Recommendations",
+        "Summary of recommendations",
+        "Recommendations for improvement",
+        "Recommendations (Back to top)",
+        "## Recommendations",
+    ],
+)
+def test_recommendations_heading_variants(heading):
+    assert texts_of(f"{heading}\nWe make these recommendations.\n{LIST}") == LIST_TEXTS
+
+
+def test_contents_list_naming_the_section_is_never_taken():
+    # The contents list names the section, followed here by a numbered list of
+    # chapters; only the real section below is read.
+    contents = (
+        "Contents\n1. Foreword\n2. Recommendations\n3. Context\n4. Findings\n\n"
+        "Recommendations\n" + LIST
+    )
+    report = read_text(REPORT.replace("Contents\n", "Old contents\n").replace("{recs}", contents))
+    assert [r.text for r in report.recommendations] == LIST_TEXTS
+
+
+def test_contents_entry_without_the_section_gives_a_warning_not_chapters():
+    report = read_text(
+        REPORT.replace("{recs}", "Contents\n1. Foreword\n2. Recommendations\n3. Context\n")
+    )
+    assert report.recommendations == []
+    assert "No recommendations section" in report.warnings[0]
+
+
+def test_html_contents_list_with_links_is_not_the_section():
+    page = f"""<html><body><h1>An inspection of probation services in {UNIT}</h1>
+    <h2>Contents</h2><ol><li><a href="#f">Foreword</a></li>
+    <li><a href="#r">Recommendations</a></li><li><a href="#c">Context and caseload</a></li>
+    <li><a href="#b">Background</a></li></ol>
+    <table><tr><td>Overall rating</td><td>Good</td></tr></table>
+    <h2 id="r">Recommendations</h2><p>Testvale PDU should:</p>
+    <ol><li>review how cases are allocated to staff;</li>
+    <li>make sure every practitioner receives supervision.</li></ol>
+    <h2 id="b">Background</h2><p>Two offices.</p></body></html>"""
+    report = read_report_bytes(page.encode("utf-8"), name="page.html")
+    assert [r.text for r in report.recommendations] == LIST_TEXTS
+
+
+# --- addressees -------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("line", "addressee"),
+    [
+        ("Testvale PDU should:", "Testvale PDU"),
+        ("The Testvale PDU should:", "The Testvale PDU"),
+        (
+            "HM Prison and Probation Service (HMPPS) should:",
+            "HM Prison and Probation Service (HMPPS)",
+        ),
+        ("The Probation Service should:", "The Probation Service"),
+        (
+            "The Regional Probation Director for the North West should:",
+            "The Regional Probation Director for the North West",
+        ),
+        ("The chair of the YJS management board should:", "The chair of the YJS management board"),
+        ("The Director of Children's Services should:", "The Director of Children's Services"),
+        ("The Director of Children’s Services should:", "The Director of Children’s Services"),
+        ("Ministry of Justice should:", "Ministry of Justice"),
+        ("We recommend that the PDU should:", "The PDU"),
+        ("We recommend that Testvale PDU should:", "Testvale PDU"),
+        (
+            "The Testvale YJS management board should, as a priority:",
+            "The Testvale YJS management board",
+        ),
+    ],
+)
+def test_addressee_lines(line, addressee):
+    section = f"Recommendations\n{line}\n1. review how cases are allocated to staff.\n"
+    assert recs_of(section) == [
+        Recommendation(1, addressee, "review how cases are allocated to staff")
+    ]
+
+
+def test_addressee_of_rejects_sentences_that_are_not_addressees():
+    assert addressee_of("We recommend that:") is None
+    assert addressee_of("The PDU should review its plans.") is None
+    assert addressee_of("2025 should:") is None
+
+
+def test_lower_case_item_ending_in_should_is_not_an_addressee():
+    section = (
+        "Recommendations\nTestvale PDU should:\n"
+        "1. agree with partners what each of them should:\n"
+        "a) share\nb) record\n2. make sure every practitioner receives supervision.\n"
+    )
+    assert [(r.addressee, r.text) for r in recs_of(section)] == [
+        (UNIT, "agree with partners what each of them should: share record"),
+        (UNIT, LIST_TEXTS[1]),
+    ]
+
+
+def test_bulleted_addressees_of_a_youth_justice_report():
+    section = (
+        "Recommendations\n"
+        "• The Lowfield YJS manager should:\n"
+        "• make sure plans say how risks to other people will be managed\n"
+        "• involve parents and carers in every review.\n"
+        "• The Lowfield YJS management board should:\n"
+        "• check that partners attend its meetings.\n"
+    )
+    assert recs_of(section) == [
+        Recommendation(
+            1,
+            "The Lowfield YJS manager",
+            "make sure plans say how risks to other people will be managed",
+        ),
+        Recommendation(2, "The Lowfield YJS manager", "involve parents and carers in every review"),
+        Recommendation(
+            3, "The Lowfield YJS management board", "check that partners attend its meetings"
+        ),
+    ]
+
+
+def test_several_addressees_with_numbering_restarting():
+    section = (
+        "Recommendations\nThe Probation Service should:\n1. agree a plan for staffing.\n"
+        "The Regional Probation Director for the North West should:\n"
+        "1. review the approved premises referral process;\n"
+        "2. publish the regional training offer.\n"
+    )
+    assert [(r.number, r.addressee) for r in recs_of(section)] == [
+        (1, "The Probation Service"),
+        (1, "The Regional Probation Director for the North West"),
+        (2, "The Regional Probation Director for the North West"),
+    ]
+
+
+# --- list markers ---------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "markers",
+    [("1.", "2."), ("1)", "2)"), ("(1)", "(2)"), ("a)", "b)"), ("(a)", "(b)")],
+)
+def test_marker_styles(markers):
+    first, second = markers
+    section = (
+        f"Recommendations\nTestvale PDU should:\n{first} review how cases are allocated to staff;\n"
+        f"{second} make sure every practitioner receives supervision.\n"
+    )
+    assert recs_of(section) == [
+        Recommendation(n, UNIT, t) for n, t in zip((1, 2), LIST_TEXTS, strict=True)
+    ]
+
+
+@pytest.mark.parametrize("marker", ["•", "1.", "(1)", "a)", "-", "\uf0b7"])
+@pytest.mark.parametrize("capital", [False, True])
+def test_marker_alone_on_its_line_with_the_text_below(marker, capital):
+    # Copying from a PDF often leaves the marker on a line of its own.
+    second = (
+        "2." if marker[0].isdigit() or marker[0] == "(" else ("b)" if marker == "a)" else marker)
+    )
+    first_text = "Review how cases are allocated" if capital else "review how cases are allocated"
+    section = (
+        f"Recommendations\nTestvale PDU should:\n{marker}\n{first_text}\n"
+        f"{second}\nMake sure every practitioner is supervised\n"
+    )
+    assert texts_of(section) == [first_text, "Make sure every practitioner is supervised"]
+
+
+def test_numbers_alone_on_their_lines():
+    section = (
+        "Recommendations\nTestvale PDU should:\n1\nreview how cases are allocated to staff\n"
+        "2\nMake sure every practitioner receives supervision\n"
+        f"{FOOTER}\n6\n3\nagree a plan with the police\n{FOOTER}\n7\n"
+    )
+    report = read_text(REPORT.replace("{recs}", section) + f"{FOOTER}\n8\n")
+    assert [(r.number, r.text) for r in report.recommendations] == [
+        (1, "review how cases are allocated to staff"),
+        (2, "Make sure every practitioner receives supervision"),
+        (3, "agree a plan with the police"),
+    ]
+
+
+def test_page_number_alone_is_not_taken_for_a_marker():
+    section = (
+        "Recommendations\nTestvale PDU should:\n1. review how cases are allocated to\n"
+        f"{FOOTER}\n6\nstaff in the court team;\n2. make sure every practitioner is supervised\n"
+        f"{FOOTER}\n7\n"
+    )
+    report = read_text(REPORT.replace("{recs}", section) + f"{FOOTER}\n8\n")
+    assert [r.text for r in report.recommendations] == [
+        "review how cases are allocated to staff in the court team",
+        "make sure every practitioner is supervised",
+    ]
+
+
+def test_item_split_by_a_page_break_continuing_with_a_capital():
+    section = (
+        "Recommendations\nTestvale PDU should:\n1. strengthen how it works with\n"
+        f"{FOOTER}\n6\nMulti-Agency Public Protection Arrangements (MAPPA);\n"
+        "2. make sure every practitioner is supervised.\n"
+    )
+    report = read_text(REPORT.replace("{recs}", section) + f"{FOOTER}\n8\n{FOOTER}\n9\n")
+    assert [r.text for r in report.recommendations] == [
+        "strengthen how it works with Multi-Agency Public Protection Arrangements (MAPPA)",
+        "make sure every practitioner is supervised",
+    ]
+
+
+def test_a_paragraph_after_an_unpunctuated_list_is_not_joined():
+    section = (
+        "Recommendations\nTestvale PDU should:\n1. review how cases are allocated to staff\n"
+        "2. make sure every practitioner receives supervision\n"
+        "Progress on these will be checked at our next visit.\n"
+    )
+    assert texts_of(section) == LIST_TEXTS
+
+
+# --- colons and sub-points ------------------------------------------------------------
+
+
+def test_item_with_a_colon_is_one_recommendation():
+    section = (
+        "Recommendations\nTestvale PDU should:\n"
+        "1. improve one thing above all: the quality of risk assessments;\n"
+        "2. make sure every practitioner receives supervision.\n"
+    )
+    assert texts_of(section) == [
+        "improve one thing above all: the quality of risk assessments",
+        LIST_TEXTS[1],
+    ]
+
+
+@pytest.mark.parametrize(
+    ("first", "second"), [("a)", "b)"), ("(i)", "(ii)"), ("•", "•"), ("-", "-")]
+)
+def test_sub_points_stay_in_their_recommendation(first, second):
+    section = (
+        "Recommendations\nTestvale PDU should:\n"
+        "1. make sure that case records show:\n"
+        f"   {first} what the risks are\n"
+        f"   {second} who will act on them;\n"
+        "2. make sure every practitioner receives supervision.\n"
+    )
+    assert texts_of(section) == [
+        "make sure that case records show: what the risks are who will act on them",
+        LIST_TEXTS[1],
+    ]
+
+
+def test_lettered_sub_points_under_a_numbered_item_without_a_colon():
+    section = (
+        "Recommendations\nTestvale PDU should:\n1. agree with the police how it will\n"
+        "a) share information quickly\nb) check it is complete\n"
+        "2. make sure every practitioner receives supervision.\n"
+    )
+    assert texts_of(section) == [
+        "agree with the police how it will share information quickly check it is complete",
+        LIST_TEXTS[1],
+    ]
+
+
+def test_word_sub_bullets_stay_in_their_recommendation(tmp_path):
+    document = Document()
+    document.add_paragraph(f"An inspection of probation services in {UNIT}", style="Title")
+    document.add_paragraph("Overall rating: Good")
+    document.add_heading("Recommendations", level=2)
+    document.add_paragraph("Testvale PDU should:")
+    document.add_paragraph("make sure that case records show:", style="List Number")
+    document.add_paragraph("what the risks are", style="List Bullet 2")
+    document.add_paragraph("who will act on them", style="List Bullet 2")
+    document.add_paragraph("make sure every practitioner receives supervision", style="List Number")
+    document.add_heading("Background", level=2)
+    path = tmp_path / "report.docx"
+    document.save(path)
+    report = read_report(path)
+    assert [(r.number, r.text) for r in report.recommendations] == [
+        (1, "make sure that case records show: what the risks are who will act on them"),
+        (2, "make sure every practitioner receives supervision"),
+    ]
+
+
+def test_lettered_list_as_the_main_list_is_numbered_by_position():
+    section = (
+        "Recommendations\nTestvale PDU should:\na) review how cases are allocated to staff;\n"
+        "b) make sure every practitioner receives supervision;\nc) agree a plan with the police.\n"
+    )
+    assert [(r.number, r.text) for r in recs_of(section)] == [
+        (1, LIST_TEXTS[0]),
+        (2, LIST_TEXTS[1]),
+        (3, "agree a plan with the police"),
+    ]
+
+
+def test_split_alpha_marker():
+    assert split_alpha_marker("b) act now") == (2, "act now")
+    assert split_alpha_marker("(iv) act now") == (4, "act now")
+    assert split_alpha_marker("i) act now") == (1, "act now")
+    assert split_alpha_marker("ab) act") is None
+    assert split_alpha_marker("a)") is None
+    assert split_alpha_marker("and so on") is None
+
+
+# --- ratings, fieldwork, score ----------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("ratings", "overall", "standard"),
+    [
+        (
+            "Overall rating: Requires improvement\n1.1 Leadership\nGood",
+            "Requires improvement",
+            "Good",
+        ),
+        ("Overall rating\n‘Inadequate’\n1.1 Leadership ‘Good’", "Inadequate", "Good"),
+        ("Overall rating is Good\n1.1 Leadership\nRating: Good", "Good", "Good"),
+        ("Overall rating – Good\n1.1 Leadership Rating: Inadequate", "Good", "Inadequate"),
+        (
+            "Overall rating:\nGood\n1.1 Leadership – Requires Improvement",
+            "Good",
+            "Requires improvement",
+        ),
+        (
+            "Overall rating Outstanding\nP 1.1. Leadership | Outstanding",
+            "Outstanding",
+            "Outstanding",
+        ),
+    ],
+)
+def test_rating_layouts(ratings, overall, standard):
+    report = read_text(f"An inspection of probation services in {UNIT}\n\n{ratings}\n")
+    assert report.overall_rating == overall
+    assert [(s.code, s.name, s.rating) for s in report.standards] == [
+        ("1.1", "Leadership", standard)
+    ]
+
+
+@pytest.mark.parametrize(
+    ("line", "score"),
+    [("Score 5/21", "5/21"), ("Score: 5 / 21", "5/21"), ("Score: 14 out of 36", "14/36")],
+)
+def test_score_layouts(line, score):
+    report = read_text(
+        f"An inspection of probation services in {UNIT}\nOverall rating: Good\n{line}\n"
+    )
+    assert report.score == score
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "Fieldwork started: 3 June 2025",
+        "Fieldwork started June 2025",
+        "Fieldwork began on 3 June 2025",
+        "We carried out our fieldwork over two weeks, beginning 3 June 2025.",
+        "Fieldwork took place in June 2025.",
+        "The fieldwork was carried out between 3 and 12 June 2025.",
+        "Fieldwork dates: 3–12 June 2025",
+        "Our fieldwork took place during the week of 3 June 2025.",
+    ],
+)
+def test_fieldwork_wordings(line):
+    report = read_text(
+        f"An inspection of probation services in {UNIT}\nOverall rating: Good\n{line}\n"
+    )
+    assert report.fieldwork == "June 2025"
+
+
+def test_fieldwork_ignores_other_dates_in_the_background():
+    report = read_text(
+        f"An inspection of probation services in {UNIT}\nOverall rating: Good\n"
+        "We looked at orders that started in March 2025. Fieldwork took place in June 2025.\n"
+    )
+    assert report.fieldwork == "June 2025"
+
+
+# --- the Chief Inspector's signature ------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "signature",
+    [
+        "Kim Jones CBE\nHM Chief Inspector of Probation",
+        "Kim Jones OBE\nHis Majesty’s Chief Inspector of Probation",
+        "Kim Jones KC\nChief Inspector of Probation",
+        "Kim Jones CBE, HM Chief Inspector of Probation",
+        "Kim Jones, Chief Inspector of Probation",
+        "HM Chief Inspector of Probation, Kim Jones",
+    ],
+)
+def test_chief_inspector_signatures(signature):
+    report = read_text(
+        f"An inspection of probation services in {UNIT}\nOverall rating: Good\n"
+        f"Foreword from the HM Chief Inspector of Probation\nWe found good work.\n{signature}\n"
+    )
+    assert report.chief_inspector == "Kim Jones"
+
+
+# --- region from a running header ----------------------------------------------------------
+
+
+def test_region_only_in_a_running_header():
+    pages = []
+    for page in range(3):
+        pages += [
+            Block("paragraph", "HMI Probation report – Wales region"),
+            Block("paragraph", "Some text about the unit on this page."),
+            Block("paragraph", str(page + 1)),
+        ]
+    blocks = [
+        Block("heading", "An inspection of probation services in Northvale Town PDU", level=1),
+        Block("row", "Overall rating Good", cells=("Overall rating", "Good")),
+        *pages,
+    ]
+    report = parse_blocks(blocks)
+    assert report.region == "Wales"
+
+
+def test_pdf_whose_region_is_only_in_its_running_header(tmp_path):
+    document = Document()
+    header = document.sections[0].header.paragraphs[0]
+    header.text = "Northvale Town PDU – Wales region"
+    document.add_paragraph(
+        "An inspection of probation services in Northvale Town PDU", style="Title"
+    )
+    document.add_paragraph("Overall rating: Requires improvement")
+    document.add_heading("Recommendations", level=2)
+    document.add_paragraph("Northvale Town PDU should:")
+    for text in ("review how cases are allocated to staff", "agree a plan with the police"):
+        document.add_paragraph(text, style="List Number")
+    for page in range(3):
+        document.add_heading("Background" if page == 0 else f"Context {page}", level=2)
+        document.add_paragraph("The unit covers a town and its villages.")
+        document.add_page_break()
+    source = tmp_path / "northvale.docx"
+    document.save(source)
+    (pdf,) = soffice_convert([source], "pdf", tmp_path / "out")
+    report = read_report(pdf)
+    assert report.unit == "Northvale Town PDU"
+    assert report.region == "Wales"
+    assert [r.text for r in report.recommendations] == [
+        "review how cases are allocated to staff",
+        "agree a plan with the police",
+    ]
+
+
+# --- scanned PDFs -------------------------------------------------------------------------
+
+
+def _image_only_pdf() -> bytes:
+    from PIL import Image, ImageDraw
+
+    page = Image.new("RGB", (595, 842), "white")
+    ImageDraw.Draw(page).text((60, 60), "An inspection of probation services", fill="black")
+    buffer = io.BytesIO()
+    page.save(buffer, format="PDF")
+    return buffer.getvalue()
+
+
+SCAN_MESSAGE = (
+    "This PDF has no text that can be read — it may be a scan. "
+    "Ask for the accessible version or the web page."
+)
+
+
+def test_scanned_pdf_gets_its_own_message(tmp_path):
+    scan = tmp_path / "scan.pdf"
+    scan.write_bytes(_image_only_pdf())
+    with pytest.raises(InputFileError) as caught:
+        read_report(scan)
+    assert str(caught.value) == SCAN_MESSAGE
+    result = CliRunner().invoke(cli, ["inspect", str(scan)])
+    assert result.exit_code != 0
+    assert "Traceback" not in result.output
+    lines = [line for line in result.output.splitlines() if line.strip()]
+    assert lines == [f"Error: {SCAN_MESSAGE}"]
+
+
+def test_pdf_with_no_text_at_all_gets_the_scan_message(tmp_path):
+    from pypdf import PdfWriter
+
+    writer = PdfWriter()
+    writer.add_blank_page(width=595, height=842)
+    blank = tmp_path / "blank.pdf"
+    with blank.open("wb") as handle:
+        writer.write(handle)
+    with pytest.raises(InputFileError, match="no text that can be read"):
+        read_report(blank)
+
+
+# --- properties -----------------------------------------------------------------------------
+
+WORD = st.text(alphabet=string.ascii_lowercase, min_size=1, max_size=9).filter(
+    lambda w: w not in ("and", "a", "i", "v", "x")
+)
+ITEM = st.lists(WORD, min_size=3, max_size=15).map(" ".join)
+ADDRESSEES = st.sampled_from(
+    [
+        ("Testvale PDU should:", "Testvale PDU"),
+        ("We recommend that the PDU should:", "The PDU"),
+        (
+            "HM Prison and Probation Service (HMPPS) should:",
+            "HM Prison and Probation Service (HMPPS)",
+        ),
+        (
+            "The Regional Probation Director for Wales should:",
+            "The Regional Probation Director for Wales",
+        ),
+        ("The chair of the YJS management board should:", "The chair of the YJS management board"),
+    ]
+)
+
+
+@settings(max_examples=120, deadline=None)
+@given(
+    groups=st.lists(
+        st.tuples(ADDRESSEES, st.lists(ITEM, min_size=1, max_size=5)), min_size=1, max_size=3
+    ),
+    style=st.sampled_from(["1.", "1)", "(1)", "a)", "lone 1.", "lone •", "bare"]),
+    data=st.data(),
+)
+def test_marker_layouts_recover_every_recommendation(groups, style, data):
+    """Whatever marker layout, with sub-points under some items and page
+    furniture between items, the same recommendations come back."""
+    lines = ["Recommendations"]
+    expected = []
+    for (line, addressee), items in groups:
+        lines.append(line)
+        for index, text in enumerate(items, start=1):
+            letter = "abcdefghijklmnopqrstuvwxyz"[index - 1]
+            marker = {
+                "1.": f"{index}.",
+                "1)": f"{index})",
+                "(1)": f"({index})",
+                "a)": f"{letter})",
+                "lone 1.": f"{index}.\n",
+                "lone •": "•\n",
+                "bare": f"{index}\n",
+            }[style]
+            separator = "" if marker.endswith("\n") else " "
+            subs = data.draw(st.lists(ITEM, max_size=2)) if style not in ("a)", "lone •") else []
+            if subs:
+                lines.append(f"{marker}{separator}{text} including:")
+                lines += [f"  {'abc'[n]}) {sub}" for n, sub in enumerate(subs)]
+                full = f"{text} including: " + " ".join(subs)
+            else:
+                lines.append(f"{marker}{separator}{text};")
+                full = text
+            expected.append(Recommendation(index, addressee, full))
+            if data.draw(st.booleans()):
+                lines += [FOOTER, str(20 + len(expected))]
+    report = read_text(REPORT.replace("{recs}", "\n".join(lines)) + f"{FOOTER}\n40\n{FOOTER}\n41\n")
+    if style == "lone •":  # bullets are numbered by position in the whole list
+        expected = [Recommendation(n, r.addressee, r.text) for n, r in enumerate(expected, 1)]
+    assert report.recommendations == expected
+
+
+@given(st.sampled_from(["", "We recommend that ", "In addition, "]), ADDRESSEES)
+def test_addressee_preamble_is_dropped(preamble, addressee):
+    line, who = addressee
+    found = addressee_of(preamble + line)
+    assert found == who
