@@ -43,6 +43,7 @@ from jinja2 import TemplateError as JinjaTemplateError
 from jinja2.sandbox import SandboxedEnvironment
 
 from .config import Config
+from .dates import long_date
 from .errors import TemplateError
 from .fileio import read_input_bytes
 from .model import PlannedAction, PlannedResponse, Recommendation, ResponsePlan
@@ -121,11 +122,6 @@ class LetterDocument:
     @property
     def placeholders(self) -> list[AttentionItem]:
         return [a for a in self.attention if a.kind == "placeholder"]
-
-
-def long_date(value: date) -> str:
-    """UK long form: 24 July 2025."""
-    return f"{value.day} {value:%B %Y}"
 
 
 def tone_for(rating: str | None) -> str:

@@ -140,7 +140,9 @@ class LibraryAction:
     @property
     def source_label(self) -> str:
         """Where the action came from, for people: "Calderholme PDU, 18 April 2023"."""
-        parts = [p for p in (self.unit, _long_date(self.committed_on)) if p]
+        from .dates import long_date
+
+        parts = [p for p in (self.unit, long_date(self.committed_on)) if p]
         return ", ".join(parts) or (self.source_ref or self.source_kind)
 
 
@@ -194,9 +196,3 @@ class PlannedResponse:
 class ResponsePlan:
     report: Report
     responses: list[PlannedResponse]
-
-
-def _long_date(value: date | None) -> str | None:
-    if value is None:
-        return None
-    return f"{value.day} {value:%B %Y}"
