@@ -21,7 +21,9 @@ _INVISIBLE.update({0xFB00: "ff", 0xFB01: "fi", 0xFB02: "fl", 0xFB03: "ffi", 0xFB
 _SPACES = re.compile(r"[\s\u00a0\u2000-\u200a\u202f\u205f\u3000]+")
 
 #: A list marker at the start of a line: "1.", "1)", "(1)", "•", "-", "–", "*", "▪".
-_NUMBER_MARKER = re.compile(r"^\(?(\d{1,2})[.)]\s+(?=\S)")
+#: PDF text extraction can lose the gap after a two-digit number ("10.make
+#: sure…"), so a letter straight after the marker also counts.
+_NUMBER_MARKER = re.compile(r"^\(?(\d{1,2})[.)](?:\s+(?=\S)|(?=[^\W\d_]))")
 #: Bullets include the Symbol-font private-use characters Word puts in PDFs.
 _BULLET_MARKER = re.compile(r"^(?:[•●▪◦‣∙·\uf0b7\uf0a7\uf076\uf0d8]\s*|[-–—*]\s+)(?=\S)")
 

@@ -530,6 +530,77 @@ def test_pdf_whose_region_is_only_in_its_running_header(tmp_path):
     ]
 
 
+def _page_number_footer(section) -> None:
+    """A footer holding Word's PAGE field, as real reports have."""
+    from docx.oxml import OxmlElement
+    from docx.oxml.ns import qn
+
+    run = section.footer.paragraphs[0].add_run()
+    for kind, code in (("begin", None), (None, "PAGE"), ("end", None)):
+        element = OxmlElement("w:fldChar" if kind else "w:instrText")
+        if kind:
+            element.set(qn("w:fldCharType"), kind)
+        else:
+            element.text = code
+        run._r.append(element)
+
+
+def test_pdf_list_across_page_breaks_with_sub_points_and_two_digit_numbers(tmp_path):
+    """A Word report exported to PDF: twelve long recommendations run over page
+    breaks (running header, page-number footer), one has sub-bullets, and
+    "10." loses its gap in the extracted text."""
+    words = [
+        "staff",
+        "cases",
+        "risk",
+        "police",
+        "records",
+        "quality",
+        "oversight",
+        "training",
+        "housing",
+        "courts",
+    ]
+
+    def words_from(seed: int, count: int) -> str:
+        return " ".join(words[(seed * 7 + i * 3) % len(words)] for i in range(count))
+
+    document = Document()
+    section = document.sections[0]
+    section.header.paragraphs[0].text = "Inspection of probation services: Northvale Town PDU"
+    _page_number_footer(section)
+    document.add_paragraph(
+        "An inspection of probation services in Northvale Town PDU", style="Title"
+    )
+    document.add_paragraph("Overall rating: Requires improvement")
+    for seed in range(5):
+        document.add_paragraph(f"Context {words_from(seed, 70)}.")
+    document.add_heading("Recommendations", level=2)
+    document.add_paragraph("Northvale Town PDU should:")
+    expected = []
+    for seed in range(12):
+        text = f"make sure {words_from(seed, 45)}"
+        if seed == 4:
+            subs = [words_from(seed + 20, 20), words_from(seed + 30, 20)]
+            document.add_paragraph(f"{text} including:", style="List Number")
+            for sub in subs:
+                document.add_paragraph(sub, style="List Bullet 2")
+            expected.append(f"{text} including: {' '.join(subs)}")
+        else:
+            document.add_paragraph(f"{text};", style="List Number")
+            expected.append(text)
+    document.add_heading("Background", level=2)
+    document.add_paragraph("The unit covers a town and its villages.")
+    source = tmp_path / "long_list.docx"
+    document.save(source)
+    assert [r.text for r in read_report(source).recommendations] == expected
+    (pdf,) = soffice_convert([source], "pdf", tmp_path / "out")
+    report = read_report(pdf)
+    assert [(r.number, r.text) for r in report.recommendations] == list(
+        enumerate(expected, start=1)
+    )
+
+
 # --- scanned PDFs -------------------------------------------------------------------------
 
 
