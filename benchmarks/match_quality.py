@@ -380,6 +380,7 @@ ABLATIONS = {
     "without phrase terms": (matching, "PHRASE_WEIGHT", 0.0),
     "without the answered rec.": (matching, "RECOMMENDATION_SHARE", 0.0),
     "without unseen-concept cut": (matching, "UNSEEN_CONCEPT_FACTOR", 1.0),
+    "without concept agreement": (matching, "NO_SHARED_CONCEPT_FACTOR", 1.0),
     "without spelling/abbrev.": (textmatch, "_REWRITES", {}),
 }
 
