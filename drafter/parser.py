@@ -71,9 +71,9 @@ _TOC_LINE = re.compile(r"(?:\.\s*){4,}\s*\d*\s*$|\s\d{1,3}$")
 _PAGE_NUMBER = re.compile(r"^(?:page\s+)?\d{1,3}(?:\s+of\s+\d{1,3})?$", re.I)
 
 _TITLE = re.compile(
-    r"^(?:an?\s+|the\s+|joint\s+)*inspection\s+of\s+"
-    r"(probation|youth\s+justice|youth\s+offending)\s+services?"
-    r"\s*(?:in\s+|[:–—-]\s*(?:in\s+)?)(?P<unit>.+)$",
+    r"^(?:an?\s+|the\s+|joint\s+|full\s+|core\s+)*inspection\s+of\s+"
+    r"(probation|youth\s+justice|youth\s+offending)\s+(?:services?|work)"
+    r"\s*(?:in\s*:?\s+|[:–—-]\s*(?:in\s+)?)(?P<unit>.+)$",
     re.I,
 )
 _RUNNING_TITLE = re.compile(
@@ -116,10 +116,18 @@ _FIELDWORK_LOOSE = re.compile(
 _SCORE = re.compile(
     r"(?<![A-Za-z])score\s*(?:of\s+)?:?\s*(\d{1,2}\s*(?:/|out of)\s*\d{1,2})\b", re.I
 )
-_PUBLISHED = re.compile(r"^published\s*:?\s*(\d{1,2}\s+[A-Z][a-z]+\s+\d{4})", re.I)
+_PUBLISHED = re.compile(
+    r"^(?:published|date of publication|publication date)\s*:?\s*(?:on\s+)?"
+    r"(\d{1,2}\s+[A-Z][a-z]+\s+\d{4})",
+    re.I,
+)
 _LEAD = re.compile(
     r"led by (?:HM |His Majesty['’]s |Her Majesty['’]s )?(?:Inspector|inspector)s?\s+"
     r"((?:[A-Z][\w'’-]+\s+){0,3}[A-Z][\w'’-]+)"
+)
+#: A credits line: "Lead inspector: Sam Smith".
+_LEAD_LABEL = re.compile(
+    r"^(?i:lead inspector)\s*[:–—-]?\s*((?:[A-Z][\w'’-]+\s+){1,3}[A-Z][\w'’-]+)$"
 )
 _LEAD_AFTER = re.compile(r"led by ((?:[A-Z][\w'’-]+\s+){1,3}[A-Z][\w'’-]+),? (?:an? )?HM Inspector")
 _CHIEF_TITLE = r"(?:HM|His Majesty['’]s|Her Majesty['’]s)?\s*Chief Inspector of Probation"
@@ -859,7 +867,9 @@ def parse_blocks(blocks: Sequence[Block]) -> Report:
         areas_for_improvement=areas,
         key_questions=questions,
         chief_inspector=chief,
-        lead_inspector=_first(_LEAD, flats) or _first(_LEAD_AFTER, flats),
+        lead_inspector=(
+            _first(_LEAD, flats) or _first(_LEAD_AFTER, flats) or _first(_LEAD_LABEL, flats)
+        ),
         foreword=_foreword(blocks, signature),
         warnings=warnings,
     )

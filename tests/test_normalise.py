@@ -78,3 +78,15 @@ def test_examples():
     assert strip_honours("Martin Jones CBE") == "Martin Jones"
     assert strip_honours("Dame Jane Smith DBE") == "Dame Jane Smith"
     assert normalise_text("soft\u00adhyphen\u200b") == "softhyphen"
+
+
+@given(st.integers(min_value=1, max_value=99), SENTENCE)
+def test_number_marker_that_lost_its_gap_is_split_off(number, sentence):
+    # PDF extraction can drop the space after "10." in a Word list.
+    text = "x" + sentence
+    assert split_list_marker(f"{number}.{text}") == (number, False, text)
+    assert split_list_marker(f"{number}.{number} {text}") == (
+        None,
+        False,
+        f"{number}.{number} {text}",
+    )

@@ -717,3 +717,30 @@ def test_addressee_preamble_is_dropped(preamble, addressee):
     line, who = addressee
     found = addressee_of(preamble + line)
     assert found == who
+
+
+# --- titles and credits -----------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("title", "kind", "unit"),
+    [
+        ("An inspection of probation services in: Northvale Town PDU", "pdu", "Northvale Town PDU"),
+        ("An inspection of Probation Services – Wales region", "region", "Wales region"),
+        ("Joint inspection of youth offending services in Lowfield", "yjs", "Lowfield"),
+        ("An inspection of youth justice services in Lowfield YJS", "yjs", "Lowfield"),
+        ("A core inspection of youth justice services in Lowfield", "yjs", "Lowfield"),
+    ],
+)
+def test_title_wordings(title, kind, unit):
+    report = read_text(f"{title}\nOverall rating: Good\n")
+    assert (report.kind, report.unit) == (kind, unit)
+
+
+def test_publication_date_and_lead_inspector_as_credits():
+    report = read_text(
+        f"An inspection of probation services in {UNIT}\nOverall rating: Good\n"
+        "Date of publication: 4 March 2025\nLead inspector: Sam Smith\n"
+    )
+    assert report.publication_date == "2025-03-04"
+    assert report.lead_inspector == "Sam Smith"
