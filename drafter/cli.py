@@ -365,6 +365,13 @@ def match_command(
     as needing a new action. Recommendations without a report can be given
     with --text or --from-file.
 
+    \b
+    What the scores mean:
+      50   just good enough: below this a new action is needed
+      70   a typical good match
+      85+  says much the same thing; 100 is the same wording
+    The same action committed by several units is shown once.
+
     The first time drafter is used with its default database (no --db, or
     the same database as $DRAFTER_DB) and that database has never held an
     action, the starter library is loaded, with a note. A database named

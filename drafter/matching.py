@@ -28,6 +28,9 @@ How a score is made (each step measurably improved ``benchmarks/match_quality.py
 6. Reviewers' past decisions move scores: an action accepted for a *similar*
    recommendation gains, one rejected for a similar recommendation loses, in
    proportion to how similar the recommendations are.
+7. The raw evidence is put on the scale people see, anchored on the
+   threshold: 50 means "just good enough", 70 a typical good match, 85 and
+   above a close one (:func:`shown_score`).
 """
 
 from __future__ import annotations
@@ -48,7 +51,7 @@ from .textmatch import Terms, TermTable, _ranges, normalise, stem, term_table, t
 if TYPE_CHECKING:
     from .library import Decision, Library
 
-#: Scores below this mean "no good match in the library". Chosen by
+#: Raw evidence (0-100) below which there is "no good match". Chosen by
 #: cross-validation, not by the best cut on one data set (see
 #: benchmarks/match_quality.py): a cut picked on four fifths of the corpus
 #: lands between 26.2 and 27.2, one picked with a whole theme held out between
@@ -56,7 +59,25 @@ if TYPE_CHECKING:
 #: other words than the library's score lower, and a higher cut would hide
 #: more usable actions from them. It leaves a margin above the best score
 #: (23.8) of any corpus recommendation whose theme the library lacks.
-NO_MATCH_THRESHOLD = 26.0
+RAW_THRESHOLD = 26.0
+
+#: Raw evidence is rarely above 60 even for a good match, and people read 40
+#: out of 100 as "poor". Scores are shown on a scale anchored on the
+#: threshold instead, piecewise linear so the order never changes:
+#: 0 = nothing in common, 50 = just good enough (the threshold), 70 = a
+#: typical good match (the median best score on the labelled corpus is about
+#: 70), 85 = twice the evidence the threshold needs, 100 = the same wording.
+RAW_ANCHORS = (0.0, RAW_THRESHOLD, 2 * RAW_THRESHOLD, 100.0)
+SHOWN_ANCHORS = (0.0, 50.0, 85.0, 100.0)
+
+#: Shown scores below this mean "no good match in the library".
+NO_MATCH_THRESHOLD = 50.0
+
+
+def shown_score(raw: np.ndarray | float) -> np.ndarray:
+    """The 0-100 score people see for raw evidence (see :data:`SHOWN_ANCHORS`)."""
+    return np.interp(raw, RAW_ANCHORS, SHOWN_ANCHORS)
+
 
 #: Distinct (text, recommendation) pairs handled at once when counting the
 #: terms both fields of an action share (bounds memory on large libraries).
@@ -250,7 +271,8 @@ class Matcher:
     # --- scoring ------------------------------------------------------------
 
     def scores(self, text: str) -> np.ndarray:
-        """The 0-100 score of every action for one recommendation text."""
+        """The shown 0-100 score of every action for one recommendation text
+        (50 = just good enough, see :data:`SHOWN_ANCHORS`)."""
         return self._score_one(text)[0]
 
     def _score_one(self, text: str) -> tuple[np.ndarray, np.ndarray, np.ndarray, Terms]:
@@ -303,7 +325,8 @@ class Matcher:
                 )
                 final = np.where(shared, final, final * NO_SHARED_CONCEPT_FACTOR)
         final = self._apply_feedback(query, final)
-        return np.clip(final, 0.0, 100.0), rec_sim, text_sim, found
+        shown = shown_score(np.clip(final, 0.0, 100.0)).astype(np.float32)
+        return shown, rec_sim, text_sim, found
 
     def _normal(self, text: str | None) -> str:
         normal = self._normalised.get(text or "")

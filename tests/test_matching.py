@@ -6,6 +6,7 @@ import json
 from collections import Counter
 from datetime import date
 
+import numpy as np
 import pytest
 from click.testing import CliRunner
 from conftest import REPORTS_DIR, corpus_report_names, expected_record, need
@@ -434,3 +435,29 @@ def test_matcher_reports_build_progress_to_the_end():
     seen: list[tuple[int, int]] = []
     Matcher(make_actions(), progress=lambda done, total: seen.append((done, total)))
     assert seen and seen[-1][0] == seen[-1][1] == 10  # 5 texts + 5 recommendations
+
+
+# --- the shown score scale ----------------------------------------------------------------
+
+
+def test_shown_scores_put_the_threshold_at_50_and_keep_the_order():
+    from drafter.matching import RAW_THRESHOLD, shown_score
+
+    assert NO_MATCH_THRESHOLD == 50.0
+    assert float(shown_score(RAW_THRESHOLD)) == 50.0
+    assert float(shown_score(0.0)) == 0.0 and float(shown_score(100.0)) == 100.0
+    raw = np.linspace(0, 100, 401)
+    assert np.all(np.diff(shown_score(raw)) > 0)
+
+
+def test_a_good_match_reads_as_good_and_every_candidate_clears_50(matcher):
+    result = matcher.match(["Bring PO caseloads down to a level the WMT says is manageable"])[0]
+    assert result.candidates[0].score >= 60  # a clear match reads as one, not as "poor"
+    assert all(c.score >= NO_MATCH_THRESHOLD for c in result.candidates)
+    weak = matcher.match(["Reduce the backlog of unpaid work hours at weekend placements"])[0]
+    assert weak.no_match and max(matcher.scores(weak.recommendation.text)) < 50
+
+
+def test_match_help_explains_the_scores():
+    result = CliRunner().invoke(cli, ["match", "--help"])
+    assert "50   just good enough" in result.output and "Example:" in result.output
