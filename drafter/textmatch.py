@@ -166,7 +166,7 @@ KEEP_WORDS = frozenset({"management", "oversight", "risk", "harm", "workload", "
 
 _APOSTROPHES = str.maketrans({"\u2019": "'", "\u2018": "'", "`": "'", "\u201c": '"', "\u201d": '"'})
 _POSSESSIVE = re.compile(r"'s\b")
-_NON_WORD = re.compile(r"[^a-z0-9]+")
+_WORD = re.compile(r"[a-z0-9]+")
 
 
 def _final_form(word: str) -> str:
@@ -191,7 +191,7 @@ def _plain_words(text: str) -> list[str]:
     """The words of ``text``, lower-case, before spelling and abbreviations."""
     text = unicodedata.normalize("NFKC", text or "").translate(_APOSTROPHES).casefold()
     text = _POSSESSIVE.sub("", text).replace("'", "")
-    return _NON_WORD.sub(" ", text).split()
+    return _WORD.findall(text)
 
 
 _SUFFIXES = (
