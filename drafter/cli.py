@@ -23,7 +23,8 @@ class DrafterGroup(click.Group):
         try:
             return super().invoke(ctx)
         except DrafterError as exc:
-            raise click.ClickException(str(exc)) from exc
+            # One line, whatever a driver or parser put inside the message.
+            raise click.ClickException(" ".join(str(exc).split())) from exc
         except KeyboardInterrupt:
             click.echo("\nStopped. Nothing half-written was kept.", err=True)
             sys.exit(130)

@@ -31,7 +31,14 @@ from sqlalchemy import (
     event,
 )
 from sqlalchemy.engine import Engine, make_url
-from sqlalchemy.exc import ArgumentError, NoSuchModuleError, OperationalError, ProgrammingError
+from sqlalchemy.exc import (
+    ArgumentError,
+    DBAPIError,
+    IntegrityError,
+    NoSuchModuleError,
+    OperationalError,
+    ProgrammingError,
+)
 from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column, sessionmaker
 
 from .errors import DatabaseError
@@ -168,7 +175,10 @@ class Database:
 
     def __init__(self, url: str | None = None, *, migrate: bool = True) -> None:
         self.url = resolve_url(url)
-        self.engine = _create_engine(self.url)
+        # Only drafter's own default location is created; a folder the user
+        # named that does not exist is more likely a typo than a wish.
+        is_default = not url and not os.environ.get(ENV_VAR)
+        self.engine = _create_engine(self.url, create_folder=is_default)
         self._sessions = sessionmaker(self.engine, expire_on_commit=False)
         if migrate:
             self.migrate()
@@ -227,26 +237,43 @@ def translate_db_errors(url: str) -> Iterator[None]:
     try:
         yield
     except OperationalError as exc:
-        text = str(exc.orig).lower() if exc.orig else str(exc).lower()
-        if "locked" in text or "busy" in text:
+        text = _driver_message(exc)
+        if "locked" in text.lower() or "busy" in text.lower():
             raise DatabaseError(
                 f"The database {safe_url(url)} is busy: another drafter is writing to it.",
                 hint="Wait a moment and try again.",
             ) from exc
         raise DatabaseError(
-            f"Cannot use the database {safe_url(url)}: {exc.orig or exc}".strip(),
+            f"Cannot use the database {safe_url(url)} ({text}).",
             hint="Check the --db address, or that the database server is running.",
         ) from exc
     except ProgrammingError as exc:
-        if "permission denied" not in str(exc).lower():
-            raise
+        if "permission denied" in str(exc).lower():
+            raise DatabaseError(
+                f"drafter is not allowed to write to the database {safe_url(url)}.",
+                hint="Ask the database administrator to grant your account access.",
+            ) from exc
         raise DatabaseError(
-            f"drafter is not allowed to write to the database {safe_url(url)}.",
-            hint="Ask the database administrator to grant your account access.",
+            f"The database {safe_url(url)} does not look like a drafter database "
+            f"({_driver_message(exc)}).",
+            hint="Check the --db address points at drafter's database.",
+        ) from exc
+    except IntegrityError:
+        raise  # callers decide: a duplicate is often "already there", not a failure
+    except DBAPIError as exc:
+        raise DatabaseError(
+            f"The database {safe_url(url)} reported a problem ({_driver_message(exc)}).",
+            hint="Check the --db address and try again.",
         ) from exc
 
 
-def _create_engine(url: str) -> Engine:
+def _driver_message(exc: DBAPIError) -> str:
+    """The driver's own first line, without SQLAlchemy's SQL and links."""
+    text = str(exc.orig if exc.orig is not None else exc).strip()
+    return text.splitlines()[0].strip().rstrip(".") if text else type(exc).__name__
+
+
+def _create_engine(url: str, *, create_folder: bool = False) -> Engine:
     try:
         parsed = make_url(url)
     except (ArgumentError, ValueError) as exc:
@@ -260,7 +287,14 @@ def _create_engine(url: str) -> Engine:
     if parsed.get_backend_name() == "sqlite":
         database = parsed.database
         if database and database != ":memory:":
-            Path(database).expanduser().parent.mkdir(parents=True, exist_ok=True)
+            folder = Path(database).expanduser().parent
+            if create_folder:
+                folder.mkdir(parents=True, exist_ok=True)
+            elif not folder.is_dir():
+                raise DatabaseError(
+                    f"The folder '{folder}' for the database {database} does not exist.",
+                    hint="Check the --db path, or create the folder first.",
+                )
         kwargs["connect_args"] = {"timeout": SQLITE_BUSY_TIMEOUT}
     try:
         engine = create_engine(parsed, **kwargs)

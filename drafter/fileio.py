@@ -75,6 +75,9 @@ def atomic_write_bytes(path: str | os.PathLike[str], data: bytes, force: bool = 
     p.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=f".{p.name}.", suffix=".tmp", dir=p.parent)
     try:
+        # mkstemp makes the file private (0600); a letter on a shared drive must
+        # be readable by colleagues, as any file the user saved would be.
+        os.chmod(tmp, p.stat().st_mode & 0o7777 if p.exists() else _default_mode())
         with os.fdopen(fd, "wb") as handle:
             handle.write(data)
             handle.flush()
@@ -86,6 +89,13 @@ def atomic_write_bytes(path: str | os.PathLike[str], data: bytes, force: bool = 
         Path(tmp).unlink(missing_ok=True)
         raise
     return p
+
+
+def _default_mode() -> int:
+    """The mode a newly created file gets under the user's umask."""
+    umask = os.umask(0)
+    os.umask(umask)
+    return 0o666 & ~umask
 
 
 def atomic_write_text(

@@ -74,3 +74,32 @@ def test_locked_sqlite_database_waits_then_says_so(tmp_path, monkeypatch):
     finally:
         blocker.rollback()
         blocker.close()
+
+
+def test_a_database_in_a_folder_that_does_not_exist_is_refused(tmp_path):
+    with pytest.raises(DatabaseError, match="does not exist"):
+        Database(f"sqlite:///{tmp_path / 'typo' / 'dir' / 'x.db'}")
+    assert not (tmp_path / "typo").exists()
+
+
+def test_the_default_location_is_created(tmp_path, monkeypatch):
+    import drafter.db as db_module
+
+    monkeypatch.delenv("DRAFTER_DB")
+    monkeypatch.setattr(db_module, "default_url", lambda: f"sqlite:///{tmp_path / 'a' / 'b.db'}")
+    Database().dispose()
+    assert (tmp_path / "a" / "b.db").exists()
+
+
+def test_database_errors_are_one_line_through_the_cli():
+    from click.testing import CliRunner
+
+    from drafter.cli import cli
+
+    result = CliRunner().invoke(
+        cli, ["library", "list", "--db", "postgresql+psycopg://nobody:x@127.0.0.1:1/none"]
+    )
+    assert result.exit_code == 1
+    lines = [line for line in result.output.splitlines() if line.strip()]
+    assert len(lines) == 1 and lines[0].startswith("Error: Cannot use the database")
+    assert "Traceback" not in result.output

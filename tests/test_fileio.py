@@ -82,3 +82,20 @@ def test_failed_write_keeps_the_old_file(tmp_path, monkeypatch):
 def test_sha256_is_stable_hex(data):
     digest = sha256_bytes(data)
     assert len(digest) == 64 and digest == sha256_bytes(bytes(data))
+
+
+def test_new_files_follow_the_umask_not_private(tmp_path):
+    old = os.umask(0o022)
+    try:
+        written = atomic_write_bytes(tmp_path / "letter.docx", b"x")
+    finally:
+        os.umask(old)
+    assert written.stat().st_mode & 0o777 == 0o644
+
+
+def test_replacing_a_file_keeps_its_permissions(tmp_path):
+    target = tmp_path / "shared.docx"
+    target.write_bytes(b"old")
+    target.chmod(0o664)
+    atomic_write_bytes(target, b"new", force=True)
+    assert target.stat().st_mode & 0o777 == 0o664
