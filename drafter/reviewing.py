@@ -473,6 +473,10 @@ class ReviewSession:
         else:
             return self._new_action(index, decision, "")
         new_text = self.term.edit(target.text)
+        if new_text is not None and not new_text.strip():
+            # Emptying the editor reads as "never mind", not as an action with no words.
+            self.term.show("The action was left empty, so nothing changed.")
+            return None
         if new_text is None or new_text == target.text:
             if position is not None:
                 self.term.show("Wording unchanged.")
