@@ -76,6 +76,7 @@ _TITLE = re.compile(
     r"\s*(?:in\s*:?\s+|[:–—-]\s*(?:in\s+)?)(?P<unit>.+)$",
     re.I,
 )
+_UNIT_PLACEHOLDER = "\x00unit"
 _RUNNING_TITLE = re.compile(
     r"^(?:an\s+)?inspection of (probation|youth justice|youth offending) services\s*:\s*(.+)$",
     re.I,
@@ -397,6 +398,7 @@ def clean_blocks(blocks: Sequence[Block]) -> list[Block]:
             and kept[-1].kind in ("paragraph", "item")
             and not re.search(r"[.!?:;]$", kept[-1].flat)
             and not _ENDS_WITH_RATING_OR_PERCENT.search(kept[-1].flat)
+            and section_of(kept[-1]) is None
         ):
             # The rest of a sentence cut by a page break (the page's footer and
             # the next page's header have just been dropped) or a hard line break.
@@ -628,13 +630,20 @@ def _continues(previous: str, line: str) -> bool:
 
 
 def _find_title(blocks: Sequence[Block]) -> tuple[str, str] | None:
-    for block in blocks[:80]:
+    for index, block in enumerate(blocks[:80]):
         flat = _BACK_TO_TOP.sub("", block.flat)
         if len(flat) > 200:
             continue
         match = _TITLE.match(flat)
         if match:
             return match.group(1).lower(), match.group("unit").strip().rstrip(".")
+        # A cover page sets the unit apart, in larger type, under the words
+        # "An inspection of probation services in".
+        head = _TITLE.match(f"{flat} {_UNIT_PLACEHOLDER}")
+        if head and head.group("unit") == _UNIT_PLACEHOLDER and index + 1 < len(blocks):
+            unit = _BACK_TO_TOP.sub("", blocks[index + 1].flat).rstrip(".")
+            if 0 < len(unit) <= 80 and unit[:1].isupper() and section_of(blocks[index + 1]) is None:
+                return head.group(1).lower(), unit
     for block in blocks:  # a running header is the next best thing
         match = _RUNNING_TITLE.match(block.flat)
         if match:

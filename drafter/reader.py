@@ -14,6 +14,7 @@ import io
 import os
 import re
 import zipfile
+from collections import Counter
 from pathlib import Path
 from typing import Literal
 
@@ -21,7 +22,7 @@ from .errors import InputFileError
 from .fileio import DEFAULT_MAX_INPUT_BYTES, read_input_bytes, sha256_bytes
 from .model import Report
 from .normalise import normalise_text, split_list_marker
-from .parser import Block, parse_blocks, split_alpha_marker
+from .parser import Block, addressee_of, parse_blocks, section_of, split_alpha_marker
 
 SourceFormat = Literal["html", "pdf", "docx", "text"]
 
@@ -161,11 +162,16 @@ def text_blocks(text: str) -> list[Block]:
     blocks: list[Block] = []
     previous_blank = True
     item_indent = 0
-    for raw in text.splitlines():
+    lines = text.splitlines()
+    wrap_width = _wrap_width(lines)
+    repeated = {line for line, n in Counter(x.strip() for x in lines).items() if n >= 3}
+    previous_line = ""
+    for raw in lines:
         if not raw.strip():
             previous_blank = True
             continue
         line = raw.rstrip()
+        last_line, previous_line = previous_line, line
         heading = _MD_HEADING.match(line)
         if heading:
             level = len(heading.group(1))
@@ -185,7 +191,11 @@ def text_blocks(text: str) -> list[Block]:
                 and blocks[-1].kind == "item"
                 and not previous_blank
                 and split_alpha_marker(line) is None
-                and (line.lstrip()[:1].islower() or indent > item_indent)
+                and (
+                    line.lstrip()[:1].islower()
+                    or indent > item_indent
+                    or _wrapped_at_margin(last_line, line, wrap_width, repeated)
+                )
             ):
                 last = blocks.pop()
                 joined = f"{last.text} {_plain(line)}"
@@ -194,6 +204,33 @@ def text_blocks(text: str) -> list[Block]:
                 blocks.append(Block("paragraph", _plain(line)))
         previous_blank = False
     return blocks
+
+
+def _wrap_width(lines: list[str]) -> int | None:
+    """The width text was hard-wrapped at (pasted from a PDF, or an email),
+    or None for text whose paragraphs are each one long line."""
+    lengths = sorted(len(line.strip()) for line in lines if line.strip())
+    if len(lengths) < 20:
+        return None
+    width = lengths[int(len(lengths) * 0.9)]
+    return width if 60 <= width <= 130 else None
+
+
+def _wrapped_at_margin(last_line: str, line: str, width: int | None, repeated: set[str]) -> bool:
+    """Does ``line`` continue an item whose previous line ran to the wrap
+    margin without finishing ("… with the" / "Probation Service")? Repeated
+    lines (running footers), page numbers, section titles and addressee
+    lines never do."""
+    stripped = line.strip()
+    return bool(
+        width
+        and len(last_line.strip()) >= 0.8 * width
+        and not re.search(r"[.;:!?]$", last_line.strip())
+        and stripped[:1].isalpha()
+        and stripped not in repeated
+        and section_of(Block("paragraph", stripped)) is None
+        and addressee_of(stripped) is None
+    )
 
 
 def _plain(text: str) -> str:

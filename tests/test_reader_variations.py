@@ -7,12 +7,13 @@ from __future__ import annotations
 
 import io
 import string
+from collections import Counter
 
 import pytest
 from click.testing import CliRunner
 from conftest import soffice_convert
 from docx import Document
-from hypothesis import given, settings
+from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
 from drafter.cli import cli
@@ -744,3 +745,60 @@ def test_publication_date_and_lead_inspector_as_credits():
     )
     assert report.publication_date == "2025-03-04"
     assert report.lead_inspector == "Sam Smith"
+
+
+# --- text pasted from a PDF, hard-wrapped at the page margin ---------------------------------
+
+PROSE_WORDS = st.text(alphabet=string.ascii_lowercase, min_size=2, max_size=9)
+ITEM_WORDS = st.one_of(
+    PROSE_WORDS.filter(lambda w: w != "and"),
+    st.sampled_from(("Police", "Probation", "Service", "MAPPA", "Approved", "Premises")),
+)
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    items=st.lists(
+        st.lists(ITEM_WORDS, min_size=12, max_size=45).filter(lambda w: w[-1] != "and"),
+        min_size=1,
+        max_size=6,
+    ),
+    prose=st.lists(st.lists(PROSE_WORDS, min_size=120, max_size=200), min_size=3, max_size=3),
+)
+def test_hard_wrapped_items_continue_on_capitalised_lines(items, prose):
+    """Pasted from a PDF, each line stops at the margin and wrapped lines are
+    not indented; a line may start with "Police" or "MAPPA" mid-sentence."""
+    import textwrap
+
+    def wrapped(text: str) -> str:
+        return textwrap.fill(text, width=78, break_long_words=False)
+
+    first, second, third = (wrapped(f"Then {' '.join(words)}.") for words in prose)
+    texts = [" ".join(words) for words in items]
+    listing = "\n".join(
+        wrapped(f"{n}. {text}{'.' if n == len(texts) else ';'}") for n, text in enumerate(texts, 1)
+    )
+    document = (
+        f"An inspection of probation services in {UNIT}\n\nOverall rating: Good\n\n"
+        f"{first}\n\nRecommendations\n\n{second}\n\nTestvale PDU should:\n{listing}\n\n"
+        f"Background\n\n{third}\n"
+    )
+    # Three identical lines would be taken for a running header, as they should.
+    lines = [line for line in document.splitlines() if line.strip()]
+    assume(max(Counter(lines).values()) < 3)
+    assert [r.text for r in read_text(document).recommendations] == texts
+
+
+def test_hard_wrapped_item_ending_the_list_does_not_swallow_the_next_heading():
+    prose = "\n".join(["The unit had staff who worked with people on probation every day"] * 25)
+    document = (
+        f"An inspection of probation services in {UNIT}\nOverall rating: Good\n{prose}\n"
+        "Recommendations\nTestvale PDU should:\n"
+        "1. review how staff share risk information with the police and the Probation\n"
+        "Service when a case is transferred between offices in the county or the city\n"
+        "Background\nThe unit covers a town.\n"
+    )
+    assert [r.text for r in read_text(document).recommendations] == [
+        "review how staff share risk information with the police and the Probation "
+        "Service when a case is transferred between offices in the county or the city"
+    ]
