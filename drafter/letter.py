@@ -57,6 +57,20 @@ BODY_SIZE = Pt(11)
 PAGE_WIDTH, PAGE_HEIGHT = Cm(21.0), Cm(29.7)
 MARGIN = Cm(2.54)
 BULLET_STYLE = "List Bullet"
+#: On a letterhead, the letter's paragraphs take a style of drafter's own, so
+#: the letter gets its font and spacing without restyling the letterhead's
+#: header and footer (which use its "Normal").
+LETTERHEAD_BODY_STYLE = "Letter Text"
+BODY_SPACE_AFTER = Pt(8)
+BULLET_SPACE_AFTER = Pt(4)
+NOT_AGREED = "Not agreed"
+#: Words before a name that are not the first name ("Dr Jane Smith" is "Jane").
+HONORIFICS = frozenset(
+    {
+        *("dr", "doctor", "sir", "dame", "professor", "prof", "lord", "lady", "hon"),
+        *("mr", "mrs", "ms", "miss", "mx", "rev", "revd", "reverend"),
+    }
+)
 LETTER_TEMPLATE = "letter.j2"
 ACTION_PLAN_CELLS = ("recommendation", "agreement", "action", "owner", "target_date")
 ACTION_PLAN_TEMPLATE = "action_plan.j2"
@@ -101,7 +115,7 @@ def _finalize(value: Any) -> Any:
 class AttentionItem:
     """Something in the drafted letter the editor must deal with."""
 
-    kind: str  # "placeholder", "date", "style"
+    kind: str  # "placeholder", "date", "style", "check" (a reading warning)
     label: str
     note: str
 
@@ -195,7 +209,7 @@ def _new_document(letterhead: str | os.PathLike[str] | None) -> tuple[DocxDocume
         normal.font.name = BODY_FONT
         normal.font.size = BODY_SIZE
         normal.element.get_or_add_rPr().get_or_add_rFonts().set(qn("w:eastAsia"), BODY_FONT)
-        normal.paragraph_format.space_after = Pt(8)
+        normal.paragraph_format.space_after = BODY_SPACE_AFTER
         return document, False
     data = read_input_bytes(letterhead)
     try:
@@ -212,6 +226,33 @@ def _new_document(letterhead: str | os.PathLike[str] | None) -> tuple[DocxDocume
     return document, True
 
 
+def _set_letter_font(style: Any, space_after: Any) -> None:
+    style.font.name = BODY_FONT
+    style.font.size = BODY_SIZE
+    style.element.get_or_add_rPr().get_or_add_rFonts().set(qn("w:eastAsia"), BODY_FONT)
+    style.paragraph_format.space_after = space_after
+
+
+def _letterhead_body_style(document: DocxDocument) -> str:
+    """The letter's own paragraph style on a letterhead: Arial 11 with space
+    after each paragraph, whatever the letterhead's "Normal" says (a
+    LibreOffice letterhead has no space after, so the address lines, date and
+    salutation would run together)."""
+    styles = document.styles
+    try:
+        style = styles[LETTERHEAD_BODY_STYLE]
+    except KeyError:
+        style = styles.add_style(LETTERHEAD_BODY_STYLE, WD_STYLE_TYPE.PARAGRAPH)
+        style.base_style = styles.default(WD_STYLE_TYPE.PARAGRAPH)
+    if style.type != WD_STYLE_TYPE.PARAGRAPH:
+        raise TemplateError(
+            f"The letterhead's '{LETTERHEAD_BODY_STYLE}' style is not a paragraph style.",
+            hint="In Word, delete or rename that style in the letterhead, then try again.",
+        )
+    _set_letter_font(style, BODY_SPACE_AFTER)
+    return LETTERHEAD_BODY_STYLE
+
+
 def _ensure_bullet_style(document: DocxDocument, attention: list[AttentionItem]) -> str:
     """The "List Bullet" paragraph style, added when a letterhead lacks it."""
     styles = document.styles
@@ -220,7 +261,7 @@ def _ensure_bullet_style(document: DocxDocument, attention: list[AttentionItem])
     except KeyError:
         style = styles.add_style(BULLET_STYLE, WD_STYLE_TYPE.PARAGRAPH)
         style.base_style = styles.default(WD_STYLE_TYPE.PARAGRAPH)
-        style.paragraph_format.space_after = Pt(4)
+        style.paragraph_format.space_after = BULLET_SPACE_AFTER
         attention.append(
             AttentionItem(
                 "style",
@@ -311,10 +352,16 @@ class _Placed:
 class _Writer:
     """Writes marked-up template output into paragraphs."""
 
-    def __init__(self, document: DocxDocument, attention: list[AttentionItem]) -> None:
+    def __init__(
+        self,
+        document: DocxDocument,
+        attention: list[AttentionItem],
+        body_style: str | None = None,
+    ) -> None:
         self.document = document
         self.attention = attention
         self.comment_count = 0
+        self.body_style = body_style
 
     def comment(self, runs: Sequence[Run], text: str) -> None:
         lines = [line for line in text.strip().splitlines() if line.strip()] or [""]
@@ -334,7 +381,7 @@ class _Writer:
         for chunk in re.split(r"\n\s*\n", text.strip("\n")):
             if not chunk.strip():
                 continue
-            paragraph = self.document.add_paragraph(style=style)
+            paragraph = self.document.add_paragraph(style=style or self.body_style)
             runs, placed = self.fill(paragraph, chunk.strip("\n"))
             if comment_placeholders:
                 self.comment_placed(placed)
@@ -390,24 +437,46 @@ class _Bullet:
     action: PlannedAction
     answers: list[Recommendation]
     decided: bool
+    #: The agreement recorded for each recommendation in ``answers`` (or None).
+    agreements: list[str | None] = field(default_factory=list)
+
+
+def is_not_agreed(response: PlannedResponse) -> bool:
+    return (response.agreement or "").strip().casefold() == NOT_AGREED.casefold()
 
 
 def _action_bullets(responses: Sequence[PlannedResponse]) -> list[_Bullet]:
     """The bullets in recommendation order; an action chosen for several
-    recommendations is committed to once, its comment naming them all."""
+    recommendations is committed to once, its comment naming them all. A
+    recommendation that is not agreed gets no bullet: the letter must not
+    commit to acting on it (the action plan still lists it)."""
     bullets: list[_Bullet] = []
     by_text: dict[str, _Bullet] = {}
     for response in responses:
+        if is_not_agreed(response):
+            continue
         for action in response.actions:
             key = " ".join(action.text.lower().split())
             if not action.placeholder and key in by_text:
                 by_text[key].answers.append(response.recommendation)
+                by_text[key].agreements.append(response.agreement)
                 continue
-            bullet = _Bullet(action, [response.recommendation], response.decided)
+            bullet = _Bullet(
+                action, [response.recommendation], response.decided, [response.agreement]
+            )
             bullets.append(bullet)
             if not action.placeholder:
                 by_text[key] = bullet
     return bullets
+
+
+def first_name(full_name: str | None) -> str | None:
+    """The first name to greet someone by: "Dr Jane Smith-Jones" is "Jane".
+    None when the name is only titles (or empty)."""
+    for word in (full_name or "").split():
+        if word.strip(".,").casefold() not in HONORIFICS:
+            return word.strip(",")
+    return None
 
 
 def _month_year(plan: ResponsePlan) -> str | None:
@@ -432,13 +501,20 @@ def _letter_context(plan: ResponsePlan, config: Config, letter_date: date) -> di
         "region": region,
         "month_year": _month_year(plan),
         "chief_inspector": chief,
-        "first_name": chief.split()[0] if chief else None,
+        "first_name": first_name(chief),
         "config": config,
         "signatory": config.signatory_for(region),
         "letter_date": long_date(letter_date),
         "recommendation_count": len(report.recommendations),
         "action_count": sum(len(r.actions) for r in plan.responses),
         "tone": tone_for(report.overall_rating),
+        "not_agreed": [
+            {"number": r.recommendation.number, "text": r.recommendation.text, "note": r.note}
+            for r in plan.responses
+            if is_not_agreed(r)
+        ],
+        "agreed_count": sum(1 for r in plan.responses if not is_not_agreed(r)),
+        "warnings": list(report.warnings),
     }
 
 
@@ -453,11 +529,15 @@ def compose_letter(
     """Build the letter as a python-docx Document, with what needs attention."""
     config = config or Config()
     blocks = _Blocks(LETTER_TEMPLATE, template_dir)
-    document, _ = _new_document(letterhead)
+    document, from_letterhead = _new_document(letterhead)
     attention: list[AttentionItem] = []
     bullet_style = _ensure_bullet_style(document, attention)
+    body_style = None
+    if from_letterhead:
+        body_style = _letterhead_body_style(document)
+        _set_letter_font(document.styles[bullet_style], BULLET_SPACE_AFTER)
     num_id = _add_bullet_numbering(document)
-    writer = _Writer(document, attention)
+    writer = _Writer(document, attention, body_style)
     context = _letter_context(plan, config, letter_date or date.today())
     context["missing_signatory_note"] = blocks.render("missing_signatory_note", context)
 
@@ -469,10 +549,22 @@ def compose_letter(
     for _paragraph, runs, _ in writer.paragraphs(block("subject")):
         for run in runs:
             run.bold = True
-    writer.paragraphs(block("thanks"))
+    thanks = writer.paragraphs(block("thanks"))
+    if plan.report.warnings and thanks:
+        # What the reader doubted about the report is checked where the
+        # letter relies on it: the recommendations it says were made.
+        runs = [run for _p, paragraph_runs, _ in thanks for run in paragraph_runs]
+        writer.comment(runs, block("warnings_comment"))
+        for warning in plan.report.warnings:
+            attention.append(AttentionItem("check", "Check the report", warning))
     writer.paragraphs(block("commitment"))
     for bullet in _action_bullets(plan.responses):
         _write_action_bullet(writer, blocks, context, bullet, bullet_style, num_id)
+    if not plan.report.recommendations:
+        for paragraph, _runs, _placed in writer.paragraphs(
+            block("unread_recommendations_placeholder"), bullet_style
+        ):
+            _make_bullet(paragraph, num_id)
     writer.paragraphs(block("acknowledgement"))
     findings = select_positive_findings(plan.report)
     for finding in findings:
@@ -501,7 +593,12 @@ def _write_action_bullet(
     num_id: int,
 ) -> None:
     action = bullet.action
-    extra = {"action": action, "answers": bullet.answers, "decided": bullet.decided}
+    extra = {
+        "action": action,
+        "answers": bullet.answers,
+        "decided": bullet.decided,
+        "agreements": bullet.agreements,
+    }
     comment_text = blocks.render("action_comment", {**context, **extra})
     if action.placeholder:
         text = blocks.render(
@@ -576,7 +673,8 @@ def compose_action_plan(
             section.orientation = WD_ORIENT.LANDSCAPE
             section.page_width, section.page_height = PAGE_HEIGHT, PAGE_WIDTH
     attention: list[AttentionItem] = []
-    writer = _Writer(document, attention)
+    body_style = _letterhead_body_style(document) if from_letterhead else None
+    writer = _Writer(document, attention, body_style)
     context = _letter_context(plan, config, date.today())
     for _paragraph, runs, _ in writer.paragraphs(blocks.render("title", context)):
         for run in runs:
@@ -627,6 +725,8 @@ __all__ = [
     "LetterDocument",
     "compose_action_plan",
     "compose_letter",
+    "first_name",
+    "is_not_agreed",
     "long_date",
     "render_action_plan",
     "render_letter",

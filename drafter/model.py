@@ -190,6 +190,7 @@ class PlannedResponse:
     owner: str | None = None
     target_date: str | None = None
     decided: bool = False  # came from a reviewer's decision rather than best match
+    note: str | None = None  # the reviewer's note, e.g. why it is not agreed
 
 
 @dataclass

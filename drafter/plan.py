@@ -164,23 +164,47 @@ def flagged_dates(action: PlannedAction) -> list[str]:
     return [f[5:] for f in action.review_flags if f.startswith("date:")]
 
 
+def _adapted(action: LibraryAction, report: Report) -> AdaptedText:
+    return adapt_action_text(
+        action.text, action.unit, report.unit, old_region=action.region, new_region=report.region
+    )
+
+
+def other_alternatives(
+    chosen_text: str,
+    chosen_id: int | None,
+    candidates: Sequence[Candidate],
+    report: Report,
+    limit: int = ALTERNATIVES_SHOWN,
+) -> list[Candidate]:
+    """The next-best candidates worth naming beside a chosen action: not the
+    chosen one, and not another copy of its words (archiving a letter puts
+    its actions back in the library, so a redraft finds them again)."""
+    chosen_key = _unit_key(chosen_text)
+    others = []
+    for candidate in candidates:
+        if chosen_id is not None and candidate.action.id == chosen_id:
+            continue
+        adapted = _adapted(candidate.action, report).text
+        if chosen_key in (_unit_key(candidate.action.text), _unit_key(adapted)):
+            continue
+        others.append(candidate)
+    return others[:limit]
+
+
 def planned_from_candidate(
     candidate: Candidate, report: Report, alternatives: Sequence[Candidate] = ()
 ) -> PlannedAction:
     """A library suggestion made into a bullet for this report."""
-    adapted = adapt_action_text(
-        candidate.action.text,
-        candidate.action.unit,
-        report.unit,
-        old_region=candidate.action.region,
-        new_region=report.region,
-    )
+    adapted = _adapted(candidate.action, report)
     return PlannedAction(
         text=adapted.text,
         source_action_id=candidate.action.id,
         score=candidate.score,
         source_label=candidate.action.source_label,
-        alternatives=list(alternatives),
+        alternatives=other_alternatives(
+            adapted.text, candidate.action.id, alternatives, report, len(alternatives)
+        ),
         review_flags=_date_flags(adapted.dates),
     )
 
@@ -209,9 +233,7 @@ def _planned_from_choice(
         source_action_id=choice.library_id,
         score=choice.score,
         source_label=choice.source or (library_action.source_label if library_action else None),
-        alternatives=[a for a in alternatives if a.action.id != choice.library_id][
-            :ALTERNATIVES_SHOWN
-        ],
+        alternatives=other_alternatives(text, choice.library_id, alternatives, report),
         edited=choice.edited,
         review_flags=flags,
     )
@@ -274,6 +296,7 @@ def build_plan(
             response.agreement = decision.agreement
             response.owner = decision.owner
             response.target_date = decision.target_date
+            response.note = decision.note
             known = {**(library_actions or {}), **{c.action.id: c.action for c in candidates}}
             if decision.status == "decided" and decision.actions:
                 response.actions = [
@@ -288,8 +311,10 @@ def build_plan(
                 candidates = [c for c in candidates if c.action.id not in rejected]
             good = candidates and not (match and match.no_match)
             if good:
-                best, rest = candidates[0], candidates[1 : 1 + ALTERNATIVES_SHOWN]
-                response.actions = [planned_from_candidate(best, report, rest)]
+                best = candidates[0]
+                planned = planned_from_candidate(best, report, candidates[1:])
+                planned.alternatives = planned.alternatives[:ALTERNATIVES_SHOWN]
+                response.actions = [planned]
             else:
                 response.actions = [
                     PlannedAction(
@@ -300,6 +325,7 @@ def build_plan(
                 response.agreement = decision.agreement
                 response.owner = decision.owner
                 response.target_date = decision.target_date
+                response.note = decision.note
         responses.append(response)
     return ResponsePlan(report=report, responses=responses)
 

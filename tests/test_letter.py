@@ -15,12 +15,19 @@ import pytest
 from conftest import SEED_REPORT, need
 from docx.enum.text import WD_COLOR_INDEX
 from docx.oxml.ns import qn
+from docx.shared import Pt
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from drafter.config import Config, Signatory
 from drafter.errors import TemplateError
-from drafter.letter import compose_action_plan, compose_letter, render_letter, tone_for
+from drafter.letter import (
+    compose_action_plan,
+    compose_letter,
+    render_action_plan,
+    render_letter,
+    tone_for,
+)
 from drafter.model import (
     Candidate,
     Finding,
@@ -433,6 +440,28 @@ def test_letterhead_keeps_its_header_and_loses_its_body(tmp_path):
     assert texts[3] == "Dear Martin,"
 
 
+def test_letterhead_paragraphs_get_the_letters_font_and_spacing_not_the_letterheads(tmp_path):
+    # As LibreOffice makes them: a Normal style in another font, no space after.
+    document = docx.Document()
+    normal = document.styles["Normal"]
+    normal.font.name = "Liberation Serif"
+    normal.paragraph_format.space_after = Pt(0)
+    document.sections[0].header.paragraphs[0].text = "Wyvern letterhead"
+    path = tmp_path / "lo.docx"
+    document.save(path)
+    report = make_report()
+    plan = build_plan(report, matches_for(report, ["A.", "B.", "C."]))
+    result = read_back(render_letter(plan, make_config(), letterhead=path))
+    assert result.sections[0].header.paragraphs[0].text == "Wyvern letterhead"
+    assert result.styles["Normal"].font.name == "Liberation Serif"  # header unchanged
+    for paragraph in result.paragraphs:
+        style = paragraph.style
+        assert style.font.name == "Arial", paragraph.text
+        assert style.paragraph_format.space_after.pt > 0, paragraph.text
+    salutation = next(p for p in result.paragraphs if p.text.startswith("Dear "))
+    assert salutation.style.name == "Letter Text"
+
+
 def test_letterhead_without_a_bullet_style_gets_one_and_a_message(tmp_path):
     report = make_report()
     plan = build_plan(report, matches_for(report, ["A.", "B.", "C."]))
@@ -517,13 +546,148 @@ def test_control_characters_in_report_text_never_break_the_document():
     assert "Act now." in texts
 
 
-def test_a_report_without_recommendations_has_no_action_bullets():
-    texts = letter_text(make_report(recommendations=0))
+def test_a_report_without_recommendations_found_does_not_say_none_were_made():
+    report = make_report(recommendations=0)
+    composed = compose_letter(build_plan(report, []), make_config(), letter_date=LETTER_DATE)
+    document = read_back(composed.to_bytes())
+    texts = [p.text for p in document.paragraphs]
     joined = "\n".join(texts)
-    assert "where you made no recommendations." in joined
-    assert "Although you made no recommendations" in joined
-    assert "This will include the following." not in joined
+    assert "no recommendations" not in joined
+    thanks = next(p for p in document.paragraphs if p.text.startswith("Thank you"))
+    assert "where you made a total of [number] recommendations." in thanks.text
+    assert highlighted(thanks) == ["[number]"]
+    assert "could not be read" in next(iter(document.comments)).text
+    start = texts.index(next(t for t in texts if t.endswith("This will include the following.")))
+    assert texts[start + 1] == "[Actions for each recommendation]"
+    assert {a.label for a in composed.placeholders} >= {
+        "number",
+        "Actions for each recommendation",
+    }
     assert not any(t.startswith("Action ") for t in texts)
+
+
+def test_reading_warnings_are_a_comment_on_the_thanks_and_a_thing_to_check():
+    report = make_report(recommendations=2)
+    warning = "The report says it makes six recommendations, but drafter found 2."
+    report.warnings = [warning]
+    plan = build_plan(report, matches_for(report, ["A.", "B."]))
+    composed = compose_letter(plan, make_config(), letter_date=LETTER_DATE)
+    assert [a.note for a in composed.attention if a.kind == "check"] == [warning]
+    document = read_back(composed.to_bytes())
+    first = next(iter(document.comments))
+    assert warning in first.text
+    assert "Check against the report" in first.text
+
+
+@pytest.mark.parametrize(
+    ("chief", "greeting"),
+    [
+        ("Dr Jane Smith-Jones", "Dear Jane,"),
+        ("Professor Sir Martin Hale", "Dear Martin,"),
+        ("Mrs. Ann Lee", "Dear Ann,"),
+        ("Justin Russell", "Dear Justin,"),
+        ("Dame Sir", "Dear [Chief Inspector's first name],"),
+    ],
+)
+def test_salutation_greets_by_first_name_not_title(chief, greeting):
+    report = make_report(recommendations=1)
+    report.chief_inspector = chief
+    assert greeting in letter_text(report)
+
+
+def _review_for(report: Report, decisions: dict[int, dict]):
+    from drafter.review import ReviewDecision, ReviewFile
+
+    return ReviewFile(
+        report_sha256="",
+        unit=report.unit,
+        decisions=[
+            ReviewDecision(rec.number, rec.addressee, rec.text, **decisions[rec.number])
+            for rec in report.recommendations
+            if rec.number in decisions
+        ],
+    )
+
+
+def test_a_recommendation_not_agreed_is_not_committed_to():
+    from drafter.review import ChosenAction
+
+    report = make_report(recommendations=3)
+    review = _review_for(
+        report,
+        {
+            2: dict(
+                status="decided",
+                agreement="Not agreed",
+                note="the work is already covered by a national programme",
+                actions=[ChosenAction("Action 2.", library_id=101, score=71)],
+            )
+        },
+    )
+    plan = build_plan(report, matches_for(report, ["Action 1.", "Action 2.", "Action 3."]), review)
+    document = read_back(render_letter(plan, make_config(), letter_date=LETTER_DATE))
+    texts = [p.text for p in document.paragraphs]
+    assert "Action 2." not in texts
+    assert "Action 1." in texts and "Action 3." in texts
+    commitment = next(p for p in document.paragraphs if p.text.startswith("In respect of"))
+    assert "all have been carefully considered. Recommendation 2 is not agreed because " in (
+        commitment.text
+    )
+    assert highlighted(commitment) == ["[the work is already covered by a national programme]"]
+    assert "address the other 2 recommendations as appropriate." in commitment.text
+    assert "Chosen by the reviewer" not in "\n".join(c.text for c in document.comments)
+    # The action plan keeps every recommendation, with its agreement.
+    table = read_back(render_action_plan(plan, make_config())).tables[0]
+    assert [row.cells[1].text for row in table.rows[1:]] == ["Agreed", "Not agreed", "Agreed"]
+
+
+def test_a_single_recommendation_not_agreed_leaves_nothing_to_list():
+    report = make_report(recommendations=1)
+    review = _review_for(report, {1: dict(status="no_action", agreement="Not agreed")})
+    plan = build_plan(report, matches_for(report, ["Action 1."]), review)
+    composed = compose_letter(plan, make_config(), letter_date=LETTER_DATE)
+    texts = [p.text for p in read_back(composed.to_bytes()).paragraphs]
+    joined = "\n".join(texts)
+    assert "I can confirm that it has been carefully considered. Recommendation 1 is not " in joined
+    assert "because [give the reason]." in joined
+    assert "This will include the following." not in joined
+    assert not any(t.startswith("[Action for recommendation") for t in texts)
+    assert "give the reason" in {a.label for a in composed.placeholders}
+
+
+def test_all_but_one_agreed_reads_naturally():
+    report = make_report(recommendations=2)
+    review = _review_for(report, {1: dict(status="decided", agreement="Not agreed")})
+    joined = "\n".join(
+        p.text
+        for p in read_back(
+            render_letter(
+                build_plan(report, matches_for(report, ["Action 1.", "Action 2."]), review),
+                make_config(),
+            )
+        ).paragraphs
+    )
+    assert "address the other recommendation as appropriate. This will include" in joined
+
+
+def test_a_partly_agreed_recommendation_keeps_its_action_and_the_comment_says_so():
+    from drafter.review import ChosenAction
+
+    report = make_report(recommendations=1)
+    review = _review_for(
+        report,
+        {
+            1: dict(
+                status="decided",
+                agreement="Partly agreed",
+                actions=[ChosenAction("Action 1.", library_id=100, score=71)],
+            )
+        },
+    )
+    plan = build_plan(report, matches_for(report, ["Action 1."]), review)
+    document = read_back(render_letter(plan, make_config(), letter_date=LETTER_DATE))
+    assert "Action 1." in [p.text for p in document.paragraphs]
+    assert "partly agreed" in next(iter(document.comments)).text
 
 
 def test_comment_on_a_reviewer_choice_says_so():
@@ -547,6 +711,46 @@ def test_comment_on_a_reviewer_choice_says_so():
     document = read_back(render_letter(plan, make_config(), letter_date=LETTER_DATE))
     comment = next(iter(document.comments)).text
     assert "Chosen by the reviewer and reworded (library #100), match score 71/100." in comment
+
+
+def _comment_lines(review_action) -> list[str]:
+    from drafter.review import ReviewDecision, ReviewFile
+
+    report = make_report(recommendations=1)
+    review = ReviewFile(
+        report_sha256="",
+        unit=report.unit,
+        decisions=[
+            ReviewDecision(
+                1, "", report.recommendations[0].text, status="decided", actions=[review_action]
+            )
+        ],
+    )
+    plan = build_plan(report, matches_for(report, ["Action 1."]), review)
+    document = read_back(render_letter(plan, make_config(), letter_date=LETTER_DATE))
+    return [p.text for p in next(iter(document.comments)).paragraphs]
+
+
+def test_comment_on_a_chosen_action_lists_the_alternatives_on_their_own_lines():
+    from drafter.review import ChosenAction
+
+    lines = _comment_lines(
+        ChosenAction("Action 1.", library_id=100, score=71, source="Breckmere PDU, 4 June 2024")
+    )
+    assert lines[1] == (
+        "Chosen by the reviewer (library #100), match score 71/100. "
+        "Source: Breckmere PDU, 4 June 2024."
+    )
+    assert lines[2] == "Next best:"
+    assert lines[3] == "#200 (40): An alternative for 1."
+
+
+def test_comment_on_an_action_the_reviewer_wrote_says_they_wrote_it():
+    from drafter.review import ChosenAction
+
+    lines = _comment_lines(ChosenAction("Our own new action.", edited=True))
+    assert lines[1] == "Written by the reviewer."
+    assert "Chosen" not in "\n".join(lines)
 
 
 def test_letterhead_whose_bullet_style_is_not_a_paragraph_style_is_refused(tmp_path):

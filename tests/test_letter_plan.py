@@ -341,3 +341,50 @@ def test_reviewer_choice_outside_the_matches_is_adapted_with_its_library_record(
     assert plain.responses[0].actions[0].text == "Ryton PDU will act."
     adapted = build_plan(report, _matches(report), review, library_actions={77: old})
     assert adapted.responses[0].actions[0].text == "Stockton and Hartlepool PDU will act."
+
+
+def test_an_archived_copy_of_the_chosen_action_is_not_offered_as_next_best():
+    # Archiving a letter puts its actions back in the library (already adapted
+    # to that unit), so a redraft finds the same words again at score 100.
+    report = _report(1)
+    rec = report.recommendations[0]
+    original = _candidate(10, "Calderholme PDU will review every case by June 2023.", 70.0)
+    copy = _candidate(
+        99, "Stockton and Hartlepool PDU will review every case by June 2023.", 100.0,
+        unit="Stockton and Hartlepool PDU",
+    )  # fmt: skip
+    other = _candidate(11, "Another action entirely.", 40.0)
+    matches = [RecommendationMatch(rec, [copy, original, other])]
+    best = build_plan(report, matches).responses[0].actions[0]
+    assert best.source_action_id == 99
+    assert [c.action.id for c in best.alternatives] == [11]
+
+    review = ReviewFile(
+        report_sha256="",
+        unit=report.unit,
+        decisions=[
+            ReviewDecision(
+                1, "The PDU", rec.text, status="decided",
+                actions=[ChosenAction(original.action.text, library_id=10, score=70)],
+            )
+        ],
+    )  # fmt: skip
+    chosen = build_plan(report, matches, review).responses[0].actions[0]
+    assert chosen.text == copy.action.text
+    assert [c.action.id for c in chosen.alternatives] == [11]
+
+
+def test_the_reviewers_note_travels_with_the_response():
+    report = _report(1)
+    review = ReviewFile(
+        report_sha256="",
+        unit=report.unit,
+        decisions=[
+            ReviewDecision(
+                1, "The PDU", "recommendation 1 text", status="no_action",
+                agreement="Not agreed", note="covered nationally",
+            )
+        ],
+    )  # fmt: skip
+    response = build_plan(report, _matches(report), review).responses[0]
+    assert (response.agreement, response.note) == ("Not agreed", "covered nationally")
