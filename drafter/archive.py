@@ -61,6 +61,7 @@ __all__ = [
     "ArchiveResult",
     "ArchivedAction",
     "ArchivedLetter",
+    "RecommendationRef",
     "ExportResult",
     "Paragraph",
     "SentAction",
@@ -92,6 +93,20 @@ FUZZY_LINK_MIN = 60
 
 
 @dataclass
+class RecommendationRef:
+    """One recommendation an action answers, as the report prints it: its
+    number (numbering can restart per addressee), the body it is addressed to,
+    and its place in the report's whole list (1-based)."""
+
+    position: int
+    number: int
+    addressee: str | None
+    #: How people refer to it: "South West region, recommendation 2", or just
+    #: "recommendation 2" when the report addresses a single body.
+    label: str
+
+
+@dataclass
 class ArchivedAction:
     """An action stored from a letter: its library entry and its commitment."""
 
@@ -99,12 +114,14 @@ class ArchivedAction:
     commitment_id: int
     text: str
     recommendation: str | None
-    #: Positions (1-based) in the report's list of recommendations, as printed
-    #: numbering can restart per addressee.
+    #: Positions (1-based) in the report's whole list of recommendations, as
+    #: printed numbering can restart per addressee; ``recommendation_refs``
+    #: has the printed numbers and addressees.
     recommendation_numbers: list[int]
     link: str  # how the recommendation was found: one of LINK_KINDS
     due_date: date | None
     due_text: str | None
+    recommendation_refs: list[RecommendationRef] = field(default_factory=list)
 
     def to_dict(self) -> dict[str, Any]:
         return _json_record(self)
@@ -200,11 +217,13 @@ def _crash_hook() -> None:
 @dataclass
 class ActionLink:
     """The recommendation an action answers: its text, its position(s) in the
-    report's list, and how the link was found (one of LINK_KINDS)."""
+    report's list, how the link was found (one of LINK_KINDS), and the
+    recommendation(s) as the report numbers them."""
 
     recommendation: str | None
     numbers: list[int]
     kind: str
+    refs: list[RecommendationRef] = field(default_factory=list)
 
 
 def archive_letter(
@@ -297,106 +316,209 @@ def _load_review(review: Any) -> ReviewFile | None:
     return load_review(review)
 
 
+@dataclass
+class _Listed:
+    """A recommendation the actions can be tied to."""
+
+    text: str
+    number: int
+    addressee: str | None
+
+
 def link_actions(
     letter: SentLetter, *, report: Report | None = None, review: ReviewFile | None = None
 ) -> list[ActionLink]:
-    """For each action, the recommendation it answers and how that was found."""
+    """For each action, the recommendation it answers and how that was found.
 
-    recommendations: dict[int, str] = {}
+    In order of trust: the reviewer's chosen wording (``review``), the
+    recommendation the letter quotes or numbers above the action, and last the
+    wording of the action itself compared with each recommendation.
+    """
+    listed: dict[int, _Listed] = {}
     if report is not None:
-        recommendations = {i + 1: r.text for i, r in enumerate(report.recommendations)}
+        listed = {
+            i: _Listed(r.text, r.number, r.addressee)
+            for i, r in enumerate(report.recommendations, start=1)
+        }
     elif review is not None:
-        recommendations = {i + 1: d.recommendation for i, d in enumerate(review.decisions)}
+        listed = {
+            i: _Listed(d.recommendation, d.number, d.addressee)
+            for i, d in enumerate(review.decisions, start=1)
+        }
     elif letter.quoted_recommendations:
-        recommendations = dict(enumerate(letter.quoted_recommendations, start=1))
+        listed = {
+            i: _Listed(text, i, None)
+            for i, text in enumerate(letter.quoted_recommendations, start=1)
+        }
+    recommendations = {n: item.text for n, item in listed.items()}
 
-    links: list[ActionLink] = []
-    matched = _match_by_matcher(letter, list(recommendations.values()))
-    for index, action in enumerate(letter.actions):
-        if review is not None:
-            best: tuple[float, int] | None = None
-            for position, decision in enumerate(review.decisions, start=1):
-                for chosen in decision.actions:
-                    score = fuzz.token_set_ratio(action.text, chosen.text)
-                    if best is None or score > best[0]:
-                        best = (score, position)
-            if best is not None and best[0] >= 80:
-                links.append(ActionLink(recommendations[best[1]], [best[1]], "review"))
-                continue
-        if action.recommendation_text and recommendations:
-            wanted = _same_words(action.recommendation_text)
-            position = next(
-                (n for n, text in recommendations.items() if _same_words(text) == wanted), None
-            )
-            if position is not None:
-                links.append(ActionLink(recommendations[position], [position], "letter"))
-                continue
-        if action.recommendation_numbers and recommendations:
-            numbers = [n for n in action.recommendation_numbers if n in recommendations]
+    links: list[ActionLink | None] = []
+    for action in letter.actions:
+        links.append(_stated_link(action, listed, recommendations, review))
+    unlinked = [i for i, link in enumerate(links) if link is None]
+    if unlinked and recommendations:
+        taken = {n for link in links if link is not None for n in link.numbers}
+        guessed = _link_by_wording(
+            [letter.actions[i].text for i in unlinked], recommendations, taken
+        )
+        for index, numbers in zip(unlinked, guessed, strict=True):
             if numbers:
-                links.append(ActionLink(recommendations[numbers[0]], numbers, "letter"))
-                continue
-        if index in matched:
-            numbers = matched[index]
-            links.append(ActionLink(recommendations[numbers[0]], numbers, "matched"))
-            continue
-        if recommendations:
-            scored = sorted(
-                (
-                    (fuzz.token_set_ratio(action.text, text), n)
-                    for n, text in recommendations.items()
-                ),
-                reverse=True,
-            )
-            # Plain similarity is a weak signal: only trust a clear resemblance,
-            # or a report with a single recommendation.
-            if scored[0][0] >= FUZZY_LINK_MIN or len(recommendations) == 1:
-                links.append(ActionLink(recommendations[scored[0][1]], [scored[0][1]], "matched"))
-                continue
-            links.append(ActionLink(None, [], "unknown"))
-            continue
-        if action.recommendation_numbers:
-            links.append(
-                ActionLink(
-                    action.recommendation_text, list(action.recommendation_numbers), "letter"
-                )
-            )
-            continue
-        links.append(ActionLink(None, [], "unknown"))
-    return links
+                links[index] = ActionLink(recommendations[numbers[0]], numbers, "matched")
+    result = [link or ActionLink(None, [], "unknown") for link in links]
+    several_bodies = len({_addressee_name(i.addressee) for i in listed.values()}) > 1
+    for link in result:
+        if not link.refs:
+            link.refs = [_ref(n, listed.get(n), several_bodies) for n in link.numbers]
+    return result
+
+
+def _stated_link(
+    action: SentAction,
+    listed: dict[int, _Listed],
+    recommendations: dict[int, str],
+    review: ReviewFile | None,
+) -> ActionLink | None:
+    """The link the review file or the letter itself states, if any."""
+    if review is not None:
+        best: tuple[float, int] | None = None
+        for position, decision in enumerate(review.decisions, start=1):
+            for chosen in decision.actions:
+                score = fuzz.token_set_ratio(action.text, chosen.text)
+                if best is None or score > best[0]:
+                    best = (score, position)
+        if best is not None and best[0] >= 80 and best[1] in recommendations:
+            return ActionLink(recommendations[best[1]], [best[1]], "review")
+    if action.recommendation_text and recommendations:
+        wanted = _same_words(action.recommendation_text)
+        position = next(
+            (n for n, text in recommendations.items() if _same_words(text) == wanted), None
+        )
+        if position is not None:
+            return ActionLink(recommendations[position], [position], "letter")
+    if action.recommendation_numbers and recommendations:
+        # The letter's "Recommendation 2" is the printed number; where numbering
+        # restarts per addressee the first body's is meant (the letter answers
+        # them in the report's order).
+        positions: list[int] = []
+        for printed in action.recommendation_numbers:
+            same = [n for n, item in listed.items() if item.number == printed]
+            if same and same[0] not in positions:
+                positions.append(same[0])
+        if positions:
+            return ActionLink(recommendations[positions[0]], positions, "letter")
+    if action.recommendation_numbers and not recommendations:
+        numbers = list(action.recommendation_numbers)
+        return ActionLink(action.recommendation_text, numbers, "letter")
+    return None
+
+
+def _addressee_name(addressee: str | None) -> str:
+    name = " ".join((addressee or "").split())
+    return name[4:] if name.lower().startswith("the ") else name
+
+
+def _ref(position: int, item: _Listed | None, several_bodies: bool) -> RecommendationRef:
+    number = item.number if item is not None else position
+    addressee = _addressee_name(item.addressee if item is not None else None) or None
+    label = f"recommendation {number}"
+    if several_bodies and addressee:
+        label = f"{addressee}, {label}"
+    return RecommendationRef(position=position, number=number, addressee=addressee, label=label)
 
 
 def _same_words(text: str) -> str:
     return " ".join(re.sub(r"[^\w\s]", " ", text.casefold()).split())
 
 
-def _match_by_matcher(letter: SentLetter, recommendations: list[str]) -> dict[int, list[int]]:
-    """Use the library matcher in reverse: treat the letter's actions as the
-    library and score them against each recommendation. Returns action index ->
-    recommendation positions (1-based), best first: the best one, plus any other
-    that also clears the matcher's no-match threshold (an action can answer
-    several recommendations)."""
-    try:
-        from .matching import NO_MATCH_THRESHOLD, Matcher
-        from .model import LibraryAction
-    except ImportError:  # pragma: no cover - matching is part of drafter
-        return {}
-    if not recommendations or not letter.actions:
-        return {}
-    actions = [LibraryAction(id=i, text=a.text) for i, a in enumerate(letter.actions)]
-    matcher = Matcher(actions)
-    # rows: recommendations, columns: actions
-    table = [list(matcher.scores(text)) for text in recommendations]
-    linked: dict[int, list[int]] = {}
-    for index in range(len(actions)):
-        ranked = sorted(
-            ((float(row[index]), position) for position, row in enumerate(table, start=1)),
+def _link_by_wording(
+    actions: list[str], recommendations: dict[int, str], taken: set[int]
+) -> list[list[int]]:
+    """For actions the letter does not tie to a recommendation: the
+    recommendation positions each one answers, best first ([] if none).
+
+    Each action is scored against each recommendation's text with the
+    matcher's scoring, both ways round (the action as the query and the
+    recommendation as the query), so a distinctive shared idea ("outlying
+    villages") counts for more than common words. Pairs are then assigned best
+    first. When there are as many such actions as recommendations still
+    unanswered, each of those recommendations gets one action (letters
+    usually answer each recommendation once); otherwise each action takes its
+    best recommendation. An action also answers any other recommendation that
+    clears the matcher's no-match threshold. With nothing in common, plain
+    text similarity decides, and only a clear resemblance counts.
+    """
+    table = _wording_scores(actions, list(recommendations.values()))
+    positions = list(recommendations)
+    threshold = _no_match_threshold()
+    chosen: dict[int, int] = {}
+    open_positions = [p for p in positions if p not in taken]
+    one_each = len(actions) > 1 and len(actions) == len(open_positions)
+    allowed = open_positions if one_each else positions
+    pairs = sorted(
+        (
+            (table[a][positions.index(p)], -a, -p)
+            for a in range(len(actions))
+            for p in allowed
+            if table[a][positions.index(p)] > 0
+        ),
+        reverse=True,
+    )
+    used: set[int] = set()
+    for _score, minus_a, minus_p in pairs:
+        index, position = -minus_a, -minus_p
+        if index in chosen or (one_each and position in used):
+            continue
+        chosen[index] = position
+        used.add(position)
+    result: list[list[int]] = []
+    for index, text in enumerate(actions):
+        if index in chosen:
+            first = chosen[index]
+            others = sorted(
+                (
+                    (table[index][positions.index(p)], p)
+                    for p in positions
+                    if p != first and table[index][positions.index(p)] >= threshold
+                ),
+                reverse=True,
+            )
+            result.append([first] + [p for _, p in others])
+            continue
+        scored = sorted(
+            ((fuzz.token_set_ratio(text, rec), p) for p, rec in recommendations.items()),
             reverse=True,
         )
-        if ranked[0][0] <= 0:
-            continue  # nothing in common: leave it to plain text similarity
-        linked[index] = [ranked[0][1]] + [p for s, p in ranked[1:] if s >= NO_MATCH_THRESHOLD]
-    return linked
+        # Plain similarity is a weak signal: only trust a clear resemblance,
+        # or a report with a single recommendation.
+        if scored[0][0] >= FUZZY_LINK_MIN or len(recommendations) == 1:
+            result.append([scored[0][1]])
+        else:
+            result.append([])
+    return result
+
+
+def _no_match_threshold() -> float:
+    from .matching import NO_MATCH_THRESHOLD
+
+    return float(NO_MATCH_THRESHOLD)
+
+
+def _wording_scores(actions: list[str], recommendations: list[str]) -> list[list[float]]:
+    """table[action][recommendation]: the mean of the matcher's shown score
+    with the recommendations as the library and with the actions as it."""
+    from .matching import Matcher
+    from .model import LibraryAction
+
+    by_recommendation = Matcher(
+        [LibraryAction(id=i, text=t) for i, t in enumerate(recommendations)]
+    )
+    by_action = Matcher([LibraryAction(id=i, text=t) for i, t in enumerate(actions)])
+    forward = [list(map(float, by_recommendation.scores(text))) for text in actions]
+    backward = [list(map(float, by_action.scores(text))) for text in recommendations]
+    return [
+        [(forward[a][r] + backward[r][a]) / 2 for r in range(len(recommendations))]
+        for a in range(len(actions))
+    ]
 
 
 def _store(
@@ -472,7 +594,11 @@ def _store(
                     )
             if due is None:
                 due, phrase = extract_due_date(action.text, letter.letter_date or committed_on)
-            extra = {"recommendation_numbers": link.numbers, "recommendation_link": link.kind}
+            extra = {
+                "recommendation_numbers": link.numbers,
+                "recommendation_link": link.kind,
+                "recommendation_refs": [dataclasses.asdict(ref) for ref in link.refs],
+            }
             library_action = _add_library_action(
                 library,
                 session,
@@ -554,6 +680,18 @@ def _add_library_action(library: Any, session: Any, **values: Any) -> int:
     return row_id
 
 
+def _stored_refs(extra: dict[str, Any]) -> list[RecommendationRef]:
+    """The recommendations an action answers as stored; letters archived before
+    printed numbers were kept fall back to their positions."""
+    stored = extra.get("recommendation_refs")
+    if stored is None:
+        return [
+            RecommendationRef(position=n, number=n, addressee=None, label=f"recommendation {n}")
+            for n in extra.get("recommendation_numbers", [])
+        ]
+    return [RecommendationRef(**ref) for ref in stored]
+
+
 def _current_letter_for_unit(session: Any, unit: str | None) -> Any:
     if not unit:
         return None
@@ -589,6 +727,7 @@ def _to_archived(session: Any, row: Any, *, with_actions: bool = True) -> Archiv
                     link=extra.get("recommendation_link", "unknown"),
                     due_date=commitment.due_date,
                     due_text=commitment.due_text,
+                    recommendation_refs=_stored_refs(extra),
                 )
             )
     return ArchivedLetter(

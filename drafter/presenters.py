@@ -253,8 +253,8 @@ def letter_lines(letter: ArchivedLetter) -> list[str]:
     lines.append("Actions (numbered as commitments, for 'drafter commitments done'):")
     for action in letter.actions:
         due = f" [due {action.due_date}]" if action.due_date else ""
-        numbers = ", ".join(map(str, action.recommendation_numbers))
-        rec = f" (recommendation {numbers})" if numbers else ""
+        labels = "; ".join(ref.label for ref in action.recommendation_refs)
+        rec = f" ({labels})" if labels else ""
         lines.append(f"  {action.commitment_id:>4}. {action.text}{due}{rec}")
     if letter.positive_findings:
         lines.append("Positive findings:")

@@ -880,3 +880,46 @@ def test_an_action_plan_table_is_archived_with_owners_and_target_dates(sqlite_ur
     owners = {a.text: a.owner for a in Library(sqlite_url).actions()}
     assert owners["Run risk clinics every week."] == "Head of PDU"
     assert owners["Audit home visits."] is None
+
+
+def test_an_action_that_lost_its_heading_goes_to_the_recommendation_it_answers(
+    sqlite_url, tmp_path
+):
+    """With no heading or comment to go on, the wording decides: the distinctive
+    idea shared with one recommendation beats common words shared with another,
+    and when the counts agree each recommendation gets one action."""
+    recommendations = [
+        "make sure that case records show how risk of harm to children is managed",
+        "improve the quality of supervision so that managers check the work of new staff",
+        "review the use of the reporting centre so that people in rural areas can report "
+        "closer to home",
+        "provide reporting in outlying villages so that people on probation do not have to "
+        "travel long distances to the office",
+        "develop work with local employers so that people on probation can find jobs",
+    ]
+    report = Report(
+        kind="pdu",
+        unit="Fellgate PDU",
+        recommendations=[
+            Recommendation(i, "Fellgate PDU", t) for i, t in enumerate(recommendations, start=1)
+        ],
+    )
+    path = tmp_path / "letter.txt"
+    path.write_text(
+        "Ann Lee\n\n1 May 2026\n\nDear Ann,\n\n"
+        "Thank you for the inspection report for Fellgate PDU. "
+        "In response we will take the following steps.\n\n"
+        "- Job fairs with local businesses will be held each quarter.\n"
+        "- Two village reporting points will open in church halls, so that nobody travels "
+        "more than ten miles.\n"
+        "- Every case record will say how the risk to children is managed.\n"
+        "- Managers will countersign the first ten assessments of each new officer.\n"
+        "- The reporting centre timetable will be reviewed with staff in the rural teams.\n\n"
+        "Yours sincerely\n\nSam Okoro\nArea Executive Director\n",
+        encoding="utf-8",
+    )
+    result = archive_letter(path, Library(sqlite_url), report=report)
+    firsts = [a.recommendation_numbers[0] for a in result.letter.actions]
+    assert firsts == [5, 4, 1, 2, 3]
+    assert {a.link for a in result.letter.actions} == {"matched"}
+    assert result.letter.actions[1].recommendation_refs[0].label == "recommendation 4"

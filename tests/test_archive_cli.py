@@ -277,3 +277,41 @@ def test_draft_then_archive_on_the_command_line(sqlite_url, tmp_path, monkeypatc
     assert {a["link"] for a in data["actions"]} == {"letter"}
     assert not any(a["text"].startswith("[") for a in data["actions"])
     assert "placeholders in [brackets] and were not archived" in result.stderr
+
+
+def test_archive_show_names_recommendations_as_the_report_numbers_them(
+    sqlite_url, tmp_path, monkeypatch
+):
+    """Kenwith's numbering restarts per addressee (PDU 1-6, region 1-2, HMPPS
+    1-2): the archive says "South West region, recommendation 2", not 8."""
+    from conftest import REPORTS_DIR
+
+    report = REPORTS_DIR / "kenwith_hallowmoor_2022.html"
+    need(report.exists(), f"the corpus report is not at {report}")
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "config"))
+    monkeypatch.delenv("DRAFTER_CONFIG", raising=False)
+    assert run("library", "init", "--db", sqlite_url).exit_code == 0
+    letter = tmp_path / "kenwith.docx"
+    drafted = run(
+        "draft", str(report), "-o", str(letter), "--date", "2025-10-01", "--db", sqlite_url
+    )
+    assert drafted.exit_code == 0, drafted.output
+    archived = run("archive", str(letter), "--report", str(report), "--db", sqlite_url)
+    assert archived.exit_code == 0, archived.output
+
+    shown = run("archive", "show", "1", "--db", sqlite_url)
+    assert shown.exit_code == 0, shown.output
+    assert "(Kenwith and Hallowmoor PDU, recommendation 1)" in shown.output
+    assert "(South West region, recommendation 2)" in shown.output
+    assert "(HM Prison and Probation Service, recommendation 2)" in shown.output
+    assert "recommendation 8)" not in shown.output and "recommendation 10)" not in shown.output
+
+    data = json.loads(run("archive", "show", "1", "--json", "--db", sqlite_url).stdout)
+    refs = [ref for action in data["actions"] for ref in action["recommendation_refs"]]
+    region_two = next(r for r in refs if r["label"] == "South West region, recommendation 2")
+    assert region_two == {
+        "position": 8,
+        "number": 2,
+        "addressee": "South West region",
+        "label": "South West region, recommendation 2",
+    }
