@@ -142,7 +142,9 @@ _CHIEF_TITLE_FIRST = re.compile(rf"^{_CHIEF_TITLE}\s*[,:–—-]\s*(?P<name>[A-Z
 _KEY_QUESTION = re.compile(r"^(?P<q>.+\?)\s*(?P<pct>\d{1,3})\s?%$")
 #: "The PDU should:", also "… should, as a priority:" and "… should" without the colon.
 _ADDRESSEE = re.compile(r"^(?P<who>\S.{0,150}?)\s+should(?:\s*:|,[^.;:]{1,40}:)?$", re.I)
-_LABEL = re.compile(r"^(strengths|areas for improvement)\s*:?$", re.I)
+_LABEL = re.compile(
+    r"^(?:(?:the\s+)?(?:key|main|principal)\s+)?(strengths|areas for improvement)\s*:?$", re.I
+)
 
 _SECTION_TITLES = {
     "foreword": "foreword",

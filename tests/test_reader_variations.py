@@ -802,3 +802,20 @@ def test_hard_wrapped_item_ending_the_list_does_not_swallow_the_next_heading():
         "review how staff share risk information with the police and the Probation "
         "Service when a case is transferred between offices in the county or the city"
     ]
+
+
+def test_cover_title_with_the_unit_on_its_own_line():
+    report = read_text(
+        "An inspection of probation services in\n\nNorthvale Town PDU\n\nOverall rating: Good\n"
+    )
+    assert (report.kind, report.unit) == ("pdu", "Northvale Town PDU")
+
+
+def test_key_strengths_and_key_areas_for_improvement_labels():
+    report = read_text(
+        f"An inspection of probation services in {UNIT}\nOverall rating: Good\n"
+        "Organisational delivery\n1.1 Leadership\nKey strengths\n• leaders are visible\n"
+        "Key areas for improvement:\n• plans are not reviewed\n"
+    )
+    assert [(f.standard, f.text) for f in report.strengths] == [("1.1", "leaders are visible")]
+    assert [f.text for f in report.areas_for_improvement] == ["plans are not reviewed"]
