@@ -6,7 +6,8 @@ can predict them):
 
 * A month is due on its **last day**: "In August 2025", "by December 2023",
   "by the end of March 2026" all mean the last day of that month.
-* An exact date is due on that day: "by 31 March 2026".
+* An exact date is due on that day: "by 31 March 2026", "by 31/03/2026",
+  "by 31.03.26" (numbers are day/month/year, the UK order).
 * A period is counted from the letter date: "within six months",
   "over the next 12 months", "in the next 8 weeks", "over the next year".
 * A quarter is due on the last day of the quarter. "Q3 2025" is a calendar
@@ -71,7 +72,14 @@ _UNIT = r"(?P<unit>day|week|month|year)s?"
 _DEADLINE, _PERIOD, _MONTH_KIND, _QUARTER, _START, _BARE = 6, 5, 4, 3, 2, 1
 
 _DEADLINE_WORDS = r"(?:by|before|no later than|not later than|until|deadline of|due)"
+#: 31/03/2026, 31.03.2026, 31-03-2026, 1/4/26: day first, as in the UK.
+_NUMERIC = r"[0-3]?\d(?P<sep>[/.-])[01]?\d(?P=sep)(?:(?:19|20)\d\d|\d\d)"
 _PATTERNS: list[tuple[int, re.Pattern[str]]] = [
+    # by 31/03/2026 / by 31.03.26
+    (
+        _DEADLINE,
+        re.compile(rf"\b{_DEADLINE_WORDS}\s+(?:the\s+)?(?P<dmy>{_NUMERIC})(?![\d/.-]\d)", re.I),
+    ),
     # by 2026-03-31
     (
         _DEADLINE,
@@ -152,8 +160,9 @@ _PATTERNS: list[tuple[int, re.Pattern[str]]] = [
         _MONTH_KIND,
         re.compile(rf"\b(?:in|during|throughout)\s+(?:{_DAY}\s+)?{_MONTH}\s+{_YEAR}\b", re.I),
     ),
-    # any other "August 2025" / "31 August 2025"
+    # any other "August 2025" / "31 August 2025" / "31/03/2026"
     (_BARE, re.compile(rf"\b(?:{_DAY}\s+)?{_MONTH}\s+{_YEAR}\b", re.I)),
+    (_BARE, re.compile(rf"(?<![\d/.-])\b(?P<dmy>{_NUMERIC})(?![\d/.-]\d)")),
 ]
 _QUARTER_WORDS = {"first": 1, "second": 2, "third": 3, "fourth": 4}
 
@@ -217,6 +226,8 @@ def _due_from_match(strength: int, match: re.Match[str], letter_date: date | Non
     try:
         if groups.get("iso"):
             return date.fromisoformat(groups["iso"] or "")
+        if groups.get("dmy"):
+            return numeric_date(groups["dmy"] or "")
         if groups.get("season"):
             return _due_season(groups["season"] or "", int(groups["syear"] or 0))
         if groups.get("fystart"):
@@ -297,27 +308,61 @@ def _due_quarter(groups: dict[str, str | None]) -> date:
     return last_day_of_month(year, 3 * quarter)
 
 
-def parse_user_date(text: str, *, option: str = "date") -> date:
-    """A date typed by a person: 2025-07-24, 24/07/2025 or 24 July 2025."""
+def numeric_date(text: str) -> date | None:
+    """A date written in numbers, day first as in the UK: 31/03/2026,
+    31.03.2026, 31-03-2026 or 1/4/26 (a two-digit year is 20xx). None if
+    ``text`` is not one, or names no real day ("31/02/2026")."""
+    match = re.fullmatch(r"([0-3]?\d)([/.-])([01]?\d)\2((?:19|20)\d\d|\d\d)", text.strip())
+    if not match:
+        return None
+    year = int(match[4]) if len(match[4]) == 4 else 2000 + int(match[4])
+    try:
+        return date(year, int(match[3]), int(match[1]))
+    except ValueError:
+        return None
 
-    value = (text or "").strip()
+
+def read_date(text: str) -> date | None:
+    """A date as people and spreadsheets write it, or None if it is not one:
+    2026-03-31, 31/03/2026, 31.03.2026, 1/4/26, 31 March 2026, or a month
+    ("March 2026"), which means its last day."""
+    value = " ".join((text or "").split())
     try:
         return date.fromisoformat(value)
     except ValueError:
         pass
-    match = re.fullmatch(r"([0-3]?\d)/([01]?\d)/((?:19|20)\d\d)", value)
+    # A spreadsheet's date and time: "31/03/2026 00:00" or "2026-03-31 00:00:00".
+    value = re.sub(r"[ T]\d\d?:\d\d(?::\d\d)?$", "", value)
     try:
+        return date.fromisoformat(value)
+    except ValueError:
+        pass
+    found = numeric_date(value)
+    if found is not None:
+        return found
+    try:
+        match = re.fullmatch(rf"{_DAY}\s+(?:of\s+)?{_MONTH},?\s+{_YEAR}", value, re.I)
         if match:
-            return date(int(match[3]), int(match[2]), int(match[1]))
-        match = re.fullmatch(rf"{_DAY}\s+{_MONTH},?\s+{_YEAR}", value, re.I)
+            month = MONTHS[match["month"].lower()]
+            return date(int(match["year"]), month, int(match["day"]))
+        match = re.fullmatch(rf"{_MONTH},?\s+{_YEAR}", value, re.I)
         if match:
-            return date(int(match["year"]), MONTHS[match["month"].lower()], int(match["day"]))
+            return last_day_of_month(int(match["year"]), MONTHS[match["month"].lower()])
     except (KeyError, ValueError):
         pass
-    raise DrafterError(
-        f"'{text}' is not a date drafter understands for {option}.",
-        hint="Write it as 2025-07-24, 24/07/2025 or 24 July 2025.",
-    )
+    return None
+
+
+def parse_user_date(text: str, *, option: str = "date") -> date:
+    """A date typed by a person (see :func:`read_date`); a plain error if it is
+    not one. "March 2026" means 31 March 2026."""
+    found = read_date(text)
+    if found is None:
+        raise DrafterError(
+            f"'{text}' is not a date drafter understands for {option}.",
+            hint="Write it as 31/03/2026, 31 March 2026, March 2026 or 2026-03-31.",
+        )
+    return found
 
 
 def parse_iso_date(text: str) -> date:

@@ -164,9 +164,11 @@ def validate_row(number: int, raw: Any) -> ImportRecord | RowProblem:
     elif isinstance(raw_date, date):
         committed_on = raw_date
     elif _text(raw_date):
-        try:
-            committed_on = date.fromisoformat(_text(raw_date) or "")
-        except ValueError:
+        # Spreadsheets save dates the UK way ("31/12/2024"), not only as ISO.
+        from .dates import read_date
+
+        committed_on = read_date(_text(raw_date) or "")
+        if committed_on is None:
             return RowProblem(number, f"date '{_text(raw_date)}' is not a date (use YYYY-MM-DD)")
     tags_value = values.get("tags")
     if tags_value is None or tags_value == "":

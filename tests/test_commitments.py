@@ -68,6 +68,11 @@ LETTER_DATE = date(2025, 7, 24)
         ("The work will be led by April Jones, Head of PDU.", None, None),
         ("Plans will be checked by may of the managers.", None, None),
         ("Managers will be briefed by March, then audited.", date(2026, 3, 31), "by March"),
+        ("The audit will report by 31/03/2026.", date(2026, 3, 31), "by 31/03/2026"),
+        ("The audit will report by 31.03.2026.", date(2026, 3, 31), "by 31.03.2026"),
+        ("Guidance reissued by 1/4/26, then checked.", date(2026, 4, 1), "by 1/4/26"),
+        ("Target date: 30/09/2025", date(2025, 9, 30), "30/09/2025"),
+        ("Report by 31/02/2026.", None, None),
     ],
 )
 def test_due_dates_from_action_wording(text, due, phrase):
@@ -130,13 +135,30 @@ def test_within_n_months_counts_from_the_letter(letter_date, months):
         ("24/07/2025", date(2025, 7, 24)),
         ("24 July 2025", date(2025, 7, 24)),
         ("1st Sept 2026", date(2026, 9, 1)),
+        ("31/03/2026", date(2026, 3, 31)),
+        ("31.03.2026", date(2026, 3, 31)),
+        ("1/4/26", date(2026, 4, 1)),
+        ("31 March 2026", date(2026, 3, 31)),
+        ("March 2026", date(2026, 3, 31)),
+        ("February 2028", date(2028, 2, 29)),
+        ("31/12/2024 00:00", date(2024, 12, 31)),
     ],
 )
 def test_user_dates(text, expected):
     assert parse_user_date(text) == expected
 
 
-@pytest.mark.parametrize("text", ["tomorrow", "31/02/2025", "2025-13-01", ""])
+@settings(max_examples=200, deadline=None)
+@given(st.dates(min_value=date(2000, 1, 1), max_value=date(2099, 12, 31)), st.sampled_from("/.-"))
+def test_numeric_uk_dates_read_day_first(day, separator):
+    written = f"{day.day:02d}{separator}{day.month:02d}{separator}{day.year}"
+    assert parse_user_date(written) == day
+    short = f"{day.day}{separator}{day.month}{separator}{day.year % 100:02d}"
+    assert parse_user_date(short) == day
+    assert extract_due_date(f"Done by {written}.", None) == (day, f"by {written}")
+
+
+@pytest.mark.parametrize("text", ["tomorrow", "31/02/2025", "2025-13-01", "", "13/13/2025"])
 def test_user_dates_refused_plainly(text):
     with pytest.raises(DrafterError, match="not a date drafter understands"):
         parse_user_date(text, option="--due-before")
