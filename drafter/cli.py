@@ -99,6 +99,11 @@ def inspect_command(report_path: str, as_json: bool, max_mb: int) -> None:
 # --- library and match -------------------------------------------------------
 
 
+def _plural(count: int, noun: str, plural: str | None = None) -> str:
+    """'1 action', '2 actions', '20,000 actions'."""
+    return f"{count:,} {noun if count == 1 else (plural or noun + 's')}"
+
+
 def _short(text: str, width: int = 110) -> str:
     text = " ".join(text.split())
     return text if len(text) <= width else text[: width - 1].rstrip() + "…"
@@ -213,19 +218,32 @@ def library_import_command(
 
 @library_group.command("list")
 @click.option("--all", "include_all", is_flag=True, help="Include retired and superseded actions.")
+@click.option(
+    "--limit",
+    type=click.IntRange(0),
+    default=None,
+    help="Show at most N actions (0 for all). Default: 50, or all with --json.",
+)
 @click.option("--json", "as_json", is_flag=True, help="Print the actions as JSON.")
 @db_option
-def library_list_command(include_all: bool, as_json: bool, db_url: str | None) -> None:
-    """List the actions in the library.
+def library_list_command(
+    include_all: bool, limit: int | None, as_json: bool, db_url: str | None
+) -> None:
+    """List the actions in the library, oldest first (the first 50 unless --limit).
 
     \b
     Example:
         drafter library list
+        drafter library list --limit 0
         drafter library list --all --json
     """
     from .library import Library
 
-    actions = Library(db_url).actions(status=None if include_all else "active")
+    if limit is None:
+        limit = 0 if as_json else 50
+    status = None if include_all else "active"
+    library = Library(db_url)
+    actions = library.actions(status=status, limit=limit or None)
     if as_json:
         print_json([_action_json(a) for a in actions])
         return
@@ -234,7 +252,13 @@ def library_list_command(include_all: bool, as_json: bool, db_url: str | None) -
         return
     for action in actions:
         _print_action_line(action)
-    click.echo(f"{len(actions)} action(s).")
+    total = library.count(status=status) if limit and len(actions) == limit else len(actions)
+    if total > len(actions):
+        click.echo(
+            f"Showing {len(actions):,} of {total:,} actions; use --limit 0 for all."
+        )
+    else:
+        click.echo(_plural(total, "action") + ".")
 
 
 @library_group.command("search")
@@ -333,7 +357,11 @@ def library_retire_command(action_id: str, db_url: str | None) -> None:
     """
     from .library import Library
 
-    action = Library(db_url).retire(action_id)
+    library = Library(db_url)
+    if library.get(action_id).status == "retired":
+        click.echo(f"Action #{library.get(action_id).id} was already retired; nothing changed.")
+        return
+    action = library.retire(action_id)
     click.echo(f"Retired action #{action.id}; it will no longer be suggested.")
 
 
@@ -386,9 +414,14 @@ def match_command(
         drafter match --from-file recommendations.txt
     """
     from .errors import InputFileError
-    from .fileio import read_input_bytes
     from .library import Library
-    from .matching import match_report, match_texts, match_to_dict
+    from .matching import (
+        check_recommendation_texts,
+        match_report,
+        match_texts,
+        match_to_dict,
+        read_recommendations_file,
+    )
 
     sources = sum(bool(x) for x in (report_path, texts, from_file))
     if sources != 1:
@@ -396,6 +429,10 @@ def match_command(
             "Give a report, or --text, or --from-file (exactly one of them).",
             hint="Example: drafter match report.html",
         )
+    if from_file:
+        texts = tuple(read_recommendations_file(from_file))
+    elif texts:
+        texts = tuple(check_recommendation_texts(texts))
     library = Library(db_url)
     _index_library(library)
     if report_path:
@@ -403,11 +440,6 @@ def match_command(
 
         results = match_report(read_report(report_path), library, top=top)
     else:
-        if from_file:
-            lines = read_input_bytes(from_file, 10 * 1024 * 1024).decode("utf-8-sig", "replace")
-            texts = tuple(line.strip() for line in lines.splitlines() if line.strip())
-            if not texts:
-                raise InputFileError(f"'{from_file}' holds no recommendations.")
         results = match_texts(list(texts), library, top=top)
     if as_json:
         print_json([match_to_dict(r) for r in results])
@@ -603,7 +635,7 @@ def draft_command(
     from .dates import parse_iso_date
     from .drafting import draft_batch, draft_letter, resolve_draft_request
     from .library import Library
-    from .presenters import draft_lines
+    from .presenters import batch_failures_line, draft_lines
 
     when = parse_iso_date(letter_date) if letter_date else None
     config = load_config(config_path)
@@ -638,10 +670,15 @@ def draft_command(
         ]
     if as_json:
         print_json([r.to_dict() for r in results])
-        return
-    _echo_lines(draft_lines(results, batch=request.batch, has_settings=config.source is not None))
+    else:
+        _echo_lines(
+            draft_lines(results, batch=request.batch, has_settings=config.source is not None)
+        )
     if not any(r.output for r in results):
         raise DrafterError("None of the reports could be drafted.")
+    failures = batch_failures_line(results)
+    if failures:  # the letters that worked are written; the exit code says not all were
+        raise DrafterError(failures)
 
 
 # --- review ------------------------------------------------------------------

@@ -38,6 +38,31 @@ FORMATS: tuple[str, ...] = ("letter", "action-plan")
 REPORT_SUFFIXES = (".html", ".htm", ".pdf", ".docx", ".txt", ".md")
 
 
+@dataclass(frozen=True)
+class ToDo:
+    """One thing to fill in or check, listed once however often it appears
+    (an owner missing from every row of the action plan is one thing)."""
+
+    kind: str  # "placeholder", "date", or another AttentionItem kind
+    label: str
+    note: str
+    places: int = 1
+
+
+def _grouped(items: Sequence[AttentionItem]) -> list[ToDo]:
+    """Items that ask for the same thing (the same label and note) become one."""
+    order: list[tuple[str, str, str]] = []
+    first: dict[tuple[str, str, str], AttentionItem] = {}
+    places: dict[tuple[str, str, str], int] = {}
+    for item in items:
+        key = (item.kind, item.label, item.note if item.kind != "date" else "")
+        if key not in first:
+            order.append(key)
+            first[key] = item
+        places[key] = places.get(key, 0) + 1
+    return [ToDo(first[k].kind, first[k].label, first[k].note, places[k]) for k in order]
+
+
 @dataclass
 class DraftResult:
     """One drafted document and what in it needs a person."""
@@ -60,8 +85,33 @@ class DraftResult:
         return [a for a in self.attention if a.kind == "date"]
 
     @property
+    def to_fill_in(self) -> list[ToDo]:
+        """The placeholders, each different thing once."""
+        return _grouped(self.placeholders)
+
+    @property
+    def dates_to_confirm(self) -> list[ToDo]:
+        """The dates from earlier letters, each different date once."""
+        return _grouped(self.dates_to_check)
+
+    @property
+    def to_check(self) -> list[ToDo]:
+        """Everything else the editor must look at (the report's reading
+        warnings, a bullet style added to the letterhead)."""
+        return _grouped([a for a in self.attention if a.kind not in ("placeholder", "date")])
+
+    @property
+    def no_recommendations(self) -> bool:
+        return self.error is None and self.recommendations == 0
+
+    @property
     def needs_attention(self) -> int:
-        return len(self.attention) + (1 if self.error else 0)
+        return (
+            len(self.to_fill_in)
+            + len(self.dates_to_confirm)
+            + len(self.to_check)
+            + (1 if self.error else 0)
+        )
 
     def to_dict(self) -> dict:
         return {
@@ -71,6 +121,9 @@ class DraftResult:
             "recommendations": self.recommendations,
             "actions_from_library": self.from_library,
             "placeholders": [{"label": a.label, "note": a.note} for a in self.placeholders],
+            "to_fill_in": [
+                {"label": t.label, "note": t.note, "places": t.places} for t in self.to_fill_in
+            ],
             "dates_to_check": [a.label for a in self.dates_to_check],
             "other": [a.note for a in self.attention if a.kind not in ("placeholder", "date")],
             "warnings": self.warnings,
@@ -127,6 +180,61 @@ def _review_warnings(report: Report, review: ReviewFile | None) -> list[str]:
     return []
 
 
+def check_review_fits(
+    report: Report, review: ReviewFile, name: str = "The review file"
+) -> list[str]:
+    """Refuse a review file written for another report; otherwise say which
+    of its decisions match none of this report's recommendations (they are
+    not used: those recommendations take the library's best match).
+
+    A review belongs to another report when it has decisions and none is for
+    a recommendation of this one, or when it has none and names another unit
+    and another report's fingerprint."""
+    from .review import recommendation_key
+
+    wanted = {recommendation_key(r.text) for r in report.recommendations}
+    unmatched = [d for d in review.decisions if recommendation_key(d.recommendation) not in wanted]
+    other_unit = bool(review.unit) and _unit_words(review.unit) != _unit_words(report.unit)
+    other_report = bool(review.report_sha256) and review.report_sha256 != report.sha256
+    if (review.decisions and len(unmatched) == len(review.decisions)) or (
+        not review.decisions and other_unit and other_report
+    ):
+        raise ReviewFileError(
+            f"{name} was written for a different report "
+            f"({review.unit or 'unknown unit'}): none of its recommendations are in this one.",
+            hint="Give the review file made for this report, or draft without --review.",
+        )
+    if not unmatched:
+        return []
+    numbers = ", ".join(str(d.number) for d in unmatched)
+    which = "recommendation" if len(unmatched) == 1 else "recommendations"
+    return [
+        f"{name} has decisions for {which} {numbers} that are not in this report; "
+        "they were not used. The report's other recommendations took their decisions."
+    ]
+
+
+def _unit_words(unit: str) -> str:
+    return " ".join(unit.casefold().replace("&", "and").split())
+
+
+def no_recommendations_warning(report_path: str | os.PathLike[str]) -> str:
+    return (
+        f"No recommendations were found in {report_path}. The letter has a highlighted "
+        "placeholder for their number and their actions: check the report and fill them in."
+    )
+
+
+def check_docx_name(output: str | os.PathLike[str]) -> None:
+    """drafter writes Word documents only; a letter named .pdf would not open."""
+    if Path(output).suffix.lower() != ".docx":
+        raise DrafterError(
+            f"'{output}' does not end in .docx: drafter writes Word documents, "
+            "so give a name ending in .docx.",
+            hint="Or give an existing folder to write REPORT_response.docx into.",
+        )
+
+
 def draft_letter(
     report_path: str | os.PathLike[str],
     output: str | os.PathLike[str],
@@ -149,11 +257,15 @@ def draft_letter(
 
     if output_format not in FORMATS:
         raise DrafterError(f"'{output_format}' is not a format.", hint="Use letter or action-plan.")
+    check_docx_name(output)
     target = ensure_writable(output, force)
     config = config if config is not None else load_config()
     report = read_report(report_path, max_bytes=max_bytes)
+    review_name = "The review file"
     if isinstance(review, str | os.PathLike):
+        review_name = f"The review file '{review}'"
         review = load_review_file(review)
+    fit_warnings = check_review_fits(report, review, review_name) if review is not None else []
     plan = plan_for_report(report, library, review)
     if output_format == "action-plan":
         composed = compose_action_plan(
@@ -180,7 +292,12 @@ def draft_letter(
             if action.source_action_id is not None and not action.placeholder
         ),
         attention=composed.attention,
-        warnings=[*report.warnings, *_review_warnings(report, review)],
+        warnings=[
+            *([] if report.recommendations else [no_recommendations_warning(report_path)]),
+            *report.warnings,
+            *_review_warnings(report, review),
+            *fit_warnings,
+        ],
     )
 
 
@@ -240,6 +357,7 @@ def draft_batch(
     ``use_review_files``."""
     reports = collect_reports(inputs)
     folder = Path(outdir)
+    check_batch_folder(folder)
     if folder.exists() and not folder.is_dir():
         raise OutputExistsError(
             f"'{folder}' is a file, but several reports need a folder.",
@@ -252,10 +370,10 @@ def draft_batch(
     config = config if config is not None else load_config()
     results = []
     for report_path, target in zip(reports, targets, strict=True):
-        review = None
+        review: str | None = None
         try:
             if use_review_files:
-                review = _review_beside(report_path)
+                review = default_review_for(report_path)
             results.append(
                 draft_letter(
                     report_path,
@@ -276,6 +394,16 @@ def draft_batch(
         if progress is not None:
             progress(report_path)
     return results
+
+
+def check_batch_folder(folder: Path) -> None:
+    """A batch writes several letters, so -o names a folder: refuse a new
+    name that looks like one Word file rather than make a folder called it."""
+    if folder.suffix.lower() == ".docx" and not folder.is_dir():
+        raise DrafterError(
+            f"With several reports, -o must be a folder, not '{folder}'.",
+            hint="Give a folder name, e.g. -o letters",
+        )
 
 
 def default_review_for(report_path: str | os.PathLike[str]) -> str | None:
@@ -327,12 +455,14 @@ def resolve_draft_request(
     if batch and not output:
         raise DrafterError("Say which folder to write the letters into.", hint="Add -o FOLDER.")
     if batch:
+        check_batch_folder(Path(output))  # type: ignore[arg-type]
         return DraftRequest(collect_reports(reports), Path(output), batch=True)  # type: ignore[arg-type]
     report = Path(reports[0])
     name = batch_output_name(report, output_format)
     target = Path(output) if output else Path(name)
     if output and target.is_dir():
         target = target / name
+    check_docx_name(target)
     found = None if review else default_review_for(report)
     return DraftRequest(
         [report],

@@ -673,6 +673,7 @@ def compose_action_plan(
             section.orientation = WD_ORIENT.LANDSCAPE
             section.page_width, section.page_height = PAGE_HEIGHT, PAGE_WIDTH
     attention: list[AttentionItem] = []
+    attention += [AttentionItem("check", "Check the report", w) for w in plan.report.warnings]
     body_style = _letterhead_body_style(document) if from_letterhead else None
     writer = _Writer(document, attention, body_style)
     context = _letter_context(plan, config, date.today())

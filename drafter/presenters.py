@@ -74,39 +74,47 @@ def config_lines(config: Config, config_path: str | Path | None = None) -> list[
 
 
 def draft_summary_line(result: DraftResult) -> str:
-    """ "4 recommendations, 3 actions from the library, 2 to fill in"."""
+    """ "4 recommendations, 3 actions from the library, 2 to fill in, 1 date
+    to check": each count is the number of lines :func:`fill_in_lines` lists."""
     parts = [
         counted(result.recommendations, "recommendation"),
         counted(result.from_library, "action") + " from the library",
     ]
-    if result.placeholders:
-        parts.append(f"{len(result.placeholders)} to fill in")
-    if result.dates_to_check:
-        parts.append(counted(len(result.dates_to_check), "date") + " to check")
+    if result.to_fill_in:
+        parts.append(f"{len(result.to_fill_in)} to fill in")
+    if result.dates_to_confirm:
+        parts.append(counted(len(result.dates_to_confirm), "date") + " to check")
+    if result.to_check:
+        parts.append(counted(len(result.to_check), "other thing") + " to check")
     return ", ".join(parts)
 
 
+def _places(count: int) -> str:
+    return f" ({count} places)" if count > 1 else ""
+
+
 def fill_in_lines(result: DraftResult) -> list[str]:
-    """What the editor must fill in or check before the letter is sent."""
-    items = [a for a in result.attention if a.kind != "date"]
+    """What the editor must fill in or check before the letter is sent: each
+    thing once, in the order the summary line counts them."""
     lines: list[str] = []
-    if items or result.dates_to_check:
-        lines.append("Before sending, fill in or check (highlighted in yellow, with comments):")
-    seen: set[tuple[str, str]] = set()
-    for item in items:
-        key = (item.label, item.note)
-        if key in seen:
-            continue
-        seen.add(key)
-        lines.append(f"  - {shorten(item.label, 70)}: {item.note}")
-    for item in result.dates_to_check:
-        lines.append(f'  - the date "{item.label}" came from an earlier letter: check it holds')
+    if not (result.to_fill_in or result.dates_to_confirm or result.to_check):
+        return lines
+    lines.append("Before sending, fill in or check (highlighted in yellow, with comments):")
+    for item in result.to_fill_in:
+        lines.append(f"  - {shorten(item.label, 70)}{_places(item.places)}: {item.note}")
+    for item in result.dates_to_confirm:
+        lines.append(
+            f'  - the date "{item.label}"{_places(item.places)} came from an earlier letter: '
+            "check it holds"
+        )
+    for item in result.to_check:
+        lines.append(f"  - {item.note}")
     return lines
 
 
 def batch_table(results: Sequence[DraftResult]) -> list[str]:
     """One row per report of a batch, after a blank line."""
-    rows = [("Unit", "Recs", "From library", "To fill in", "Dates", "File")]
+    rows = [("Unit", "Recs", "From library", "To fill in", "Dates to check", "File")]
     for r in results:
         if r.error or r.output is None:
             rows.append((r.report_path.name, "-", "-", "-", "-", "not drafted"))
@@ -114,14 +122,31 @@ def batch_table(results: Sequence[DraftResult]) -> list[str]:
             rows.append(
                 (
                     r.unit,
-                    str(r.recommendations),
+                    "none found" if r.no_recommendations else str(r.recommendations),
                     str(r.from_library),
-                    str(len(r.placeholders)),
-                    str(len(r.dates_to_check)),
+                    str(len(r.to_fill_in) + len(r.to_check)),
+                    str(len(r.dates_to_confirm)),
                     r.output.name,
                 )
             )
-    return ["", *table(rows)]
+    lines = ["", *table(rows)]
+    if any(r.no_recommendations for r in results):
+        lines.append(
+            "none found: drafter could not read that report's recommendations; "
+            "its letter has placeholders for them."
+        )
+    return lines
+
+
+def batch_failures_line(results: Sequence[DraftResult]) -> str | None:
+    """ "2 of 5 reports could not be drafted", or None when all were."""
+    failed = sum(1 for r in results if r.error or r.output is None)
+    if not failed:
+        return None
+    return (
+        f"{failed} of {counted(len(results), 'report')} could not be drafted "
+        "(see 'Not drafted' above); the others were written."
+    )
 
 
 def draft_lines(results: Sequence[DraftResult], *, batch: bool, has_settings: bool) -> list[str]:
@@ -132,7 +157,9 @@ def draft_lines(results: Sequence[DraftResult], *, batch: bool, has_settings: bo
             lines.append(f"Not drafted: {result.report_path}: {result.error}")
             continue
         lines.append(f"Wrote {result.output} ({result.unit}): {draft_summary_line(result)}")
-        lines += [f"  Warning: {warning}" for warning in result.warnings]
+        # Reading warnings already in the fill-in list are not said twice.
+        listed = set() if batch else {item.note for item in result.to_check}
+        lines += [f"  Warning: {w}" for w in result.warnings if w not in listed]
         if not batch:
             lines += fill_in_lines(result)
     if batch:

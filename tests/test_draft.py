@@ -162,7 +162,9 @@ def test_batch_with_summary_table(tmp_path):
     names = corpus_report_names()
     for name in names:
         assert (outdir / f"{name}_response.docx").exists()
-    assert re.search(r"Unit\s+Recs\s+From library\s+To fill in\s+Dates\s+File", result.output)
+    assert re.search(
+        r"Unit\s+Recs\s+From library\s+To fill in\s+Dates to check\s+File", result.output
+    )
     assert re.search(r"Ashbourne Vale PDU\s+6\s+\d+\s+\d+\s+\d+\s+ashvale_pdu_2025", result.output)
     # A second run must not touch any of them without --force.
     error = one_line_error(run("draft", str(REPORTS_DIR), "-o", str(outdir)))
@@ -176,8 +178,12 @@ def test_batch_skips_what_is_not_a_report_and_drafts_the_rest(tmp_path):
     (folder / "notes.txt").write_text("Shopping list: milk, bread, eggs.\n", encoding="utf-8")
     (folder / "ignored.json").write_text("{}", encoding="utf-8")
     result = run("draft", str(folder), "-o", str(tmp_path / "out"))
-    assert result.exit_code == 0, result.output
+    # The letter that could be drafted is written, the table printed, and the
+    # exit code says not everything worked.
+    error = one_line_error(result)
+    assert "1 of 2 reports could not be drafted" in error
     assert "Not drafted:" in result.output and "notes.txt" in result.output
+    assert re.search(r"notes\.txt\s+-\s+-\s+-\s+-\s+not drafted", result.output)
     assert sorted(p.name for p in (tmp_path / "out").iterdir()) == ["a_response.docx"]
 
 
@@ -348,7 +354,70 @@ def test_batch_into_a_file_is_refused(tmp_path):
     target = tmp_path / "letters.docx"
     target.write_bytes(b"x")
     error = one_line_error(run("draft", str(SAMPLE), str(SAMPLE), "-o", str(target)))
-    assert "is a file, but several reports need a folder" in error
+    assert "With several reports, -o must be a folder" in error
+    assert target.read_bytes() == b"x"
+
+
+def test_batch_into_a_new_docx_name_is_refused_not_made_a_folder(tmp_path):
+    target = tmp_path / "single.docx"
+    error = one_line_error(run("draft", str(SAMPLE), str(SAMPLE), "-o", str(target)))
+    assert "With several reports, -o must be a folder" in error
+    assert not target.exists()
+
+
+@pytest.mark.parametrize("name", ["out.pdf", "letter.DOC", "letter"])
+def test_a_letter_not_named_docx_is_refused(tmp_path, name):
+    target = tmp_path / name
+    error = one_line_error(run("draft", str(SAMPLE), "-o", str(target)))
+    assert "drafter writes Word documents" in error and "ending in .docx" in error
+    assert not target.exists()
+    with pytest.raises(Exception, match="ending in .docx"):
+        draft_letter(SAMPLE, target, library=Library())
+
+
+def test_a_review_file_for_another_report_is_refused(tmp_path):
+    from drafter.review import ReviewDecision, ReviewFile, save_review
+
+    other = ReviewFile(
+        report_sha256="1" * 64,
+        unit="Somewhere Else PDU",
+        decisions=[ReviewDecision(1, "", "Recruit more staff for the other place.")],
+    )
+    review_path = save_review(other, tmp_path / "other.review.yaml")
+    out = tmp_path / "letter.docx"
+    error = one_line_error(run("draft", str(SAMPLE), "-o", str(out), "--review", str(review_path)))
+    assert "written for a different report (Somewhere Else PDU)" in error
+    assert not out.exists()
+    empty = save_review(
+        ReviewFile(report_sha256="1" * 64, unit="Somewhere Else PDU"), tmp_path / "e.yaml"
+    )
+    error = one_line_error(run("draft", str(SAMPLE), "-o", str(out), "--review", str(empty)))
+    assert "different report" in error
+
+
+def test_a_review_sharing_some_recommendations_keeps_those_and_names_the_rest(tmp_path):
+    from drafter.reader import read_report
+    from drafter.review import ChosenAction, ReviewDecision, ReviewFile, save_review
+
+    report = read_report(SAMPLE)
+    first = report.recommendations[0]
+    review = ReviewFile(
+        report_sha256=report.sha256,
+        unit=report.unit,
+        decisions=[
+            ReviewDecision(
+                1, first.addressee, first.text, status="decided", agreement="Agreed",
+                actions=[ChosenAction("Our own first action.", edited=True)],
+            ),
+            ReviewDecision(9, "", "A recommendation from some other report entirely."),
+        ],
+    )  # fmt: skip
+    review_path = save_review(review, tmp_path / "r.review.yaml")
+    out = tmp_path / "letter.docx"
+    result = run("draft", str(SAMPLE), "-o", str(out), "--review", str(review_path))
+    assert result.exit_code == 0, result.output
+    assert "Our own first action." in paragraphs(out)
+    assert "decisions for recommendation 9 that are not in this report" in result.output
 
 
 def test_a_folder_without_reports_is_explained(tmp_path):
@@ -363,3 +432,44 @@ def test_unknown_format_through_the_api(tmp_path):
 
     with pytest.raises(DrafterError, match="is not a format"):
         draft_letter(SAMPLE, tmp_path / "x.docx", library=Library(), output_format="pdf")
+
+
+def _report_read_as(monkeypatch, **changes):
+    """The sample as the reader would give it with ``changes`` (recommendations
+    it could not find, warnings it raised)."""
+    import dataclasses
+
+    import drafter.reader
+    from drafter.reader import read_report
+
+    real = read_report(SAMPLE)
+    monkeypatch.setattr(
+        drafter.reader, "read_report", lambda *_a, **_k: dataclasses.replace(real, **changes)
+    )
+
+
+def test_no_recommendations_found_is_a_warning_and_a_placeholder(tmp_path, monkeypatch):
+    _report_read_as(monkeypatch, recommendations=[])
+    out = tmp_path / "letter.docx"
+    result = run("draft", str(SAMPLE), "-o", str(out))
+    assert result.exit_code == 0, result.output
+    assert f"Warning: No recommendations were found in {SAMPLE}" in result.output
+    assert "  - number: drafter found no recommendations" in result.output
+    assert "no recommendations" not in "\n".join(paragraphs(out))
+
+    batch = run("draft", str(SAMPLE), str(REPO / "README.md"), "-o", str(tmp_path / "b"))
+    assert re.search(r"Ashbourne Vale PDU\s+none found\s", batch.output)
+    assert "none found: drafter could not read that report's recommendations" in batch.output
+
+
+def test_reading_warnings_are_listed_once_to_check(tmp_path, monkeypatch):
+    warning = "The report says it makes seven recommendations, but drafter found 6."
+    _report_read_as(monkeypatch, warnings=[warning])
+    out = tmp_path / "letter.docx"
+    result = run("draft", str(SAMPLE), "-o", str(out))
+    assert result.exit_code == 0, result.output
+    assert "1 other thing to check" in result.output
+    assert result.output.count(warning) == 1
+    assert f"  - {warning}" in result.output
+    data = json.loads(run("draft", str(SAMPLE), "-o", str(out), "--force", "--json").stdout)
+    assert data[0]["warnings"] == [warning]

@@ -357,13 +357,14 @@ def test_without_settings_the_signatory_is_a_highlighted_commented_placeholder()
     assert highlighted(sender) == ["[Signatory's name]", "[Title]", "[Area]"]
     assert sender.text.endswith(ORGANISATION)
     signature = [p for p in document.paragraphs if p.text.startswith("[Signatory")][-1]
-    assert highlighted(signature) == ["[Signatory's name and title]"]
+    assert highlighted(signature) == ["[Signatory's name]", "[Title]", "[Area]"]
+    assert signature.text == "[Signatory's name] [Title] - [Area]"
     notes = [c.text for c in document.comments]
     assert any("No signatory is set for the North East region" in n for n in notes)
     labels = [a.label for a in composed.placeholders]
-    assert labels.count("Signatory's name") == 1
-    # 3 action comments + 4 placeholder comments (name, title, area, signature)
-    assert len(notes) == 7
+    assert labels.count("Signatory's name") == 2  # sender and signature: listed once
+    # 3 action comments + 6 placeholder comments (name, title, area, twice)
+    assert len(notes) == 9
 
 
 def test_missing_chief_inspector_and_month_are_placeholders():

@@ -201,16 +201,27 @@ def test_a_draft_is_summarised_with_what_to_fill_in(tmp_path: Path) -> None:
         attention=[
             AttentionItem("placeholder", "Signatory", "add your name"),
             AttentionItem("placeholder", "Signatory", "add your name"),
+            AttentionItem("placeholder", "Owner", "who does it"),
+            AttentionItem("placeholder", "Owner", "who does it"),
+            AttentionItem("placeholder", "Owner", "who does it"),
             AttentionItem("date", "March 2024", "from an earlier letter"),
+            AttentionItem("style", "List Bullet", "a bullet style was added"),
         ],
     )
     assert draft_summary_line(result) == (
-        "3 recommendations, 1 action from the library, 2 to fill in, 1 date to check"
+        "3 recommendations, 1 action from the library, 2 to fill in, 1 date to check, "
+        "1 other thing to check"
     )
     lines = draft_lines([result], batch=False, has_settings=False)
     assert lines[0].startswith(f"Wrote {tmp_path / 'millbrook.docx'} (Millbrook PDU): ")
-    assert lines.count("  - Signatory: add your name") == 1  # the same item once
-    assert any('the date "March 2024"' in line for line in lines)
+    listed = lines[lines.index(next(x for x in lines if x.startswith("Before sending"))) + 1 :]
+    assert listed[:4] == [
+        "  - Signatory (2 places): add your name",  # the same thing once, however labelled
+        "  - Owner (3 places): who does it",
+        '  - the date "March 2024" came from an earlier letter: check it holds',
+        "  - a bullet style was added",
+    ]
+    assert len([x for x in listed if x.startswith("  - ")]) == 2 + 1 + 1
     assert lines[-1].startswith("No settings file yet")
     assert not draft_lines([result], batch=False, has_settings=True)[-1].startswith("No settings")
 
@@ -229,6 +240,8 @@ def test_a_batch_ends_with_a_table_that_shows_reports_not_drafted(tmp_path: Path
         "fill",
         "in",
         "Dates",
+        "to",
+        "check",
         "File",
     ]
     assert lines[2].split() == ["Millbrook", "PDU", "2", "0", "0", "0", "millbrook.docx"]
