@@ -366,6 +366,7 @@ def clean_blocks(blocks: Sequence[Block]) -> list[Block]:
             and following.kind == "paragraph"
             and following.flat not in running
             and item_marker(following) is None
+            and section_of(following) is None
             and (
                 _MARKER_ONLY.match(flat)
                 or (

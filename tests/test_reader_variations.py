@@ -819,3 +819,23 @@ def test_key_strengths_and_key_areas_for_improvement_labels():
     )
     assert [(f.standard, f.text) for f in report.strengths] == [("1.1", "leaders are visible")]
     assert [f.text for f in report.areas_for_improvement] == ["plans are not reviewed"]
+
+
+def test_footnote_numbers_do_not_stick_to_recommendations():
+    page = f"""<html><body><h1>An inspection of probation services in {UNIT}</h1>
+    <p>Overall rating: Good</p><h2>Recommendations</h2><p>Testvale PDU should<sup>2</sup>:</p>
+    <ol><li>review how cases are allocated to staff<sup>3</sup>;</li>
+    <li>make sure every practitioner receives supervision.<sup>[4]</sup></li></ol>
+    <h2>Background</h2><p>It is the 1<sup>st</sup> unit.</p></body></html>"""
+    report = read_report_bytes(page.encode("utf-8"), name="page.html")
+    assert report.recommendations == [
+        Recommendation(n, UNIT, t) for n, t in enumerate(LIST_TEXTS, start=1)
+    ]
+
+
+def test_page_number_before_the_next_section_is_not_a_recommendation():
+    section = (
+        "Recommendations\nTestvale PDU should:\n1. review how cases are allocated to staff;\n"
+        "2. make sure every practitioner receives supervision\n3\n"
+    )
+    assert texts_of(section) == LIST_TEXTS

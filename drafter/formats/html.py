@@ -8,6 +8,8 @@ kept as a line break inside the block so a signature such as
 
 from __future__ import annotations
 
+import re
+
 from bs4 import BeautifulSoup, NavigableString, Tag
 from bs4.element import Comment
 
@@ -67,6 +69,8 @@ def _walk(node: Tag, blocks: list[Block]) -> None:
         elif name == "table":
             flush()
             _table(child, blocks)
+        elif _is_footnote_mark(child):
+            continue
         elif name in ("a", "span", "strong", "b", "em", "i", "sup", "sub", "abbr", "small", "u"):
             loose.append(_text(child))
         else:
@@ -105,6 +109,12 @@ def _table(node: Tag, blocks: list[Block]) -> None:
             blocks.append(Block("row", " ".join(cells), cells=cells))
 
 
+def _is_footnote_mark(node: Tag) -> bool:
+    """A superscript footnote number ("supervision<sup>3</sup>"), which must
+    not end up glued to the sentence it marks."""
+    return node.name == "sup" and bool(re.fullmatch(r"\s*\[?[\d,\s]{1,8}\]?\s*", node.get_text()))
+
+
 def _text(node: Tag) -> str:
     """The node's text with ``<br>`` as a line break and other markup dropped."""
     parts: list[str] = []
@@ -112,8 +122,11 @@ def _text(node: Tag) -> str:
         if isinstance(piece, Comment):
             continue
         if isinstance(piece, NavigableString):
-            if not any(p.name in _SKIP for p in piece.parents if isinstance(p, Tag)):
-                parts.append(str(piece).replace("\n", " "))
+            if any(
+                p.name in _SKIP or _is_footnote_mark(p) for p in piece.parents if isinstance(p, Tag)
+            ):
+                continue
+            parts.append(str(piece).replace("\n", " "))
         elif isinstance(piece, Tag) and piece.name == "br":
             parts.append("\n")
         elif isinstance(piece, Tag) and piece.name in _SPACED:
