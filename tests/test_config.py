@@ -139,6 +139,7 @@ def test_cli_config_init_and_show(tmp_path):
     shown = runner.invoke(cli, ["config", "show", "--config", str(path)])
     assert shown.exit_code == 0, shown.output
     assert "Signatory for Wales: Rhian Evans, Area Executive Director" in shown.output
+    assert "(s)" not in result.output + again.output + shown.output
     as_json = runner.invoke(cli, ["config", "show", "--config", str(path), "--json"])
     assert '"name": "Rhian Evans"' in as_json.output
 

@@ -20,6 +20,7 @@ from drafter.letter import AttentionItem
 from drafter.letter_paragraphs import BULLET_RE, text_paragraphs
 from drafter.model import Report
 from drafter.presenters import (
+    batch_failures_line,
     batch_table,
     commitments_table,
     counted,
@@ -222,8 +223,33 @@ def test_a_draft_is_summarised_with_what_to_fill_in(tmp_path: Path) -> None:
         "  - a bullet style was added",
     ]
     assert len([x for x in listed if x.startswith("  - ")]) == 2 + 1 + 1
+    assert "(s)" not in "\n".join(lines)
     assert lines[-1].startswith("No settings file yet")
     assert not draft_lines([result], batch=False, has_settings=True)[-1].startswith("No settings")
+
+
+def test_one_of_everything_is_singular(tmp_path: Path) -> None:
+    result = _draft(
+        tmp_path,
+        "millbrook",
+        unit="Millbrook PDU",
+        recommendations=1,
+        from_library=1,
+        attention=[
+            AttentionItem("placeholder", "Owner", "who does it"),
+            AttentionItem("date", "March 2024", "from an earlier letter"),
+            AttentionItem("check", "Check the report", "a warning"),
+        ],
+    )
+    assert draft_summary_line(result) == (
+        "1 recommendation, 1 action from the library, 1 to fill in, 1 date to check, "
+        "1 other thing to check"
+    )
+    failed = DraftResult(report_path=tmp_path / "broken.pdf", output=None, error="unreadable")
+    assert batch_failures_line([result, failed]) == (
+        "1 of 2 reports could not be drafted (see 'Not drafted' above); the others were written."
+    )
+    assert batch_failures_line([result]) is None
 
 
 def test_a_batch_ends_with_a_table_that_shows_reports_not_drafted(tmp_path: Path) -> None:
