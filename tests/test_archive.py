@@ -561,22 +561,50 @@ def test_sqlite_runs_in_wal_mode(sqlite_url, letter_files):
 
 
 def drafted_letter(tmp_path: Path) -> tuple[Path, list[str]]:
-    """A letter drafted by drafter itself (``draft_letter``) for the seed report
-    with the starter library; returns the .docx and the actions it drafted."""
+    """A letter drafted by drafter itself (``draft_letter``) for the seed report,
+    from a review that answers every recommendation with an action of our own
+    (so the letter does not depend on what the library holds); returns the
+    .docx and the actions it drafted."""
     from conftest import SEED_REPORT
 
     from drafter.config import Config, Signatory
-    from drafter.drafting import draft_letter, plan_for_report
+    from drafter.drafting import draft_letter
     from drafter.reader import read_report
 
     need(SEED_REPORT.exists(), f"the seed report is not at {SEED_REPORT}")
     library = Library(f"sqlite:///{tmp_path / 'drafting.db'}")
     library.load_starter()
+    report = read_report(SEED_REPORT)
+    actions = [
+        f"Team managers will check point {n} of the plan with every practitioner."
+        for n in range(1, len(report.recommendations) + 1)
+    ]
+    review = ReviewFile(
+        report_sha256=report.sha256,
+        unit=report.unit,
+        decisions=[
+            ReviewDecision(
+                number=r.number,
+                addressee=r.addressee,
+                recommendation=r.text,
+                status="decided",
+                agreement="Agreed",
+                actions=[ChosenAction(text=text_)],
+            )
+            for r, text_ in zip(report.recommendations, actions, strict=True)
+        ],
+    )
     config = Config(signatories={"default": Signatory(name="Pat Example", title="Director")})
     path = tmp_path / "draft.docx"
-    draft_letter(SEED_REPORT, path, library=library, config=config, letter_date=date(2025, 9, 1))
-    plan = plan_for_report(read_report(SEED_REPORT), library)
-    return path, [action.text for response in plan.responses for action in response.actions]
+    draft_letter(
+        SEED_REPORT,
+        path,
+        library=library,
+        review=review,
+        config=config,
+        letter_date=date(2025, 9, 1),
+    )
+    return path, actions
 
 
 def test_round_trip_archived_actions_are_exactly_the_edited_bullets(sqlite_url, tmp_path):
