@@ -82,7 +82,7 @@ _RUNNING_TITLE = re.compile(
     re.I,
 )
 _STANDARD_RATED = re.compile(
-    rf"^(?:[PR]\s?)?(\d\.\d)\.?\s*(?P<name>[A-Z][^\n]{{1,80}}?)"
+    rf"^(?:[PR]\s?)?(\d\.\d)\.?\s*(?P<name>[A-Z][^\n]{{1,160}}?)"
     rf"(?:\s*[-–—:|]|\s+[Rr]ating\s*:?)*\s*{_QUOTE}(?P<rating>(?i:{_RATING})){_QUOTE}$"
 )
 _STANDARD_HEADING = re.compile(r"^(?:[PR]\s?)?(\d\.\d)\.?\s+(?P<name>[A-Z][^?]{1,80}?)(?:Rating)?$")
@@ -150,6 +150,7 @@ _SECTION_TITLES = {
     "foreword": "foreword",
     "ratings": "ratings",
     "recommendations": "recommendations",
+    "recommendation": "recommendations",
     "our recommendations": "recommendations",
     "the recommendations": "recommendations",
     "summary of recommendations": "recommendations",
@@ -227,6 +228,9 @@ _ROMAN = {
     )
 }
 
+#: "Recommendation 3: The PDU should…", as some reports number them.
+_LABELLED_NUMBER = re.compile(r"^Recommendation\s+(\d{1,2})\s*[:.–—-]\s*(?=\S)")
+
 MarkerStyle = Literal["number", "bullet", "alpha"]
 
 
@@ -277,6 +281,9 @@ def item_marker(block: Block) -> ItemMarker | None:
         return ItemMarker(block.number, style, block.text, block.depth)
     if block.kind != "paragraph":
         return None
+    labelled = _LABELLED_NUMBER.match(block.flat)
+    if labelled:
+        return ItemMarker(int(labelled.group(1)), "number", block.flat[labelled.end() :])
     number, bullet, rest = split_list_marker(block.text)
     if number is not None:
         return ItemMarker(number, "number", rest)

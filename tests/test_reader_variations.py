@@ -83,6 +83,7 @@ LIST_TEXTS = [
     "heading",
     [
         "Recommendations",
+        "Recommendation",
         "Our recommendations",
         "RECOMMENDATIONS",
         "Recommendations:",
@@ -839,3 +840,24 @@ def test_page_number_before_the_next_section_is_not_a_recommendation():
         "2. make sure every practitioner receives supervision\n3\n"
     )
     assert texts_of(section) == LIST_TEXTS
+
+
+def test_recommendations_labelled_with_their_number():
+    section = (
+        "Recommendations\nRecommendation 1: Testvale PDU should review how cases are allocated.\n"
+        "Recommendation 2 – HMPPS should fund more staff.\n"
+    )
+    assert [(r.number, r.text) for r in recs_of(section)] == [
+        (1, "Testvale PDU should review how cases are allocated"),
+        (2, "HMPPS should fund more staff"),
+    ]
+
+
+def test_long_standard_names_of_older_reports():
+    report = read_text(
+        f"An inspection of probation services in {UNIT}\nOverall rating: Good\n"
+        "2.1 Assessment is well-informed, analytical and personalised, actively involving "
+        "the service user Requires improvement\n"
+    )
+    assert report.standards[0].rating == "Requires improvement"
+    assert report.standards[0].name.endswith("actively involving the service user")
