@@ -24,7 +24,7 @@ from .errors import (
     ReviewFileError,
 )
 from .fileio import DEFAULT_MAX_INPUT_BYTES, atomic_write_bytes, ensure_writable
-from .letter import AttentionItem, compose_action_plan, compose_letter
+from .letter import AttentionItem, compose_action_plan, compose_letter, is_not_agreed
 from .model import LibraryAction, Report, ResponsePlan
 from .plan import build_plan
 from .review import ReviewFile
@@ -288,6 +288,8 @@ def draft_letter(
         from_library=sum(
             1
             for response in plan.responses
+            # The letter commits to no action for a recommendation not agreed.
+            if output_format == "action-plan" or not is_not_agreed(response)
             for action in response.actions
             if action.source_action_id is not None and not action.placeholder
         ),

@@ -473,3 +473,30 @@ def test_reading_warnings_are_listed_once_to_check(tmp_path, monkeypatch):
     assert f"  - {warning}" in result.output
     data = json.loads(run("draft", str(SAMPLE), "-o", str(out), "--force", "--json").stdout)
     assert data[0]["warnings"] == [warning]
+
+
+def test_a_recommendation_not_agreed_is_not_counted_as_an_action_from_the_library(tmp_path):
+    from drafter.matching import match_report
+    from drafter.reader import read_report
+    from drafter.review import build_review, save_review
+
+    report = read_report(SAMPLE)
+    review = build_review(report, match_report(report, Library()), accept_best=True)
+    agreed_path = save_review(review, tmp_path / "agreed.review.yaml")
+    review.decisions[0].agreement = "Not agreed"
+    review.decisions[0].note = "it is covered by a national agreement"
+    not_agreed_path = save_review(review, tmp_path / "not.review.yaml")
+
+    def drafted(review_path, name):
+        out = tmp_path / name
+        result = run("draft", str(SAMPLE), "-o", str(out), "--review", str(review_path), "--json")
+        assert result.exit_code == 0, result.output
+        return json.loads(result.stdout)[0], paragraphs(out)
+
+    agreed, _ = drafted(agreed_path, "a.docx")
+    not_agreed, texts = drafted(not_agreed_path, "n.docx")
+    assert not_agreed["actions_from_library"] == agreed["actions_from_library"] - 1
+    assert any(
+        "Recommendation 1 is not agreed because [it is covered by a national agreement]." in t
+        for t in texts
+    )
