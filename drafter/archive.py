@@ -29,7 +29,7 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
 from .commitments import commitments_csv, database_of, list_commitments, unit_key
-from .dates import extract_due_date, long_date
+from .dates import extract_due_date, long_date, read_date
 from .db import ActionRow, CommitmentRow, LetterFileRow, LetterRow
 from .errors import DrafterError
 from .fileio import atomic_write_bytes, atomic_write_text, read_input_bytes
@@ -224,6 +224,9 @@ class ActionLink:
     numbers: list[int]
     kind: str
     refs: list[RecommendationRef] = field(default_factory=list)
+    #: The review file's target date for that recommendation ("March 2026"),
+    #: used when the action itself states no date.
+    target_date: str | None = None
 
 
 def archive_letter(
@@ -248,9 +251,19 @@ def archive_letter(
     superseded; ``False``: both are kept); ``None`` raises
     :class:`SupersedeDecisionNeeded`. Everything is written in one transaction.
     """
+    if sent_date is not None and sent_date > date.today():
+        raise DrafterError(
+            f"The sent date is in the future: check it ({long_date(sent_date)}).",
+            hint="Give the date the letter was actually sent, e.g. --sent-date 31/03/2026.",
+        )
     data = read_input_bytes(path, MAX_LETTER_BYTES)
     name = Path(path).name
     letter = read_sent_letter_bytes(data, name=name)
+    if sent_date is not None and letter.letter_date and sent_date < letter.letter_date:
+        letter.warnings.append(
+            f"The sent date ({long_date(sent_date)}) is before the letter's own date "
+            f"({long_date(letter.letter_date)}); check it."
+        )
     report_obj = _load_report(report)
     review_obj = _load_review(review)
     if report_obj is not None and report_obj.recommendations:
@@ -369,7 +382,31 @@ def link_actions(
     for link in result:
         if not link.refs:
             link.refs = [_ref(n, listed.get(n), several_bodies) for n in link.numbers]
+        if review is not None:
+            decision = _decision_for(link, review)
+            if decision is not None and decision.status == "decided":
+                link.target_date = (decision.target_date or "").strip() or None
     return result
+
+
+def _decision_for(link: ActionLink, review: ReviewFile) -> Any:
+    """The review decision about the recommendation ``link`` points to: the one
+    with the same wording, else the same printed number and addressee."""
+    if link.recommendation:
+        wanted = _same_words(link.recommendation)
+        for decision in review.decisions:
+            if _same_words(decision.recommendation) == wanted:
+                return decision
+    if link.refs:
+        first = link.refs[0]
+        for decision in review.decisions:
+            if (
+                decision.number == first.number
+                and _addressee_name(decision.addressee).casefold()
+                == (first.addressee or "").casefold()
+            ):
+                return decision
+    return None
 
 
 def _stated_link(
@@ -594,6 +631,8 @@ def _store(
                     )
             if due is None:
                 due, phrase = extract_due_date(action.text, letter.letter_date or committed_on)
+            if due is None and link.target_date:  # the reviewer's target date
+                due, phrase = _target_due_date(link.target_date, letter.letter_date or committed_on)
             extra = {
                 "recommendation_numbers": link.numbers,
                 "recommendation_link": link.kind,
@@ -632,6 +671,18 @@ def _store(
         superseded_id=previous.id if previous is not None and supersede else None,
         warnings=list(letter.warnings),
     )
+
+
+def _target_due_date(target: str, letter_date: date | None) -> tuple[date | None, str | None]:
+    """A target date as a reviewer writes it ("March 2026", "31/03/2026",
+    "within six months") as a due date, and the phrase it came from."""
+    due, phrase = extract_due_date(f"by {target}", letter_date)
+    if due is None:
+        due, phrase = extract_due_date(target, letter_date)
+    if due is None:
+        due = read_date(target)
+        phrase = target if due is not None else None
+    return due, phrase
 
 
 def _begin_write(session: Any) -> None:

@@ -951,3 +951,45 @@ def test_an_action_that_lost_its_heading_goes_to_the_recommendation_it_answers(
     assert firsts == [5, 4, 1, 2, 3]
     assert {a.link for a in result.letter.actions} == {"matched"}
     assert result.letter.actions[1].recommendation_refs[0].label == "recommendation 4"
+
+
+def test_the_reviewers_target_date_is_the_due_date_when_the_action_names_none(
+    sqlite_url, letter_files
+):
+    actions, _ = seed_expected()
+    targets = ["June 2026", "31/12/2025", "March 2026", "", "March 2026"]
+    review = ReviewFile(
+        report_sha256="cd" * 32,
+        unit=SEED_UNIT,
+        decisions=[
+            ReviewDecision(
+                number=n,
+                addressee=SEED_UNIT,
+                recommendation=f"recommendation number {n} in my own words",
+                status="decided" if n != 5 else "pending",
+                target_date=targets[n - 1] or None,
+                actions=[ChosenAction(text=actions[n - 1])],
+            )
+            for n in range(1, 6)
+        ],
+    )
+    result = archive_letter(letter_files["txt"], Library(sqlite_url), review=review)
+    letter_date = result.letter.letter_date
+    wanted = {
+        "March 2026": date(2026, 3, 31),
+        "31/12/2025": date(2025, 12, 31),
+        "June 2026": date(2026, 6, 30),
+        "": None,
+    }
+    for n, action in enumerate(result.letter.actions, start=1):
+        assert action.link == "review"
+        own, _ = archive_module.extract_due_date(action.text, letter_date)
+        if own is not None:  # a date in the action's own words wins
+            assert action.due_date == own
+        elif n == 5:  # a decision still pending sets nothing
+            assert action.due_date is None
+        else:
+            assert action.due_date == wanted[targets[n - 1]], action.text
+    assert sum(1 for a in result.letter.actions if a.due_date) >= 3
+    stored = list_commitments(Library(sqlite_url))
+    assert {c.due_date for c in stored} >= {date(2026, 3, 31), date(2025, 12, 31)}

@@ -361,3 +361,28 @@ def test_archive_show_names_recommendations_as_the_report_numbers_them(
         "addressee": "South West region",
         "label": "South West region, recommendation 2",
     }
+
+
+def test_a_sent_date_in_the_future_is_refused(sqlite_url):
+    from datetime import date, timedelta
+
+    tomorrow = (date.today() + timedelta(days=1)).strftime("%d/%m/%Y")
+    for when in ("2031-01-01", tomorrow):
+        result = run("archive", str(SEED_LETTER), "--sent-date", when, "--db", sqlite_url)
+        assert result.exit_code == 1
+        assert "The sent date is in the future: check it" in result.output
+        assert "Traceback" not in result.output
+        assert len(result.output.strip().splitlines()) == 1
+    assert "No letters are archived yet" in run("archive", "list", "--db", sqlite_url).output
+
+
+def test_a_sent_date_before_the_letters_own_date_is_a_warning(sqlite_url):
+    # The seed letter is dated 24 July 2025.
+    result = run("archive", str(SEED_LETTER), "--sent-date", "1 July 2025", "--db", sqlite_url)
+    assert result.exit_code == 0, result.output
+    assert (
+        "Warning: The sent date (1 July 2025) is before the letter's own date (24 July 2025)"
+        in result.stderr
+    )
+    shown = run("archive", "show", "1", "--db", sqlite_url).output
+    assert "Sent: 1 July 2025" in shown
