@@ -647,6 +647,53 @@ def test_pdf_with_no_text_at_all_gets_the_scan_message(tmp_path):
         read_report(blank)
 
 
+def _hand_written_pdf(content: bytes, font: bytes, descendant: bytes) -> bytes:
+    """A one-page PDF whose only font is ``font`` (with one descendant font)."""
+    objects = [
+        b"<< /Type /Catalog /Pages 2 0 R >>",
+        b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] "
+        b"/Resources << /Font << /F1 5 0 R >> >> /Contents 4 0 R >>",
+        b"<< /Length %d >>\nstream\n" % len(content) + content + b"\nendstream",
+        font,
+        descendant,
+    ]
+    out = b"%PDF-1.4\n"
+    offsets = []
+    for number, body in enumerate(objects, start=1):
+        offsets.append(len(out))
+        out += b"%d 0 obj\n" % number + body + b"\nendobj\n"
+    xref = len(out)
+    out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1)
+    out += b"".join(b"%010d 00000 n \n" % offset for offset in offsets)
+    out += b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (
+        len(objects) + 1,
+        xref,
+    )
+    return out
+
+
+def test_pdf_whose_fonts_have_no_character_map(tmp_path):
+    # A font with Identity encoding and no ToUnicode map: the text extracts
+    # as "(cid:321)(cid:366)…", which no one can read.
+    glyphs = "".join(f"{0x100 + ord(c):04x}" for c in "An inspection of probation services")
+    pdf = tmp_path / "nomap.pdf"
+    pdf.write_bytes(
+        _hand_written_pdf(
+            f"BT /F1 12 Tf 72 760 Td <{glyphs}> Tj ET".encode(),
+            b"<< /Type /Font /Subtype /Type0 /BaseFont /Anon /Encoding /Identity-H "
+            b"/DescendantFonts [6 0 R] >>",
+            b"<< /Type /Font /Subtype /CIDFontType2 /BaseFont /Anon /CIDSystemInfo "
+            b"<< /Registry (Adobe) /Ordering (Identity) /Supplement 0 >> /DW 500 >>",
+        )
+    )
+    result = CliRunner().invoke(cli, ["inspect", str(pdf)])
+    assert result.exit_code != 0 and "Traceback" not in result.output
+    lines = [line for line in result.output.splitlines() if line.strip()]
+    assert len(lines) == 1 and "fonts do not say which letters" in lines[0]
+    assert "accessible version" in lines[0]
+
+
 # --- properties -----------------------------------------------------------------------------
 
 WORD = st.text(alphabet=string.ascii_lowercase, min_size=1, max_size=9).filter(

@@ -54,6 +54,12 @@ def pdf_blocks(data: bytes, name: str = "") -> list[Block]:
                     "This PDF has no text that can be read — it may be a scan.",
                     hint="Ask for the accessible version or the web page.",
                 )
+            if _has_undecodable_text(pdf.pages):
+                raise InputFileError(
+                    "The text in this PDF cannot be read: its fonts do not say which "
+                    "letters they show.",
+                    hint="Ask for the accessible version or the web page.",
+                )
     except InputFileError:
         raise
     except Exception as exc:  # pdfminer raises many types for damaged files
@@ -72,6 +78,14 @@ def _is_scan(pages: list[Any]) -> bool:
         return True
     pictured = sum(1 for page in pages if page.images)
     return text_chars < 40 * len(pages) and pictured * 2 >= len(pages)
+
+
+def _has_undecodable_text(pages: list[Any]) -> bool:
+    """Fonts without a character map come out as "(cid:321)(cid:366)…"; when
+    most of the text is like that, nothing in it can be matched."""
+    chars = [char["text"] for page in pages for char in page.chars if char["text"].strip()]
+    unknown = sum(1 for text in chars if text.startswith("(cid:"))
+    return unknown > 0.3 * len(chars)
 
 
 def _refuse_encrypted(data: bytes, name: str) -> None:
