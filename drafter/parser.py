@@ -834,8 +834,8 @@ def _iso_date(text: str | None) -> str | None:
 def parse_blocks(blocks: Sequence[Block]) -> Report:
     """Build a :class:`Report` from a document's blocks.
 
-    Raises :class:`NotAReportError` when the document has neither an
-    inspection report title nor a ratings table. A report without a
+    Raises :class:`NotAReportError` when the document has no inspection
+    report title, or neither ratings nor recommendations. A report without a
     Recommendations section is still returned, with a warning in
     ``report.warnings``.
     """
@@ -849,7 +849,11 @@ def parse_blocks(blocks: Sequence[Block]) -> Report:
     title = _find_title([*blocks, *(Block("paragraph", text) for text in running)])
     standards = _standards(blocks)
     overall = _first(_OVERALL, flats)
-    if title is None or not (standards or overall):
+    unit = _kind_and_unit(*title)[1] if title else ""
+    recommendations = split_recommendations(blocks, default_addressee=unit)
+    # Ratings drawn as a picture leave a real report with a title and
+    # recommendations but no ratings text.
+    if title is None or not (standards or overall or recommendations):
         raise NotAReportError(
             "This does not look like an HMI Probation inspection report "
             "(no report title or ratings were found).",
@@ -857,7 +861,8 @@ def parse_blocks(blocks: Sequence[Block]) -> Report:
         )
     kind, unit = _kind_and_unit(*title)
     warnings: list[str] = []
-    recommendations = split_recommendations(blocks, default_addressee=unit)
+    if not (standards or overall):
+        warnings.append("No ratings were found in this report; check them in the original.")
     if recommendations is None:
         recommendations = []
         warnings.append(

@@ -17,7 +17,7 @@ from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
 from drafter.cli import cli
-from drafter.errors import InputFileError
+from drafter.errors import InputFileError, NotAReportError
 from drafter.model import Recommendation
 from drafter.parser import Block, addressee_of, parse_blocks, split_alpha_marker
 from drafter.reader import read_report, read_report_bytes
@@ -908,3 +908,17 @@ def test_long_standard_names_of_older_reports():
     )
     assert report.standards[0].rating == "Requires improvement"
     assert report.standards[0].name.endswith("actively involving the service user")
+
+
+def test_report_whose_ratings_are_a_picture_still_gives_its_recommendations():
+    report = read_text(
+        f"An inspection of probation services in {UNIT}\n\nRecommendations\n{LIST}\nBackground\n"
+    )
+    assert [r.text for r in report.recommendations] == LIST_TEXTS
+    assert report.overall_rating is None
+    assert any("No ratings were found" in warning for warning in report.warnings)
+
+
+def test_title_and_an_empty_recommendations_heading_are_not_a_report():
+    with pytest.raises(NotAReportError):
+        read_text(f"An inspection of probation services in {UNIT}\nRecommendations\nNone.\n")
