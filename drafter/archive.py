@@ -180,7 +180,8 @@ class ArchiveResult:
         text = (
             f"Archived letter {letter.id} for {letter.unit or 'an unknown unit'}"
             f" ({long_date(letter.letter_date) or 'undated'}): "
-            f"{len(letter.actions)} actions added to the library and to the commitments"
+            f"{len(letter.actions)} {'action' if len(letter.actions) == 1 else 'actions'} "
+            "added to the library and to the commitments"
         )
         if self.superseded_id:
             text += f"; it replaces letter {self.superseded_id}"
@@ -272,7 +273,8 @@ def archive_letter(
             letter.recommendation_count = in_report
         elif letter.recommendation_count != in_report:
             letter.warnings.append(
-                f"The letter speaks of {letter.recommendation_count} recommendations but the "
+                f"The letter speaks of {letter.recommendation_count} "
+                f"recommendation{'' if letter.recommendation_count == 1 else 's'} but the "
                 f"report makes {in_report}."
             )
     if letter.unit is None and report_obj is not None:

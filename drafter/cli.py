@@ -977,10 +977,11 @@ def archive_export_command(folder: str, force: bool, db_url: str | None) -> None
     """
     from .archive import export_archive
     from .library import Library
+    from .presenters import counted
 
     result = export_archive(Library(db_url), folder, force=force)
     click.echo(
-        f"Exported {len(result.files)} letters to {result.folder} "
+        f"Exported {counted(len(result.files), 'letter')} to {result.folder} "
         "with index.csv, index.json and commitments.csv."
     )
 
@@ -1065,10 +1066,16 @@ def commitments_done_command(
     Example:
         drafter commitments done 4 --note "Policy launched at all-staff event"
     """
-    from .commitments import mark_done
+    from .commitments import get_commitment, mark_done
+    from .presenters import done_line
 
-    item = mark_done(_commitment_library(ctx, db_url), commitment_id, note)
-    click.echo(f"Commitment {item.id} for {item.unit or 'its unit'} is marked done.")
+    library = _commitment_library(ctx, db_url)
+    # Marking it done twice changes nothing; say when it was done instead.
+    before = get_commitment(library, commitment_id)
+    if before.status == "done":
+        click.echo(done_line(before, already_done=True))
+        return
+    click.echo(done_line(mark_done(library, commitment_id, note)))
 
 
 @commitments_group.command("note")
@@ -1086,9 +1093,10 @@ def commitments_note_command(
         drafter commitments note 4 --note "Training booked for October"
     """
     from .commitments import add_note
+    from .presenters import noted_line
 
     item = add_note(_commitment_library(ctx, db_url), commitment_id, note)
-    click.echo(f"Noted on commitment {item.id} ({len(item.notes)} notes so far).")
+    click.echo(noted_line(item))
 
 
 def main() -> None:

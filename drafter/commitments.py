@@ -57,6 +57,14 @@ class Commitment:
     action_id: int | None = None
     notes: list[CommitmentNote] = field(default_factory=list)
 
+    @property
+    def done_on(self) -> date | None:
+        """When it was marked done (the day of its closing note), if it is done."""
+        if self.status != "done":
+            return None
+        closing = [n for n in self.notes if n.marks_done]
+        return closing[-1].created_at.date() if closing else None
+
     def is_overdue(self, today: date | None = None) -> bool:
         today = today or date.today()
         return self.status == "open" and self.due_date is not None and self.due_date < today
@@ -140,7 +148,11 @@ def get_commitment(store, commitment_id: int) -> Commitment:  # type: ignore[no-
 
 
 def add_note(store, commitment_id: int, note: str, *, done: bool = False) -> Commitment:  # type: ignore[no-untyped-def]
-    """Record progress on a commitment; ``done`` also closes it."""
+    """Record progress on a commitment; ``done`` also closes it.
+
+    Closing a commitment that is already done changes nothing (the first
+    closing note stands); a plain note on a done commitment is kept.
+    """
     from .db import CommitmentNoteRow, CommitmentRow
 
     note = (note or "").strip()
@@ -157,6 +169,8 @@ def add_note(store, commitment_id: int, note: str, *, done: bool = False) -> Com
                 f"Commitment {commitment_id} belongs to a letter that was replaced.",
                 hint="Record progress on the commitment from the newer letter.",
             )
+        if done and row.status == "done":
+            return _to_commitment(row, _notes_by_commitment(session, [row.id]).get(row.id, []))
         session.add(CommitmentNoteRow(commitment_id=row.id, note=note, marks_done=done))
         if done:
             row.status = "done"
@@ -165,7 +179,8 @@ def add_note(store, commitment_id: int, note: str, *, done: bool = False) -> Com
 
 
 def mark_done(store, commitment_id: int, note: str) -> Commitment:  # type: ignore[no-untyped-def]
-    """Close a commitment, recording what was done."""
+    """Close a commitment, recording what was done (nothing changes if it is
+    already done: check :attr:`Commitment.done_on` beforehand to tell)."""
     return add_note(store, commitment_id, note, done=True)
 
 

@@ -232,8 +232,9 @@ def archived_lines(result: ArchiveResult) -> list[str]:
         return lines
     actions = result.letter.actions
     dated = sum(1 for a in actions if a.due_date)
+    states = "states" if len(actions) == 1 else "state"
     lines.append(
-        f"{dated} of {len(actions)} actions state a due date; follow them up with "
+        f"{dated} of {counted(len(actions), 'action')} {states} a due date; follow them up with "
         f"'drafter commitments --unit \"{result.letter.unit or ''}\"'."
     )
     return lines
@@ -304,3 +305,21 @@ def commitments_table(commitments: Sequence[Commitment]) -> list[str]:
             f"{(item.unit or '')[:28]:<28}  {text}"
         )
     return lines
+
+
+def done_line(item: Commitment, *, already_done: bool = False) -> str:
+    """What ``drafter commitments done`` did (``already_done``: nothing, as it
+    was done before)."""
+    if already_done:
+        when = f" on {long_date(item.done_on)}" if item.done_on else ""
+        return f"Commitment {item.id} was already marked done{when}; nothing was changed."
+    return f"Commitment {item.id} for {item.unit or 'its unit'} is marked done."
+
+
+def noted_line(item: Commitment) -> str:
+    """What ``drafter commitments note`` did."""
+    line = f"Noted on commitment {item.id} ({counted(len(item.notes), 'note')} so far)."
+    if item.status == "done":
+        when = long_date(item.done_on)
+        line += f" It is already marked done{f' (on {when})' if when else ''}."
+    return line

@@ -169,8 +169,8 @@ def read_sent_letter_bytes(data: bytes, *, name: str = "letter") -> SentLetter:
         letter.actions = table_actions
         if table_placeholders:
             letter.warnings.append(
-                f"{table_placeholders} action(s) in the table are still placeholders in "
-                "[brackets] and were not archived; check the plan was finished before it was sent."
+                f"{_still_placeholders(table_placeholders, 'action')} in the table, "
+                "not archived; check the plan was finished before it was sent."
             )
     if not letter.actions:
         raise InputFileError(
@@ -336,14 +336,15 @@ def parse_letter(paragraphs: list[Paragraph]) -> SentLetter:
 
     if placeholders:
         warnings.append(
-            f"{len(placeholders)} bullet(s) are still placeholders in [brackets] and were not "
-            "archived as actions; check the letter was finished before it was sent."
+            f"{_still_placeholders(len(placeholders), 'bullet')}, not archived as "
+            f"{'an action' if len(placeholders) == 1 else 'actions'}; check the letter was "
+            "finished before it was sent."
         )
     flagged = [p for p in body if p.bullet and p.highlighted and not _is_placeholder(p.text)]
     if flagged:
         warnings.append(
-            f"{len(flagged)} bullet(s) are still highlighted, as drafter marks text to fill "
-            "in; check the letter was finished before it was sent."
+            f"{_are(len(flagged), 'bullet')} still highlighted, as drafter marks text to "
+            "fill in; check the letter was finished before it was sent."
         )
     region = _region(unit, [subject or ""] + header_lines)
     return SentLetter(
@@ -590,3 +591,15 @@ def _region(unit: str | None, texts: list[str]) -> str | None:
         if name.lower() in joined:
             return name
     return None
+
+
+def _still_placeholders(count: int, noun: str) -> str:
+    """ "1 bullet is still a placeholder in [brackets]", "2 bullets are still ..."."""
+    if count == 1:
+        return f"1 {noun} is still a placeholder in [brackets]"
+    return f"{count} {noun}s are still placeholders in [brackets]"
+
+
+def _are(count: int, noun: str) -> str:
+    """ "1 bullet is", "3 bullets are"."""
+    return f"{count} {noun} is" if count == 1 else f"{count} {noun}s are"

@@ -724,9 +724,9 @@ def test_placeholders_and_highlights_left_in_the_letter_are_warned_about(tmp_pat
         "Train all staff by June 2026.",
     ]
     assert letter.warnings == [
-        "1 bullet(s) are still placeholders in [brackets] and were not archived as actions; "
+        "1 bullet is still a placeholder in [brackets], not archived as an action; "
         "check the letter was finished before it was sent.",
-        "1 bullet(s) are still highlighted, as drafter marks text to fill in; "
+        "1 bullet is still highlighted, as drafter marks text to fill in; "
         "check the letter was finished before it was sent.",
     ]
 
@@ -904,7 +904,7 @@ def test_an_action_plan_table_is_archived_with_owners_and_target_dates(sqlite_ur
     assert [a.recommendation_numbers for a in letter.actions] == [[1], [2], [2]]
     assert letter.actions[0].recommendation == "improve risk assessment"
     assert [a.due_date for a in letter.actions] == [date(2026, 9, 30), None, date(2026, 12, 1)]
-    assert "1 action(s) in the table are still placeholders" in result.warnings[0]
+    assert "1 action is still a placeholder in [brackets] in the table" in result.warnings[0]
     owners = {a.text: a.owner for a in Library(sqlite_url).actions()}
     assert owners["Run risk clinics every week."] == "Head of PDU"
     assert owners["Audit home visits."] is None

@@ -118,7 +118,7 @@ def test_list_show_and_export(sqlite_url, tmp_path):
     run("commitments", "done", "1", "--note", "Policy launched", "--db", sqlite_url)
     out = tmp_path / "out"
     exported = run("archive", "export", str(out), "--db", sqlite_url)
-    assert exported.exit_code == 0 and "Exported 1 letters" in exported.output
+    assert exported.exit_code == 0 and "Exported 1 letter to" in exported.output
     assert (out / SEED_LETTER.name).read_bytes() == SEED_LETTER.read_bytes()
     index = json.loads((out / "index.json").read_text(encoding="utf-8"))
     assert index["letters"][0]["sha256"] and (out / "index.csv").exists()
@@ -283,7 +283,7 @@ def test_draft_then_archive_on_the_command_line(sqlite_url, tmp_path, monkeypatc
         (position,) = action["recommendation_numbers"]
         assert action["recommendation"] == recommendations[position - 1]
     assert not any(a["text"].startswith("[") for a in data["actions"])
-    assert "placeholders in [brackets] and were not archived" in result.stderr
+    assert "in [brackets], not archived as" in result.stderr
 
 
 def _review_with_written_actions(report_path: Path, folder: Path) -> Path:

@@ -247,7 +247,7 @@ def test_cli_table_json_and_csv(archived):
 def test_cli_done_and_note(archived):
     first = json.loads(run("commitments", "--db", archived, "--json").output)[0]["id"]
     note = run("commitments", "note", str(first), "--note", "Briefings booked", "--db", archived)
-    assert note.exit_code == 0 and "1 notes so far" in note.output
+    assert note.exit_code == 0 and "(1 note so far)." in note.output
     done = run("commitments", "--db", archived, "done", str(first), "--note", "Launched")
     assert done.exit_code == 0 and f"Commitment {first}" in done.output
     listed = json.loads(run("commitments", "--db", archived, "--json", "--all").output)
@@ -295,3 +295,29 @@ def test_progress_cannot_be_recorded_on_a_replaced_letters_commitment(archived, 
     assert result.exit_code == 1 and "Record progress on the commitment from the newer letter" in (
         result.output
     )
+
+
+def test_done_twice_says_when_and_changes_nothing(archived):
+    from drafter.dates import long_date
+
+    first = json.loads(run("commitments", "--db", archived, "--json").output)[0]["id"]
+    done = run("commitments", "done", str(first), "--note", "Launched", "--db", archived)
+    assert done.output.strip().endswith("is marked done.")
+    again = run("commitments", "done", str(first), "--note", "Launched again", "--db", archived)
+    assert again.exit_code == 0
+    today = long_date(date.today())
+    assert again.output.strip() == (
+        f"Commitment {first} was already marked done on {today}; nothing was changed."
+    )
+    item = get_commitment(Library(archived), first)
+    assert [n.note for n in item.notes] == ["Launched"]
+    assert item.done_on == date.today()
+    # The library call is as safe: closing it again adds no note.
+    assert [n.note for n in mark_done(Library(archived), first, "Third time").notes] == ["Launched"]
+
+    noted = run("commitments", "note", str(first), "--note", "Evaluated", "--db", archived)
+    assert noted.exit_code == 0
+    assert noted.output.strip() == (
+        f"Noted on commitment {first} (2 notes so far). It is already marked done (on {today})."
+    )
+    assert get_commitment(Library(archived), first).status == "done"

@@ -372,3 +372,100 @@ def test_text_paragraphs_keep_every_word_and_never_return_empty_ones(lines: list
         marker = BULLET_RE.match(line)
         words_in += (line[marker.end() :] if marker else line).split()
     assert [w for p in paragraphs for w in p.text.split()] == words_in
+
+
+# --- archive and commitments: wording -------------------------------------------
+
+
+def _archived_letter(actions: list[archive.ArchivedAction]) -> archive.ArchivedLetter:
+    return archive.ArchivedLetter(
+        id=1,
+        sha256="d" * 64,
+        file_name="sent.docx",
+        media_type="",
+        size=1,
+        unit="Fellgate PDU",
+        region=None,
+        letter_date=date(2025, 7, 24),
+        sent_date=None,
+        recipient=None,
+        signatory=None,
+        subject=None,
+        recommendation_count=3,
+        positive_findings=[],
+        status="current",
+        supersedes_id=None,
+        archived_at=datetime(2025, 7, 30, 9, 0, 0),
+        actions=actions,
+    )
+
+
+def test_one_archived_action_is_spoken_of_in_the_singular() -> None:
+    from drafter.presenters import archived_lines
+
+    action = archive.ArchivedAction(
+        action_id=1,
+        commitment_id=1,
+        text="Audit supervision.",
+        recommendation=None,
+        recommendation_numbers=[],
+        link="unknown",
+        due_date=None,
+        due_text=None,
+    )
+    result = archive.ArchiveResult(letter=_archived_letter([action]), created=True)
+    first, second = archived_lines(result)
+    assert "1 action added to the library" in first
+    assert second.startswith("0 of 1 action states a due date")
+
+
+def test_letter_lines_name_recommendations_as_printed() -> None:
+    from drafter.presenters import letter_lines
+
+    ref = archive.RecommendationRef(
+        position=8,
+        number=2,
+        addressee="South West region",
+        label="South West region, recommendation 2",
+    )
+    action = archive.ArchivedAction(
+        action_id=1,
+        commitment_id=4,
+        text="Fill the vacant posts.",
+        recommendation="ensure the PDU has enough administrative staff",
+        recommendation_numbers=[8],
+        link="letter",
+        due_date=date(2026, 3, 31),
+        due_text="by March 2026",
+        recommendation_refs=[ref],
+    )
+    lines = letter_lines(_archived_letter([action]))
+    assert (
+        "     4. Fill the vacant posts. [due 2026-03-31] (South West region, recommendation 2)"
+        in lines
+    )
+
+
+def test_commitment_progress_lines() -> None:
+    from drafter.commitments import CommitmentNote
+    from drafter.presenters import done_line, noted_line
+
+    item = Commitment(
+        id=5,
+        letter_id=1,
+        unit="Fellgate PDU",
+        text="Audit supervision.",
+        recommendation=None,
+        due_date=None,
+        due_text=None,
+        status="open",
+        notes=[CommitmentNote(datetime(2026, 5, 3, 10, 0), "Booked", False)],
+    )
+    assert noted_line(item) == "Noted on commitment 5 (1 note so far)."
+    assert done_line(item) == "Commitment 5 for Fellgate PDU is marked done."
+    item.status = "done"
+    item.notes.append(CommitmentNote(datetime(2026, 5, 4, 10, 0), "Done", True))
+    assert done_line(item, already_done=True) == (
+        "Commitment 5 was already marked done on 4 May 2026; nothing was changed."
+    )
+    assert noted_line(item).endswith("(2 notes so far). It is already marked done (on 4 May 2026).")
