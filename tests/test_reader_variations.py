@@ -18,7 +18,7 @@ from hypothesis import strategies as st
 
 from drafter.cli import cli
 from drafter.errors import InputFileError, NotAReportError
-from drafter.model import Recommendation
+from drafter.model import RATINGS, Recommendation
 from drafter.parser import Block, addressee_of, parse_blocks, split_alpha_marker
 from drafter.reader import read_report, read_report_bytes
 
@@ -922,3 +922,38 @@ def test_report_whose_ratings_are_a_picture_still_gives_its_recommendations():
 def test_title_and_an_empty_recommendations_heading_are_not_a_report():
     with pytest.raises(NotAReportError):
         read_text(f"An inspection of probation services in {UNIT}\nRecommendations\nNone.\n")
+
+
+NAME_WORD = st.text(alphabet=string.ascii_lowercase, min_size=3, max_size=10)
+
+
+@settings(max_examples=100, deadline=None)
+@given(
+    words=st.lists(NAME_WORD, min_size=1, max_size=6),
+    rating=st.sampled_from(RATINGS),
+    layout=st.sampled_from(
+        [
+            "{code} {name} {rating}",
+            "{code} {name} – {rating}",
+            "{code} {name}\nRating: {rating}",
+            "P {code}. {name} | ‘{rating}’",
+            "{code} {name}\n{rating}",
+        ]
+    ),
+    code=st.sampled_from(["1.1", "2.3", "3.4"]),
+)
+def test_standard_rating_layouts(words, rating, layout, code):
+    name = " ".join(words).capitalize()
+    line = layout.format(code=code, name=name, rating=rating)
+    report = read_text(f"An inspection of probation services in {UNIT}\n{line}\n")
+    assert [(s.code, s.name, s.rating) for s in report.standards] == [(code, name, rating)]
+
+
+@given(st.integers(min_value=1, max_value=26), st.booleans(), NAME_WORD)
+def test_alpha_markers_give_their_position(position, parenthesised, word):
+    letter = string.ascii_lowercase[position - 1]
+    marker = f"({letter})" if parenthesised else f"{letter})"
+    assert split_alpha_marker(f"{marker} {word} more") == (
+        1 if letter == "i" else position,
+        f"{word} more",
+    )
