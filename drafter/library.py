@@ -103,12 +103,17 @@ class Library:
                 query = query.where(ActionRow.status == status)
             return int(session.scalar(query) or 0)
 
-    def actions(self, status: str | None = "active") -> list[LibraryAction]:
-        """Actions with ``status`` (all when ``None``), oldest first."""
+    def actions(
+        self, status: str | None = "active", limit: int | None = None
+    ) -> list[LibraryAction]:
+        """Actions with ``status`` (all when ``None``), oldest first; at most
+        ``limit`` of them when given."""
         with self.db.session() as session:
             query = select(ActionRow).order_by(ActionRow.id)
             if status is not None:
                 query = query.where(ActionRow.status == status)
+            if limit is not None:
+                query = query.limit(limit)
             return [to_library_action(row) for row in session.scalars(query)]
 
     def get(self, action_id: int | str) -> LibraryAction:
@@ -211,6 +216,8 @@ class Library:
             )
         with self.db.session() as session:
             row = _find_row(session, action_id)
+            if row.status == status:  # nothing to change; keep updated_at honest
+                return to_library_action(row)
             row.status = status
             row.updated_at = utcnow()
             session.flush()

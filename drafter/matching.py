@@ -486,6 +486,74 @@ def _top_indices(scores: np.ndarray, k: int) -> np.ndarray:
     return part[np.argsort(-scores[part], kind="stable")]
 
 
+#: Largest --from-file accepted: a list of recommendations is a few kilobytes.
+MAX_RECOMMENDATIONS_FILE_BYTES = 2 * 1024 * 1024
+
+#: Opening bytes of documents that are not plain text, with what they are.
+_DOCUMENT_SIGNATURES = (
+    (b"PK\x03\x04", "a Word document or other zipped file"),
+    (b"%PDF", "a PDF"),
+    (b"\xd0\xcf\x11\xe0", "an old-style Word document"),
+    (b"{\\rtf", "a rich text (RTF) document"),
+)
+
+
+def read_recommendations_file(path: str) -> list[str]:
+    """The recommendations in a plain text file, one a line (blank lines skipped).
+
+    A report as a document (Word, PDF) is refused with a pointer to
+    ``drafter match REPORT``, which reads documents properly; reading one as
+    text would match its binary content as if it were recommendations.
+    """
+    from .errors import InputFileError
+    from .fileio import read_input_bytes
+
+    data = read_input_bytes(path, MAX_RECOMMENDATIONS_FILE_BYTES)
+    for signature, kind in _DOCUMENT_SIGNATURES:
+        if data.startswith(signature):
+            raise InputFileError(
+                f"'{path}' is {kind}, not a plain text file of recommendations.",
+                hint=f"To match a report's recommendations, run: drafter match {path}",
+            )
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        try:
+            text = data.decode("utf-16")
+        except UnicodeDecodeError:
+            text = None
+    elif b"\x00" in data:
+        text = None
+    else:
+        try:
+            text = data.decode("utf-8-sig")
+        except UnicodeDecodeError:
+            text = None
+    if text is None:
+        raise InputFileError(
+            f"'{path}' is not a plain text file.",
+            hint="Save the recommendations as UTF-8 text, one a line, "
+            "or give the report itself: drafter match REPORT.",
+        )
+    texts = [line.strip() for line in text.splitlines() if line.strip()]
+    if not texts:
+        raise InputFileError(
+            f"'{path}' holds no recommendations.", hint="Put one recommendation on each line."
+        )
+    return texts
+
+
+def check_recommendation_texts(texts: Sequence[str]) -> list[str]:
+    """``texts`` stripped; refuses an empty one (``--text ""``)."""
+    from .errors import InputFileError
+
+    cleaned = [" ".join(t.split()) for t in texts]
+    if not all(cleaned):
+        raise InputFileError(
+            "A recommendation given with --text is empty.",
+            hint='Give its words, e.g. --text "Reduce caseloads for probation officers".',
+        )
+    return cleaned
+
+
 def match_texts(texts: Sequence[str], library: Library, top: int = 3) -> list[RecommendationMatch]:
     """Match recommendations that arrived without a report (numbered 1, 2, …)."""
     recommendations = [Recommendation(i, "", t) for i, t in enumerate(texts, start=1)]

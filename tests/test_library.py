@@ -293,11 +293,27 @@ def test_cli_import_list_show_search_retire(tmp_path, sqlite_url):
     need(ACTIONS_JSONL.exists(), "the shared corpus is missing")
     imported = run("library", "import", str(ACTIONS_JSONL), "--db", sqlite_url)
     assert imported.exit_code == 0, imported.output
-    assert "Imported 70 new action(s); 0 were already in the library." in imported.output
+    assert "Imported 70 new actions; 0 were already in the library." in imported.output
     again = run("library", "import", str(ACTIONS_JSONL), "--db", sqlite_url, "--json")
     assert json.loads(again.output) == {"added": 0, "already_present": 70, "invalid": []}
     listed = run("library", "list", "--db", sqlite_url)
-    assert "70 action(s)." in listed.output and "#1 (A001)" in listed.output
+    assert "#1 (A001)" in listed.output and "#50 (A050)" in listed.output
+    assert "#51 " not in listed.output
+    assert listed.output.splitlines()[-1] == "Showing 50 of 70 actions; use --limit 0 for all."
+    everything = run("library", "list", "--limit", "0", "--db", sqlite_url)
+    assert "#70 (A070)" in everything.output and everything.output.endswith("70 actions.\n")
+    few = run("library", "list", "--limit", "2", "--db", sqlite_url)
+    assert few.output.splitlines()[-1] == "Showing 2 of 70 actions; use --limit 0 for all."
+    as_json = run("library", "list", "--json", "--db", sqlite_url)
+    assert len(json.loads(as_json.output)) == 70  # a program gets everything by default
+    limited_json = run("library", "list", "--json", "--limit", "5", "--db", sqlite_url)
+    assert [a["external_id"] for a in json.loads(limited_json.output)] == [
+        "A001",
+        "A002",
+        "A003",
+        "A004",
+        "A005",
+    ]
     shown = json.loads(run("library", "show", "A001", "--json", "--db", sqlite_url).output)
     assert shown["unit"] == "Calderholme PDU" and shown["primary_theme"] == "risk_of_harm"
     found = run("library", "search", "home visit", "--json", "--db", sqlite_url)
@@ -308,7 +324,13 @@ def test_cli_import_list_show_search_retire(tmp_path, sqlite_url):
     )
     retired = run("library", "retire", "A001", "--db", sqlite_url)
     assert retired.exit_code == 0 and "Retired action #1" in retired.output
-    assert "69 action(s)." in run("library", "list", "--db", sqlite_url).output
+    listed_after = run("library", "list", "--db", sqlite_url).output
+    assert listed_after.splitlines()[-1] == "Showing 50 of 69 actions; use --limit 0 for all."
+    before = Library(sqlite_url, auto_starter=False).get("A001")
+    again = run("library", "retire", "A001", "--db", sqlite_url)
+    assert again.exit_code == 0
+    assert again.output == "Action #1 was already retired; nothing changed.\n"
+    assert Library(sqlite_url, auto_starter=False).get("A001") == before
 
 
 def test_cli_import_reports_invalid_rows(tmp_path, sqlite_url):
@@ -317,7 +339,7 @@ def test_cli_import_reports_invalid_rows(tmp_path, sqlite_url):
     assert_one_line_error(refused, "Nothing was imported", "row 1: 'action' is empty")
     kept = run("library", "import", str(path), "--skip-invalid", "--db", sqlite_url)
     assert kept.exit_code == 0
-    assert "Imported 1 new action(s)" in kept.output
+    assert "Imported 1 new action; 0 were already" in kept.output
     assert "row 1: 'action' is empty" in kept.output
 
 
@@ -349,7 +371,7 @@ def test_large_import_shows_a_progress_bar_on_stderr(tmp_path, sqlite_url):
     result = CliRunner().invoke(cli, ["library", "import", str(path), "--db", sqlite_url])
     assert result.exit_code == 0, result.output
     assert "Importing" in result.stderr and "Importing" not in result.stdout
-    assert "Imported 2500 new action(s)" in result.stdout
+    assert "Imported 2,500 new actions" in result.stdout
 
 
 @given(
@@ -380,7 +402,7 @@ def test_export_all_keeps_retired_actions_retired(tmp_path, sqlite_url):
     library.retire(gone.id)
     out = tmp_path / "all.jsonl"
     result = run("library", "export", str(out), "--all", "--db", sqlite_url)
-    assert result.exit_code == 0 and "Wrote 2 action(s)" in result.output
+    assert result.exit_code == 0 and "Wrote 2 actions" in result.output
     other = Library(f"sqlite:///{tmp_path / 'other.db'}", auto_starter=False)
     other.import_file(str(out))
     assert other.get("G").status == "retired" and other.get("K").status == "active"

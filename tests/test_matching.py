@@ -461,3 +461,76 @@ def test_a_good_match_reads_as_good_and_every_candidate_clears_50(matcher):
 def test_match_help_explains_the_scores():
     result = CliRunner().invoke(cli, ["match", "--help"])
     assert "50   just good enough" in result.output and "Example:" in result.output
+
+
+# --- input checks (audit) -----------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "content, expected",
+    [
+        (b"PK\x03\x04\x14\x00\x06\x00word/document.xml", "Word document"),
+        (b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n1 0 obj", "a PDF"),
+        (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1\x00\x00", "old-style Word"),
+    ],
+)
+def test_match_from_file_refuses_a_document_and_points_to_match_report(
+    tmp_path, small_library, content, expected
+):
+    path = tmp_path / "letter.docx"
+    path.write_bytes(content + bytes(range(256)))
+    result = run("match", "--db", small_library, "--from-file", str(path))
+    assert result.exit_code == 1 and "Traceback" not in result.output
+    assert len(result.output.strip().splitlines()) == 1
+    assert expected in result.output and f"drafter match {path}" in result.output
+    assert "\x00" not in result.output
+
+
+@pytest.mark.parametrize(
+    "content",
+    [b"reduce caseloads\x00\x01\x02\n", b"reduce \xff\xfe\xfd caseloads\n\x81\x82"],
+)
+def test_match_from_file_refuses_binary_or_undecodable_text(tmp_path, small_library, content):
+    path = tmp_path / "recs.txt"
+    path.write_bytes(content)
+    result = run("match", "--db", small_library, "--from-file", str(path))
+    assert result.exit_code == 1 and "Traceback" not in result.output
+    assert len(result.output.strip().splitlines()) == 1
+    assert "not a plain text file" in result.output and "drafter match REPORT" in result.output
+
+
+def test_match_from_file_reads_utf16_text_saved_by_windows(tmp_path, small_library):
+    path = tmp_path / "recs.txt"
+    path.write_bytes("reduce caseloads\r\nimprove risk training\r\n".encode("utf-16"))
+    result = run("match", "--db", small_library, "--from-file", str(path), "--json")
+    assert result.exit_code == 0, result.output
+    assert [d["text"] for d in json.loads(result.output)] == [
+        "reduce caseloads",
+        "improve risk training",
+    ]
+
+
+def test_match_from_file_is_size_limited(tmp_path, small_library):
+    from drafter.matching import MAX_RECOMMENDATIONS_FILE_BYTES
+
+    path = tmp_path / "huge.txt"
+    path.write_bytes(b"reduce caseloads\n" * (MAX_RECOMMENDATIONS_FILE_BYTES // 17 + 10))
+    result = run("match", "--db", small_library, "--from-file", str(path))
+    assert result.exit_code == 1 and "Traceback" not in result.output
+    assert len(result.output.strip().splitlines()) == 1
+    assert "limit" in result.output.lower() or "too big" in result.output.lower()
+
+
+@pytest.mark.parametrize("blank", ["", "   ", "\t\n"])
+def test_match_an_empty_text_is_a_one_line_error(small_library, blank):
+    result = run("match", "--db", small_library, "--text", "reduce caseloads", "--text", blank)
+    assert result.exit_code == 1 and "Traceback" not in result.output
+    assert len(result.output.strip().splitlines()) == 1
+    assert "--text is empty" in result.output
+
+
+def test_a_library_of_ten_thousand_actions_gets_an_indexing_bar():
+    import drafter.cli
+
+    # Indexing 20,000 actions took ~1.6 s, so the bar must start well before that.
+    assert drafter.cli.LARGE_LIBRARY <= 10_000
