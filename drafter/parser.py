@@ -419,10 +419,31 @@ def clean_blocks(blocks: Sequence[Block]) -> list[Block]:
     return _rejoin_key_questions(kept)
 
 
+#: What a browser prints on every page of a saved web page: the date and time,
+#: the address, "3/12" or "Page 3 of 12".
+_PRINTED_FURNITURE = re.compile(
+    r"https?://|www\.|\b\d{1,2}/\d{1,2}/\d{2,4},?\s+\d{1,2}:\d{2}\b"
+    r"|(?:^|\s)\d{1,3}\s*/\s*\d{1,3}$|\bpage\s+\d{1,3}(?:\s+of\s+\d{1,3})?$",
+    re.I,
+)
+
+
 def running_lines(blocks: Sequence[Block]) -> set[str]:
-    """Running headers and footers: short lines repeated on three or more pages."""
-    counts = Counter(b.flat for b in blocks if b.kind in ("paragraph", "heading"))
-    return {text for text, n in counts.items() if n >= 3 and _may_be_running(text)}
+    """Running headers and footers: short lines repeated on three or more pages,
+    and lines a browser prints on every page, which differ only in their
+    page number ("https://… 3/12")."""
+    texts = [b.flat for b in blocks if b.kind in ("paragraph", "heading")]
+    counts = Counter(texts)
+    running = {text for text, n in counts.items() if n >= 3 and _may_be_running(text)}
+    shapes = Counter(re.sub(r"\d+", "#", text) for text in texts if _PRINTED_FURNITURE.search(text))
+    running.update(
+        text
+        for text in texts
+        if len(text) <= 250
+        and _PRINTED_FURNITURE.search(text)
+        and shapes[re.sub(r"\d+", "#", text)] >= 3
+    )
+    return running
 
 
 def _bare_number_is_marker(

@@ -957,3 +957,32 @@ def test_alpha_markers_give_their_position(position, parenthesised, word):
         1 if letter == "i" else position,
         f"{word} more",
     )
+
+
+def test_browser_printed_headers_and_footers_never_leak_into_recommendations():
+    """A web page printed to PDF carries the date, title, address and "3/12"
+    on every page; they differ only in the page number."""
+    header = "24/11/2026, 09:36 Testvale PDU inspection - HM Inspectorate of Probation"
+
+    def page_break(page: int) -> list[Block]:
+        return [
+            Block("paragraph", f"https://hmiprobation.example/report/testvale {page}/12"),
+            Block("paragraph", header),
+        ]
+
+    blocks = [
+        Block("heading", f"An inspection of probation services in {UNIT}", level=1),
+        Block("paragraph", "Overall rating: Good"),
+        *page_break(1),
+        Block("heading", "Recommendations", level=2),
+        Block("paragraph", "Testvale PDU should:"),
+        Block("item", "review how cases are allocated to", number=1),
+        *page_break(2),
+        Block("paragraph", "staff;"),
+        Block("item", "make sure every practitioner receives supervision.", number=2),
+        *page_break(3),
+        Block("heading", "Background", level=2),
+        Block("paragraph", "Two offices."),
+    ]
+    report = parse_blocks(blocks)
+    assert [r.text for r in report.recommendations] == LIST_TEXTS
