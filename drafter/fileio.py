@@ -102,3 +102,43 @@ def atomic_write_text(
     path: str | os.PathLike[str], text: str, force: bool = False, encoding: str = "utf-8"
 ) -> Path:
     return atomic_write_bytes(path, text.encode(encoding), force=force)
+
+
+#: Word documents expand a lot when unzipped (text compresses ~10x), but a
+#: letter or report never needs more than this; beyond it is a zip bomb.
+DEFAULT_MAX_UNZIPPED_BYTES = 200 * 1024 * 1024
+
+
+def check_zip_limits(
+    data: bytes, max_unzipped: int = DEFAULT_MAX_UNZIPPED_BYTES, *, name: str = "The file"
+) -> None:
+    """Refuse a zip (.docx) that would unzip to more than ``max_unzipped``
+    bytes, before anything parses it. Both the sizes the zip declares and the
+    bytes it really yields are counted, so a zip that understates its sizes is
+    caught too. Data that is not a zip passes: the parser says what is wrong.
+    Raises :class:`InputFileError`."""
+    import io
+    import zipfile
+    import zlib
+
+    def too_big() -> InputFileError:
+        return InputFileError(
+            f"{name} expands to more than {max_unzipped / 1_048_576:.0f} MB when opened, "
+            "far more than any letter or report.",
+            hint="Check it is the right document, or save it again from Word.",
+        )
+
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            members = archive.infolist()
+            if sum(info.file_size for info in members) > max_unzipped:
+                raise too_big()
+            budget = max_unzipped
+            for info in members:
+                with archive.open(info) as member:
+                    while chunk := member.read(1 << 20):
+                        budget -= len(chunk)
+                        if budget < 0:
+                            raise too_big()
+    except (zipfile.BadZipFile, zlib.error, EOFError, NotImplementedError, RuntimeError):
+        return  # not a readable zip: the document parser reports it plainly

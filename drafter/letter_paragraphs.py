@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from .errors import InputFileError
+from .fileio import check_zip_limits
 
 # Characters people and word processors put in front of a bullet.
 BULLET_RE = re.compile(r"^\s*(?:[•◦▪▫●○■□‣⁃∙·\uf0b7\uf0a7\uf076\uf0d8*–—-]|\(?\d{1,2}[.)])\s+")
@@ -93,9 +94,11 @@ def text_paragraphs(text: str) -> list[Paragraph]:
 
 
 def open_docx(data: bytes, name: str) -> Any:
-    """The python-docx Document, or an InputFileError saying what to do."""
+    """The python-docx Document, or an InputFileError saying what to do (also
+    for a zip bomb: a file that would unzip to far more than any letter)."""
     import docx
 
+    check_zip_limits(data, name=f"'{name}'")
     try:
         return docx.Document(io.BytesIO(data))
     except (zipfile.BadZipFile, KeyError, ValueError, OSError) as exc:

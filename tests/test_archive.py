@@ -993,3 +993,30 @@ def test_the_reviewers_target_date_is_the_due_date_when_the_action_names_none(
     assert sum(1 for a in result.letter.actions if a.due_date) >= 3
     stored = list_commitments(Library(sqlite_url))
     assert {c.due_date for c in stored} >= {date(2026, 3, 31), date(2025, 12, 31)}
+
+
+def test_a_sent_letter_that_is_a_zip_bomb_is_refused_before_parsing(sqlite_url, tmp_path):
+    """A .docx whose zip declares far more than any letter unzips to."""
+    import io
+    import struct
+    import zipfile
+
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_STORED) as bundle:
+        bundle.writestr("[Content_Types].xml", b"<Types/>")
+        bundle.writestr("word/document.xml", b"<w:document/>")
+    data = bytearray(buffer.getvalue())
+    entry = data.rindex(b"PK\x01\x02")
+    struct.pack_into("<I", data, entry + 24, 300 * 1024 * 1024)  # claims 300 MB
+    path = tmp_path / "bomb.docx"
+    path.write_bytes(bytes(data))
+    with pytest.raises(InputFileError, match="'bomb.docx' expands to more than 200 MB"):
+        read_sent_letter(path)
+    from click.testing import CliRunner
+
+    from drafter.cli import cli
+
+    result = CliRunner().invoke(cli, ["archive", str(path), "--db", sqlite_url])
+    assert result.exit_code == 1 and "Traceback" not in result.output
+    assert "expands to more than 200 MB" in result.output
+    assert len(result.output.strip().splitlines()) == 1

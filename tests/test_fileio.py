@@ -99,3 +99,54 @@ def test_replacing_a_file_keeps_its_permissions(tmp_path):
     target.chmod(0o664)
     atomic_write_bytes(target, b"new", force=True)
     assert target.stat().st_mode & 0o777 == 0o664
+
+
+# --- zip limits (zip bombs) -----------------------------------------------------------
+
+
+def _zip_declaring(size: int, real: bytes = b"x") -> bytes:
+    """A small stored zip whose directory claims one member unzips to ``size``."""
+    import io
+    import struct
+    import zipfile
+
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_STORED) as archive:
+        archive.writestr("word/document.xml", real)
+    data = bytearray(buffer.getvalue())
+    # Rewrite the uncompressed size in the central directory entry.
+    entry = data.rindex(b"PK\x01\x02")
+    struct.pack_into("<I", data, entry + 24, size)
+    return bytes(data)
+
+
+def test_a_zip_declaring_a_huge_size_is_refused():
+    from drafter.fileio import check_zip_limits
+
+    data = _zip_declaring(3 * 1024 * 1024)
+    assert len(data) < 500
+    with pytest.raises(InputFileError, match="expands to more than 1 MB when opened"):
+        check_zip_limits(data, max_unzipped=1024 * 1024, name="'bomb.docx'")
+
+
+def test_a_zip_that_understates_its_size_is_caught_while_unzipping():
+    import io
+    import zipfile
+
+    from drafter.fileio import check_zip_limits
+
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("word/document.xml", b"0" * (3 * 1024 * 1024))
+    data = buffer.getvalue()
+    assert len(data) < 20_000
+    with pytest.raises(InputFileError, match="expands to more than"):
+        check_zip_limits(data, max_unzipped=1024 * 1024)
+    check_zip_limits(data, max_unzipped=4 * 1024 * 1024)  # within the limit: fine
+
+
+@given(st.binary(max_size=300))
+def test_zip_limits_let_anything_that_is_not_a_zip_through(data):
+    from drafter.fileio import check_zip_limits
+
+    check_zip_limits(data, max_unzipped=10)
