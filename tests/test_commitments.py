@@ -321,3 +321,11 @@ def test_done_twice_says_when_and_changes_nothing(archived):
         f"Noted on commitment {first} (2 notes so far). It is already marked done (on {today})."
     )
     assert get_commitment(Library(archived), first).status == "done"
+
+
+def test_cli_due_before_takes_dates_as_people_write_them(archived):
+    # "September 2025" is its last day, so the August 2025 commitment is before it.
+    for written in ("September 2025", "30/09/2025", "30.09.2025", "30 September 2025"):
+        result = run("commitments", "--due-before", written, "--json", "--db", archived)
+        assert result.exit_code == 0, result.output
+        assert [c["due_date"] for c in json.loads(result.output)] == ["2025-08-31"]
