@@ -101,13 +101,21 @@ def read_rows(path: str | Path) -> list[tuple[int, Any]]:
     name = Path(path).name
     if fmt == "csv":
         reader = csv.DictReader(io.StringIO(text, newline=""))
-        if not reader.fieldnames or "action" not in [h.strip() for h in reader.fieldnames]:
+        try:
+            if not reader.fieldnames or "action" not in [h.strip() for h in reader.fieldnames]:
+                raise InputFileError(
+                    f"'{name}' has no 'action' column.",
+                    hint="The first row must name the columns, e.g. id,action,recommendation,unit.",
+                )
+            # Row 1 is the header, as a spreadsheet shows it.
+            return [(reader.line_num, row) for row in _csv_rows(reader)]
+        except csv.Error as exc:
             raise InputFileError(
-                f"'{name}' has no 'action' column.",
-                hint="The first row must name the columns, e.g. id,action,recommendation,unit.",
-            )
-        # Row 1 is the header, as a spreadsheet shows it.
-        return [(reader.line_num, row) for row in _csv_rows(reader)]
+                # line_num counts the lines of rows read whole; the bad one is next.
+                f"'{name}' is not a readable CSV file at row {reader.line_num + 1}: "
+                f"{csv_problem(exc)}.",
+                hint="Save it again from your spreadsheet as CSV (UTF-8) and import again.",
+            ) from exc
     if fmt == "jsonl":
         rows = []
         for number, line in enumerate(text.splitlines(), start=1):
@@ -116,14 +124,25 @@ def read_rows(path: str | Path) -> list[tuple[int, Any]]:
             try:
                 rows.append((number, json.loads(line)))
             except json.JSONDecodeError as exc:
-                rows.append((number, _Unreadable(f"not valid JSON ({exc.msg})")))
+                rows.append(
+                    (
+                        number,
+                        _Unreadable(f"not valid JSON at column {exc.colno}: {json_problem(exc)}"),
+                    )
+                )
         return rows
     try:
         loaded = json.loads(text) if fmt == "json" else yaml.safe_load(text)
-    except (json.JSONDecodeError, yaml.YAMLError) as exc:
+    except json.JSONDecodeError as exc:
         raise InputFileError(
-            f"'{name}' is not valid {fmt.upper()}: {str(exc).splitlines()[0]}",
-            hint="Check the file in a text editor.",
+            f"'{name}' is not valid JSON at line {exc.lineno}, column {exc.colno}: "
+            f"{json_problem(exc)}.",
+            hint="Correct it in a text editor and import again.",
+        ) from exc
+    except yaml.YAMLError as exc:
+        raise InputFileError(
+            f"'{name}' is not valid YAML{_yaml_where(exc)}: {yaml_problem(exc)}.",
+            hint="Correct it in a text editor and import again.",
         ) from exc
     if isinstance(loaded, dict) and isinstance(loaded.get("actions"), list):
         loaded = loaded["actions"]
@@ -133,6 +152,86 @@ def read_rows(path: str | Path) -> list[tuple[int, Any]]:
             hint="Use a list of objects, or an object with an 'actions' list.",
         )
     return list(enumerate(loaded, start=1))
+
+
+# Parser messages in plain words. The parsers' own wording ("while parsing a
+# flow node", "Expecting ',' delimiter") means nothing to most users.
+_JSON_PROBLEMS = (
+    ("Expecting ',' delimiter", "a comma is missing between two items"),
+    (
+        "Expecting property name enclosed in double quotes",
+        "a field name is not in double quotes, or there is a comma after the last item",
+    ),
+    ("Expecting ':' delimiter", "a colon is missing after a field name"),
+    ("Expecting value", "a value is missing, or text is not in double quotes"),
+    ("Unterminated string", "a quotation mark is never closed"),
+    ("Invalid control character", "a line break or tab is inside quoted text"),
+    ("Invalid \\escape", "a backslash is not followed by a valid escape; write \\\\ for one"),
+    ("Extra data", "there is more after the end; put all the actions in one list [ ... ]"),
+)
+
+_YAML_PROBLEMS = (
+    (
+        "mapping values are not allowed",
+        "a colon and space inside a value; put the value in quotes",
+    ),
+    ("cannot start any token", "a character that cannot start a value (a tab?); use spaces"),
+    (
+        "could not find expected ':'",
+        "a line is missing the colon between a field name and its value",
+    ),
+    ("expected <block end>", "the indentation does not line up with the lines above"),
+    ("did not find expected key", "the indentation does not line up with the lines above"),
+    ("did not find expected '-' indicator", "a list item does not line up with the ones above"),
+    ("found unexpected end of stream", "a quotation mark or bracket is never closed"),
+    ("found unexpected ':'", "a colon is out of place; put that value in quotes"),
+    ("expected ',' or ']'", "a square bracket list is not closed, or a comma is missing"),
+    ("expected ',' or '}'", "a curly bracket is not closed, or a comma is missing"),
+    ("expected the node content", "a bracket, comma or quote is out of place"),
+    ("found undefined alias", "a '*' starts a value; put that value in quotes"),
+    (
+        "found character that cannot start",
+        "a value starts with a character YAML reserves (@ or `); quote it",
+    ),
+)
+
+
+def json_problem(exc: json.JSONDecodeError) -> str:
+    """What is wrong, in plain words (no full stop)."""
+    for start, plain in _JSON_PROBLEMS:
+        if exc.msg.startswith(start):
+            return plain
+    return exc.msg[:1].lower() + exc.msg[1:]
+
+
+def yaml_problem(exc: yaml.YAMLError) -> str:
+    """What is wrong with a YAML file, in plain words (no full stop)."""
+    said = " ".join(
+        str(part) for part in (getattr(exc, "context", None), getattr(exc, "problem", None)) if part
+    )
+    for fragment, plain in _YAML_PROBLEMS:
+        if fragment in said:
+            return plain
+    problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
+    return " ".join(str(problem).split()).rstrip(".")
+
+
+def _yaml_where(exc: yaml.YAMLError) -> str:
+    mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
+    if mark is None:
+        return ""
+    return f" at line {mark.line + 1}, column {mark.column + 1}"
+
+
+def csv_problem(exc: csv.Error) -> str:
+    said = str(exc)
+    if "NUL" in said:
+        return "it holds NUL characters, so it is probably not a CSV file"
+    if "field larger than field limit" in said:
+        return "a cell is far too long, usually a quotation mark that is never closed"
+    if "new-line character seen in unquoted field" in said:
+        return "a line break is inside a cell that is not in quotes"
+    return said.rstrip(".")
 
 
 def _csv_rows(reader: csv.DictReader) -> Iterable[dict[str, Any]]:
@@ -236,7 +335,8 @@ def import_actions(
         shown = "; ".join(str(p) for p in problems[:10])
         more = f" (and {len(problems) - 10} more)" if len(problems) > 10 else ""
         raise LibraryError(
-            f"Nothing was imported: {len(problems)} invalid row(s) in "
+            f"Nothing was imported: {len(problems)} invalid "
+            f"{'row' if len(problems) == 1 else 'rows'} in "
             f"'{Path(path).name}': {shown}{more}.",
             hint="Correct them, or use --skip-invalid to import the valid rows only.",
         )
