@@ -926,9 +926,14 @@ def parse_blocks(blocks: Sequence[Block]) -> Report:
 
 __all__ = [
     "Block",
+    "ItemMarker",
+    "addressee_of",
     "clean_blocks",
+    "item_marker",
     "item_parts",
     "parse_blocks",
+    "running_lines",
     "section_of",
+    "split_alpha_marker",
     "split_recommendations",
 ]
