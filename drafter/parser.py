@@ -852,6 +852,39 @@ def _iso_date(text: str | None) -> str | None:
         return None
 
 
+_NUMBER_WORDS = {
+    word: value
+    for value, word in enumerate(
+        (  # noqa: SIM905 - one line of words reads better than twenty of quotes
+            "one two three four five six seven eight nine ten eleven twelve thirteen "
+            "fourteen fifteen sixteen seventeen eighteen nineteen twenty"
+        ).split(),
+        start=1,
+    )
+}
+_STATED_COUNT = re.compile(
+    r"\bmade (?:a total of )?(\d{1,2}|[a-z]+) (?:new |further )?recommendations?\b",
+    re.IGNORECASE,
+)
+#: Sentences about an earlier inspection's recommendations are not this report's count.
+_EARLIER = re.compile(r"\b(?:last|previous|earlier|prior|\d{4})\b.*\binspection", re.IGNORECASE)
+
+
+def _stated_recommendation_count(flats: Sequence[str]) -> int | None:
+    """How many recommendations the report says it makes ("we have made six
+    recommendations"), so a list that lost an item can be noticed."""
+    for text in flats:
+        for sentence in re.split(r"(?<=[.!?])\s+", text):
+            match = _STATED_COUNT.search(sentence)
+            if not match or _EARLIER.search(sentence):
+                continue
+            word = match.group(1).lower()
+            value = int(word) if word.isdigit() else _NUMBER_WORDS.get(word)
+            if value:
+                return value
+    return None
+
+
 def parse_blocks(blocks: Sequence[Block]) -> Report:
     """Build a :class:`Report` from a document's blocks.
 
@@ -892,6 +925,12 @@ def parse_blocks(blocks: Sequence[Block]) -> Report:
         )
     elif not recommendations:
         warnings.append("The Recommendations section contains no recommendations drafter can read.")
+    stated = _stated_recommendation_count(flats)
+    if stated is not None and recommendations and stated != len(recommendations):
+        warnings.append(
+            f"The report says it makes {stated} recommendation{'s' if stated != 1 else ''} "
+            f"but drafter read {len(recommendations)}; check the list against the original."
+        )
     chief, signature = _chief_inspector(blocks)
     strengths, areas, questions = _findings(blocks)
     full_text = "\n".join([*flats, *running])

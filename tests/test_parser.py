@@ -286,3 +286,35 @@ def test_findings_under_differently_written_domain_headings(domain_heading):
     )
     assert [f.text for f in report.strengths] == ["one", "two"]
     assert [(f.standard, f.text) for f in report.areas_for_improvement] == [("1.1", "three")]
+
+
+def test_a_list_shorter_than_the_report_says_is_warned_about():
+    from conftest import REPO
+
+    from drafter.reader import read_report_bytes
+
+    html = (REPO / "samples" / "ashvale_pdu_2025.html").read_text(encoding="utf-8")
+    full = read_report_bytes(html.encode(), name="sample.html")
+    assert not any("says it makes" in w for w in full.warnings)
+    first_item = html.index("<li>")
+    shorter = html[:first_item] + html[html.index("</li>", first_item) + 5 :]
+    report = read_report_bytes(shorter.encode(), name="sample.html")
+    assert len(report.recommendations) == len(full.recommendations) - 1
+    assert any(
+        f"says it makes {len(full.recommendations)} recommendations but drafter read "
+        f"{len(full.recommendations) - 1}" in w
+        for w in report.warnings
+    )
+
+
+def test_an_earlier_inspections_count_is_not_this_reports():
+    from drafter.parser import _stated_recommendation_count
+
+    assert (
+        _stated_recommendation_count(
+            ["At our last inspection in 2022 we made eight recommendations."]
+        )
+        is None
+    )
+    assert _stated_recommendation_count(["We have made seven recommendations."]) == 7
+    assert _stated_recommendation_count(["we made 12 recommendations to the region"]) == 12
