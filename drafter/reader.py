@@ -63,6 +63,10 @@ def detect_format(data: bytes, name: str = "") -> SourceFormat:
             f"'{name}' is a Rich Text (.rtf) file, which drafter cannot read.",
             hint="Open it in Word and save it as .docx or PDF.",
         )
+    # A web page saved under the wrong name is still a web page: the content
+    # decides. Anything else misnamed .docx/.pdf is refused below.
+    if _HTML_SNIFF.match(head.lstrip(b"\xef\xbb\xbf")):
+        return "html"
     if suffix == ".docx":
         raise InputFileError(
             f"'{name}' is named .docx but is not a Word document (it is not a zip file).",

@@ -200,3 +200,17 @@ def test_old_word_and_rtf_files_get_a_clear_message(tmp_path, content, phrase):
     path = tmp_path / "report.doc"
     path.write_bytes(content)
     assert_one_line_error(run("inspect", str(path)), phrase, "save it as .docx")
+
+
+def test_a_saved_web_page_named_pdf_or_docx_is_read_by_its_content(tmp_path):
+    from conftest import REPO
+
+    from drafter.reader import read_report
+
+    page = (REPO / "samples" / "ashvale_pdu_2025.html").read_bytes()
+    for name in ("report.pdf", "report.docx", "report"):
+        misnamed = tmp_path / name
+        misnamed.write_bytes(page)
+        report = read_report(misnamed)
+        assert report.source_format == "html"
+        assert report.unit == "Ashbourne Vale PDU"
