@@ -46,7 +46,18 @@ import numpy as np
 from rapidfuzz import fuzz, process
 
 from .model import Candidate, LibraryAction, Recommendation, RecommendationMatch, Report
-from .textmatch import Terms, TermTable, _ranges, normalise, stem, term_table, terms
+from .textmatch import (
+    Terms,
+    TermTable,
+    _ranges,
+    concept_label,
+    concept_mentions,
+    normalise,
+    shared_phrases,
+    stem,
+    term_table,
+    terms,
+)
 
 if TYPE_CHECKING:
     from .library import Decision, Library
@@ -370,7 +381,7 @@ class Matcher:
             candidates: list[Candidate] = []
             for index, twins in self._distinct_leaders(final, max(top, 0)):
                 action = self.actions[index]
-                reason = self._reason(found, index, float(rec_sim[index]))
+                reason = self._reason(recommendation.text, index, float(rec_sim[index]))
                 reason += _twins_note(action, [self.actions[i] for i in twins])
                 score = round(float(final[index]), 1)
                 candidates.append(Candidate(action=action, score=score, reason=reason))
@@ -411,41 +422,52 @@ class Matcher:
             leaders, seen = [], set()
             wanted = min(above, wanted * 4)
 
-    def _reason(self, found: Terms, index: int, rec_similarity: float) -> str:
+    def _reason(self, text: str, index: int, rec_similarity: float) -> str:
+        """Why an action was suggested, in words people can check: the words and
+        phrases both texts use as written, then the ideas they share in other
+        words, then whether the action answered a similar recommendation."""
         action = self.actions[index]
-        mine = set(terms(action.text).all()) | set(terms(action.recommendation or "").all())
-        shared = [t for t in (*found.concepts, *found.phrases, *found.words) if t in mine]
-
-        def weight(term: str) -> float:
-            term_id = self._vocab.get(term)
-            idf = float(self._idf[term_id]) if term_id is not None else 0.0
-            return idf * self._kind_weight(term) * (1.3 if " " in term else 1.0)
-
-        shown: list[str] = []
-        covered: set[str] = set()
-        ranked = sorted(dict.fromkeys(shared), key=weight, reverse=True)
-        # Ideas first (concepts), then phrases, then single words, skipping
-        # anything already said by an earlier item.
-        ranked.sort(key=lambda t: 0 if t.startswith("@") else 1 if " " in t else 2)
-        for term in ranked:
-            if term.startswith("@"):
-                label = _concept_label(term)
-            elif term in found.surface:
-                label = found.surface[term]
-            else:
+        quoted = shared_phrases(text, action.text, weight=self._word_weight)
+        said = {w for phrase in quoted for w in normalise(phrase).split()}
+        theirs = concept_mentions(action.text)
+        links: list[tuple[float, str]] = []
+        for concept_id, mine in concept_mentions(text).items():
+            other = theirs.get(concept_id)
+            if other is None:
                 continue
-            words = {stem(w) for w in normalise(label).split()}
-            if words <= covered:
-                continue
-            covered |= words
-            shown.append(f'"{label}"')
-            if len(shown) == 3:
-                break
-        parts = [f"shares {', '.join(shown)}"] if shown else ["similar wording"]
-        action = self.actions[index]
+            same = other.casefold() == mine.casefold()
+            if same and set(normalise(mine).split()) <= said:
+                continue  # already quoted as a shared phrase
+            term_id = self._vocab.get("@" + concept_id)
+            rarity = float(self._idf[term_id]) if term_id is not None else 0.0
+            label = concept_label(concept_id)
+            if not same:
+                label += f" ({mine} ~ {other})"
+            elif mine.casefold() != label.casefold():
+                label += f" ({mine})"
+            links.append((rarity, label))
+        links.sort(key=lambda item: -item[0])
+        parts = []
+        if quoted:
+            parts.append("shares " + ", ".join(f'"{phrase}"' for phrase in quoted))
+        if links:
+            parts.append("both about " + ", ".join(link for _, link in links[:2]))
+        if not parts:
+            parts.append("similar wording")
         if action.recommendation and rec_similarity >= 0.35:
             parts.append(f"answered a similar recommendation ({action.source_label})")
         return "; ".join(parts)
+
+    def _word_weight(self, word: str) -> float:
+        """How telling a written word is: its rarity in this library."""
+        best = 0.0
+        for part in normalise(word).split():
+            term_id = self._vocab.get(stem(part))
+            if term_id is not None:
+                best = max(best, float(self._idf[term_id]))
+            else:
+                best = max(best, self._unseen_idf)
+        return best
 
 
 def _gather(table: TermTable, uids: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:

@@ -517,3 +517,195 @@ def _find_concepts(
         np.concatenate(found_texts) * len(concept_number) + np.concatenate(found_concepts)
     )
     return pairs % len(concept_number), pairs // len(concept_number)
+
+
+# --- reasons people read ------------------------------------------------------------
+
+#: A word as written: letters and digits, keeping inner apostrophes and hyphens
+#: so that "children's" and "call-out" stay whole.
+_WRITTEN_WORD = re.compile(r"[^\W_]+(?:['\u2019\-][^\W_]+)*")
+
+#: Words that describe rather than name, so a quoted phrase must not end on one
+#: and none is quoted alone ("domestic" without "abuse", "social" without "care").
+_DESCRIBING_WORDS = frozenset(
+    {
+        "domestic",
+        "social",
+        "serious",
+        "potential",
+        "actual",
+        "public",
+        "local",
+        "multi",
+        "national",
+        "specific",
+        "significant",
+        "full",
+        "key",
+        "formal",
+        "informal",
+        "individual",
+        "personal",
+        "professional",
+        "early",
+        "current",
+        "further",
+        "wider",
+        "senior",
+        "junior",
+        "other",
+        "better",
+        "good",
+        "poor",
+        "structured",
+        "complex",
+        "children's",
+        "women's",
+        "men's",
+        "young",
+        "older",
+        "specialist",
+        "statutory",
+        "accredited",
+        "commissioned",
+        "joint",
+        "shared",
+        "weekly",
+        "monthly",
+        "quarterly",
+        "annual",
+        "daily",
+        "initial",
+        "final",
+        "overall",
+        "wide",
+        "long",
+        "short",
+        "large",
+        "small",
+    }
+)
+
+#: The only function word allowed inside a quoted phrase ("risk of harm").
+_JOINING_WORDS = frozenset({"of"})
+
+#: Grammar words: a quoted phrase never starts or ends on one. (STOP_WORDS also
+#: holds generic nouns such as "services", which may end a phrase:
+#: "children's services".)
+_FUNCTION_WORDS = frozenset(_STOP_WORD_TEXT.split()[: _STOP_WORD_TEXT.split().index("new")])
+
+
+def _written_words(text: str) -> list[str]:
+    text = unicodedata.normalize("NFKC", text or "").translate(_APOSTROPHES)
+    return _WRITTEN_WORD.findall(text)
+
+
+def _key(word: str) -> str:
+    return word.casefold()
+
+
+def _meaningful(word: str) -> bool:
+    key = _key(word)
+    plain = key.replace("'", "")
+    if key in STOP_WORDS or plain in STOP_WORDS or plain.isdigit():
+        return False
+    return len(plain) >= 3 or (word.isupper() and len(word) >= 2)
+
+
+def shared_phrases(
+    text: str, other: str, weight: Callable[[str], float] | None = None, limit: int = 3
+) -> list[str]:
+    """Whole words and phrases found, as written, in both ``text`` and ``other``
+    (case aside), best first, none repeating another's words; quoted in the
+    form ``text`` uses. A phrase starts and ends on a meaningful word, never
+    ends on a describing word ("domestic"), and holds no function word but
+    "of", so it reads as a noun phrase ("risk of harm", "domestic abuse").
+
+    ``weight(word)`` says how telling a word is (the matcher passes term
+    rarity); without it longer words count for more.
+    """
+    mine = _written_words(text)
+    theirs = [_key(w) for w in _written_words(other)]
+    if not mine or not theirs:
+        return []
+    their_runs: set[tuple[str, ...]] = set()
+    longest = 5
+    for size in range(1, longest + 1):
+        for start in range(len(theirs) - size + 1):
+            their_runs.add(tuple(theirs[start : start + size]))
+    word_weight = weight or (lambda word: float(len(word)))
+
+    def acceptable(run: list[str]) -> bool:
+        keys = [_key(w) for w in run]
+        if len(run) == 1:
+            return _meaningful(run[0]) and keys[0] not in _DESCRIBING_WORDS
+        if keys[0] in _FUNCTION_WORDS or keys[-1] in _FUNCTION_WORDS:
+            return False
+        if keys[-1] in _DESCRIBING_WORDS or not any(_meaningful(w) for w in run):
+            return False
+        return all(k not in _FUNCTION_WORDS or k in _JOINING_WORDS for k in keys)
+
+    found: dict[tuple[str, ...], tuple[float, str]] = {}
+    for start in range(len(mine)):
+        for size in range(min(longest, len(mine) - start), 0, -1):
+            run = mine[start : start + size]
+            keys = tuple(_key(w) for w in run)
+            if keys in their_runs and acceptable(run):
+                score = sum(word_weight(k) for k in keys if _meaningful(k))
+                if size > 1:
+                    score *= 1.3
+                if start == 0:
+                    run = [_sentence_case(run[0]), *run[1:]]
+                if keys not in found or found[keys][0] < score:
+                    found[keys] = (score, " ".join(run))
+                break  # the longest acceptable run starting here
+    chosen: list[str] = []
+    covered: set[str] = set()
+    for keys, (_, written) in sorted(found.items(), key=lambda item: -item[1][0]):
+        content = {k for k in keys if _meaningful(k)}
+        if content <= covered:
+            continue
+        covered |= content
+        chosen.append(written)
+        if len(chosen) == limit:
+            break
+    return chosen
+
+
+def _sentence_case(word: str) -> str:
+    """The first word of a text without its sentence capital ("Team" -> "team"),
+    keeping acronyms and names written in capitals ("MAPPA", "PSOs")."""
+    if len(word) > 1 and word[0].isupper() and word[1:].islower():
+        return word[0].lower() + word[1:]
+    return word
+
+
+def concept_mentions(text: str) -> dict[str, str]:
+    """Each domain concept found in ``text`` -> the words that named it, as written."""
+    written = _written_words(text)
+    all_words: list[str] = []
+    origin: list[int] = []  # normalised word -> the written word it came from
+    for number, word in enumerate(written):
+        for part in normalise(word).split():
+            all_words.append(part)
+            origin.append(number)
+    all_stems = [stem(w) for w in all_words]
+    index = _concept_index()
+    mentions: dict[str, str] = {}
+    for i, s in enumerate(all_stems):
+        for phrase, concept_id in index.get(s, ()):
+            if tuple(all_stems[i : i + len(phrase)]) == phrase:
+                first, last = origin[i], origin[i + len(phrase) - 1]
+                words = written[first : last + 1]
+                if first == 0:
+                    words = [_sentence_case(words[0]), *words[1:]]
+                mentions.setdefault(concept_id, " ".join(words))
+                break
+    return mentions
+
+
+def concept_label(concept_id: str) -> str:
+    for concept in concepts():
+        if concept.id == concept_id:
+            return concept.label
+    return concept_id

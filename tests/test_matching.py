@@ -534,3 +534,106 @@ def test_a_library_of_ten_thousand_actions_gets_an_indexing_bar():
 
     # Indexing 20,000 actions took ~1.6 s, so the bar must start well before that.
     assert drafter.cli.LARGE_LIBRARY <= 10_000
+
+
+# --- reasons quote what both texts say -------------------------------------------------
+
+from drafter.textmatch import shared_phrases  # noqa: E402
+
+AUDIT_REC = (
+    "make sure that police domestic abuse call-out information and children’s social care "
+    "checks are requested for every new case"
+)
+AUDIT_ACTION = (
+    "The police will return domestic abuse call-out history within a week, and "
+    "children's social care will answer checks within five days."
+)
+
+
+def test_shared_phrases_are_whole_words_and_phrases_found_in_both_texts():
+    quoted = shared_phrases(AUDIT_REC, AUDIT_ACTION)
+    assert "domestic abuse call-out" in quoted
+    assert "children's social care" in quoted
+    for fragment in ("children social", "abuse call", "police domestic"):
+        assert fragment not in quoted
+    rec, action = AUDIT_REC.casefold().replace("’", "'"), AUDIT_ACTION.casefold()
+    for phrase in quoted:
+        assert phrase.casefold() in rec and phrase.casefold() in action
+
+
+def test_a_describing_word_is_never_quoted_alone_or_at_the_end():
+    assert shared_phrases("tackle domestic violence", "work on domestic abuse") == []
+    assert shared_phrases("serious harm", "serious incidents") == []
+    assert shared_phrases("the risk of serious harm", "their risk of serious harm") == [
+        "risk of serious harm"
+    ]
+
+
+def test_phrases_do_not_straddle_function_words():
+    quoted = shared_phrases("police and children's services", "police and children's services")
+    assert "police and children's services" not in quoted
+    assert set(quoted) == {"police", "children's services"}
+
+
+QUOTE_VOCABULARY = [
+    "risk",
+    "of",
+    "serious",
+    "harm",
+    "police",
+    "domestic",
+    "abuse",
+    "call-out",
+    "and",
+    "the",
+    "children's",
+    "social",
+    "care",
+    "checks",
+    "managers",
+    "countersigning",
+    "training",
+    "for",
+    "PSOs",
+    "workload",
+]
+words_for_texts = st.lists(st.sampled_from(QUOTE_VOCABULARY), min_size=1, max_size=14)
+
+
+@given(words_for_texts, words_for_texts)
+def test_every_quoted_phrase_is_in_both_texts_as_whole_words(left, right):
+    text, other = " ".join(left), " ".join(right)
+    quoted = shared_phrases(text, other)
+    assert len(quoted) <= 3
+    for phrase in quoted:
+        for source in (text, other):
+            assert f" {phrase.casefold()} " in f" {source.casefold()} "
+        last = phrase.split()[-1]
+        assert last not in ("of", "and", "the", "for", "domestic", "social")
+
+
+def test_reasons_show_shared_words_and_concept_links_separately():
+    actions = [
+        LibraryAction(
+            id=1,
+            text="Team leaders will check a sample of assessments for domestic abuse "
+            "cases handled with the police every month.",
+        ),
+        LibraryAction(id=2, text="Unpaid work placements will open at weekends."),
+    ]
+    rec = "improve countersigning of assessments in domestic abuse cases involving the police"
+    best = Matcher(actions, threshold=0.0).match([rec])[0].candidates[0]
+    assert best.action.id == 1
+    shares, _, about = best.reason.partition("; both about ")
+    assert shares.startswith("shares ")
+    assert '"domestic abuse cases"' in shares and '"police"' in shares
+    assert "oversight" not in shares  # not written in the recommendation
+    assert "management oversight (countersigning ~ team leaders)" in about
+
+
+def test_concept_links_quote_the_words_as_written():
+    from drafter.textmatch import concept_mentions
+
+    mentions = concept_mentions("Children’s social care checks and PSOs")
+    assert mentions["safeguarding"] == "children's social care"  # no sentence capital
+    assert "children social" not in " ".join(mentions.values()).casefold()
