@@ -782,7 +782,8 @@ def review_command(
     from .matching import match_report
 
     library = Library(db_url)
-    matches = match_report(report, library, top=max(CANDIDATES_FETCHED, top))
+    # An empty library still allows a review: the reviewer writes every action.
+    matches = match_report(report, library, top=max(CANDIDATES_FETCHED, top), allow_empty=True)
     if sheet:
         review = write_sheet(
             report,
@@ -812,7 +813,14 @@ def review_command(
     for warning in record_decisions(review, library):  # decisions typed in by hand
         click.echo(f"Warning: {warning}", err=True)
     session = ReviewSession(
-        review, path, matches, library, ClickTerminal(not no_editor), page_size=top, restart=restart
+        review,
+        path,
+        matches,
+        library,
+        ClickTerminal(not no_editor),
+        page_size=top,
+        restart=restart,
+        library_empty=library.count() == 0,
     )
     result = session.run()
     if result.interrupted or result.quit:

@@ -263,9 +263,10 @@ class Library:
             )
         return self.load_starter()
 
-    def ensure_usable(self) -> None:
+    def ensure_usable(self, *, allow_empty: bool = False) -> None:
         """Make sure there is something to match against: load the starter library
-        into a never-used default database, or explain how to fill an empty one."""
+        into a never-used default database, or explain how to fill an empty one
+        (unless ``allow_empty``: a reviewer can still write every action)."""
         if self.count("active"):
             return
         if self.count(status=None) == 0 and self.auto_starter:
@@ -274,6 +275,8 @@ class Library:
                 f"The action library was empty, so drafter loaded its starter library "
                 f"({added} actions). Add your own with 'drafter library import FILE'."
             )
+            return
+        if allow_empty:
             return
         raise LibraryError(
             "The action library is empty, so there is nothing to match against.",
@@ -338,13 +341,20 @@ class Library:
                 )
             return list(latest.values())
 
-    def matcher(self, progress: Callable[[int, int], None] | None = None) -> Matcher:
+    def matcher(
+        self,
+        progress: Callable[[int, int], None] | None = None,
+        *,
+        allow_empty: bool = False,
+    ) -> Matcher:
         """A :class:`drafter.matching.Matcher` over the active actions and the
         recorded decisions, built once and reused until the library changes.
-        ``progress(done, total)`` follows the build when it is not cached."""
+        ``progress(done, total)`` follows the build when it is not cached. An
+        empty library is refused unless ``allow_empty`` (the matcher then
+        suggests nothing)."""
         from .matching import Matcher
 
-        self.ensure_usable()
+        self.ensure_usable(allow_empty=allow_empty)
         if self._matcher_cache is None:
             self._matcher_cache = Matcher(
                 self.actions(), feedback=self.feedback(), progress=progress

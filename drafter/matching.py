@@ -582,9 +582,12 @@ def match_texts(texts: Sequence[str], library: Library, top: int = 3) -> list[Re
     return library.matcher().match(recommendations, top=top)
 
 
-def match_report(report: Report, library: Library, top: int = 3) -> list[RecommendationMatch]:
-    """Match every recommendation of a report."""
-    return library.matcher().match(report.recommendations, top=top)
+def match_report(
+    report: Report, library: Library, top: int = 3, *, allow_empty: bool = False
+) -> list[RecommendationMatch]:
+    """Match every recommendation of a report. An empty library is an error
+    unless ``allow_empty`` (then every recommendation has no candidates)."""
+    return library.matcher(allow_empty=allow_empty).match(report.recommendations, top=top)
 
 
 def match_to_dict(result: RecommendationMatch) -> dict:

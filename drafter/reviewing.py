@@ -159,7 +159,8 @@ class ReviewSession:
     ``matches`` are the ranked candidates for the report's recommendations
     (from :func:`drafter.matching.match_report`, ideally with more than
     ``page_size`` each so "see more" has something to show). ``library`` is
-    anything with ``search`` and ``record_decision``.
+    anything with ``search`` and ``record_decision``. ``library_empty`` says
+    the library holds no active actions, so the reviewer writes every action.
     """
 
     def __init__(
@@ -172,8 +173,10 @@ class ReviewSession:
         *,
         page_size: int = PAGE_SIZE,
         restart: bool = False,
+        library_empty: bool = False,
     ) -> None:
         self.review = review
+        self.library_empty = library_empty
         self.path = Path(path)
         self.library = library
         self.term = terminal
@@ -294,7 +297,12 @@ class ReviewSession:
         self.term.show(_wrap(decision.recommendation, "  "))
         self._show_decision(decision)
         options = self._options_for(index)
-        if not options:
+        if not options and self.library_empty:
+            self.term.show(
+                "No suggestions in the library (it holds no actions yet). "
+                "Write a new action (n), mark it no action yet (x) or leave it for later (l)."
+            )
+        elif not options:
             self.term.show(
                 "Nothing in the library fits this recommendation well. "
                 "Find an action (f WORDS) or write a new one (n)."
