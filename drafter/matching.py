@@ -36,6 +36,7 @@ How a score is made (each step measurably improved ``benchmarks/match_quality.py
 from __future__ import annotations
 
 import math
+import re
 from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
@@ -548,7 +549,7 @@ def read_recommendations_file(path: str) -> list[str]:
         try:
             text = data.decode("utf-8-sig")
         except UnicodeDecodeError:
-            text = None
+            text = _windows_text(data)
     if text is None:
         raise InputFileError(
             f"'{path}' is not a plain text file.",
@@ -561,6 +562,20 @@ def read_recommendations_file(path: str) -> list[str]:
             f"'{path}' holds no recommendations.", hint="Put one recommendation on each line."
         )
     return texts
+
+
+_CONTROL_BYTES = re.compile(rb"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+
+def _windows_text(data: bytes) -> str | None:
+    """Text saved by an older Windows program (Windows-1252, e.g. a '£' or curly
+    quotes), or None for bytes that are not text at all."""
+    if _CONTROL_BYTES.search(data):
+        return None
+    try:
+        return data.decode("cp1252")
+    except UnicodeDecodeError:
+        return None
 
 
 def check_recommendation_texts(texts: Sequence[str]) -> list[str]:

@@ -637,3 +637,11 @@ def test_concept_links_quote_the_words_as_written():
     mentions = concept_mentions("Children’s social care checks and PSOs")
     assert mentions["safeguarding"] == "children's social care"  # no sentence capital
     assert "children social" not in " ".join(mentions.values()).casefold()
+
+
+def test_match_from_file_reads_text_saved_as_windows_1252(tmp_path, small_library):
+    path = tmp_path / "recs.txt"
+    path.write_bytes("reduce caseloads costing £5\r\n".encode("cp1252"))
+    result = run("match", "--db", small_library, "--from-file", str(path), "--json")
+    assert result.exit_code == 0, result.output
+    assert json.loads(result.output)[0]["text"] == "reduce caseloads costing £5"
