@@ -255,9 +255,10 @@ class Library:
 
     def init(self) -> int:
         """``drafter library init``: load the starter library into an empty library."""
-        if self.count(status=None):
+        held = self.count(status=None)
+        if held:
             raise LibraryError(
-                f"The action library already holds {self.count(status=None)} actions; "
+                f"The action library already holds {_actions(held)}; "
                 "the starter library is only loaded into an empty one.",
                 hint="Use 'drafter library import FILE' to add more actions.",
             )
@@ -273,7 +274,7 @@ class Library:
             added = self.load_starter()
             self._notify(
                 f"The action library was empty, so drafter loaded its starter library "
-                f"({added} actions). Add your own with 'drafter library import FILE'."
+                f"({_actions(added)}). Add your own with 'drafter library import FILE'."
             )
             return
         if allow_empty:
@@ -360,6 +361,11 @@ class Library:
                 self.actions(), feedback=self.feedback(), progress=progress
             )
         return self._matcher_cache
+
+
+def _actions(count: int) -> str:
+    """'1 action', '63 actions'."""
+    return f"{count:,} action" if count == 1 else f"{count:,} actions"
 
 
 def to_library_action(row: ActionRow) -> LibraryAction:

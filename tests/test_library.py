@@ -439,3 +439,12 @@ def test_library_api_refuses_empty_text_and_unknown_status(sqlite_url):
     action = library.add_action("Something real.")
     with pytest.raises(LibraryError, match="not an action status"):
         library.set_status(action.id, "paused")
+
+
+def test_counts_in_messages_are_singular_or_plural(sqlite_url):
+    library = Library(sqlite_url, auto_starter=False)
+    library.add_action("Hold a weekly allocation meeting.")
+    refused = run("library", "init", "--db", sqlite_url)
+    assert_one_line_error(refused, "already holds 1 action;")
+    listed = run("library", "list", "--db", sqlite_url)
+    assert listed.output.splitlines()[-1] == "1 action."
