@@ -159,6 +159,21 @@ def _date_flags(dates: Sequence[str]) -> list[str]:
     return [f"date:{d}" for d in dates]
 
 
+_YOUTH_SERVICE = re.compile(r"\b(?:YJS|YOT|youth justice|youth offending)\b", re.IGNORECASE)
+
+
+def _service_flags(action: LibraryAction | None, report: Report) -> list[str]:
+    """Flag an action first committed by the other kind of service: youth
+    justice and adult probation answer similar recommendations with different
+    people, powers and partners, so a borrowed action needs a closer look."""
+    if action is None or not action.unit:
+        return []
+    from_youth = bool(_YOUTH_SERVICE.search(action.unit))
+    if from_youth == (report.kind == "yjs"):
+        return []
+    return ["service:youth" if from_youth else "service:adult"]
+
+
 def flagged_dates(action: PlannedAction) -> list[str]:
     """The dates a planned action's flags ask the editor to check."""
     return [f[5:] for f in action.review_flags if f.startswith("date:")]
@@ -205,7 +220,7 @@ def planned_from_candidate(
         alternatives=other_alternatives(
             adapted.text, candidate.action.id, alternatives, report, len(alternatives)
         ),
-        review_flags=_date_flags(adapted.dates),
+        review_flags=_date_flags(adapted.dates) + _service_flags(candidate.action, report),
     )
 
 
@@ -228,6 +243,7 @@ def _planned_from_choice(
             new_region=report.region,
         )
         text, flags = adapted.text, _date_flags(adapted.dates)
+    flags += _service_flags(library_action, report)
     return PlannedAction(
         text=text,
         source_action_id=choice.library_id,

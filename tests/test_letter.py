@@ -823,3 +823,21 @@ def test_youth_justice_letter_names_the_service_not_just_the_area():
     document = read_back(render_letter(plan, make_config(), letter_date=LETTER_DATE))
     thanks = next(p.text for p in document.paragraphs if p.text.startswith("Thank you"))
     assert "Wyvern Cross Youth Justice Service" in thanks
+
+
+def test_an_adult_probation_action_in_a_youth_justice_letter_is_flagged_for_checking():
+    report = make_report(recommendations=1)
+    report.kind = "yjs"
+    report.unit = "Wyvern Cross"
+    plan = build_plan(report, matches_for(report, ["Managers will audit ten cases a month."]))
+    assert plan.responses[0].actions[0].review_flags == ["service:adult"]
+    data = render_letter(plan, make_config(), letter_date=LETTER_DATE)
+    with zipfile.ZipFile(io.BytesIO(data)) as archive:
+        comments = archive.read("word/comments.xml").decode("utf-8")
+    assert "adult probation unit" in comments and "youth justice service" in comments
+
+
+def test_an_adult_probation_action_in_a_pdu_letter_is_not_flagged():
+    report = make_report(recommendations=1)
+    plan = build_plan(report, matches_for(report, ["Managers will audit ten cases a month."]))
+    assert plan.responses[0].actions[0].review_flags == []
