@@ -99,16 +99,6 @@ def inspect_command(report_path: str, as_json: bool, max_mb: int) -> None:
 # --- library and match -------------------------------------------------------
 
 
-def _plural(count: int, noun: str, plural: str | None = None) -> str:
-    """'1 action', '2 actions', '20,000 actions'."""
-    return f"{count:,} {noun if count == 1 else (plural or noun + 's')}"
-
-
-def _short(text: str, width: int = 110) -> str:
-    text = " ".join(text.split())
-    return text if len(text) <= width else text[: width - 1].rstrip() + "…"
-
-
 def _action_json(action: Any) -> dict[str, Any]:
     from .importer import action_to_record
 
@@ -121,10 +111,12 @@ def _action_json(action: Any) -> dict[str, Any]:
 
 
 def _print_action_line(action: Any) -> None:
+    from .presenters import shorten
+
     label = f"#{action.id}" + (f" ({action.external_id})" if action.external_id else "")
     status = "" if action.status == "active" else f" [{action.status}]"
     click.echo(f"{label}{status}  {action.source_label}")
-    click.echo(f"    {_short(action.text)}")
+    click.echo(f"    {shorten(action.text)}")
 
 
 @cli.group("library", cls=DrafterGroup)
@@ -150,9 +142,10 @@ def library_init_command(db_url: str | None) -> None:
         drafter library init --db sqlite:///team.db
     """
     from .library import Library
+    from .presenters import counted
 
     added = Library(db_url, auto_starter=False).init()
-    click.echo(f"Loaded the starter library: {_plural(added, 'action')}.")
+    click.echo(f"Loaded the starter library: {counted(added, 'action')}.")
 
 
 @library_group.command("import")
@@ -179,6 +172,7 @@ def library_import_command(
         drafter library import actions.jsonl --skip-invalid
     """
     from .library import Library
+    from .presenters import counted
 
     bar: Any = None
 
@@ -208,11 +202,11 @@ def library_import_command(
         return
     already = result.already_present
     click.echo(
-        f"Imported {_plural(result.added, 'new action')}; "
+        f"Imported {counted(result.added, 'new action')}; "
         f"{already:,} {'was' if already == 1 else 'were'} already in the library."
     )
     if result.invalid:
-        click.echo(f"Skipped {_plural(len(result.invalid), 'invalid row')}:", err=True)
+        click.echo(f"Skipped {counted(len(result.invalid), 'invalid row')}:", err=True)
         for problem in result.invalid:
             click.echo(f"  {problem}", err=True)
 
@@ -239,6 +233,7 @@ def library_list_command(
         drafter library list --all --json
     """
     from .library import Library
+    from .presenters import counted
 
     if limit is None:
         limit = 0 if as_json else 50
@@ -257,7 +252,7 @@ def library_list_command(
     if total > len(actions):
         click.echo(f"Showing {len(actions):,} of {total:,} actions; use --limit 0 for all.")
     else:
-        click.echo(_plural(total, "action") + ".")
+        click.echo(counted(total, "action") + ".")
 
 
 @library_group.command("search")
@@ -338,10 +333,11 @@ def library_export_command(file: str, include_all: bool, force: bool, db_url: st
     """
     from .importer import export_actions
     from .library import Library
+    from .presenters import counted
 
     actions = Library(db_url).actions(status=None if include_all else "active")
     path = export_actions(actions, file, force=force)
-    click.echo(f"Wrote {_plural(len(actions), 'action')} to {path}.")
+    click.echo(f"Wrote {counted(len(actions), 'action')} to {path}.")
 
 
 @library_group.command("retire")
@@ -422,6 +418,7 @@ def match_command(
         match_to_dict,
         read_recommendations_file,
     )
+    from .presenters import shorten
 
     sources = sum(bool(x) for x in (report_path, texts, from_file))
     if sources != 1:
@@ -447,13 +444,13 @@ def match_command(
     for result in results:
         rec = result.recommendation
         who = f" ({rec.addressee})" if rec.addressee else ""
-        click.echo(f"Recommendation {rec.number}{who}: {_short(rec.text, 400)}")
+        click.echo(f"Recommendation {rec.number}{who}: {shorten(rec.text, 400)}")
         if result.no_match:
             click.echo("  No good match in the library — a new action is needed.")
         for rank, candidate in enumerate(result.candidates, start=1):
             action = candidate.action
             ident = f"#{action.id}" + (f" ({action.external_id})" if action.external_id else "")
-            click.echo(f"  {rank}. [{candidate.score:.0f}] {_short(action.text, 300)}")
+            click.echo(f"  {rank}. [{candidate.score:.0f}] {shorten(action.text, 300)}")
             click.echo(f"     {ident}, {action.source_label}. Why: {candidate.reason}")
         click.echo()
 

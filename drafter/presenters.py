@@ -31,9 +31,9 @@ def shorten(text: str, width: int = 110) -> str:
     return text if len(text) <= width else text[: width - 1].rstrip() + "…"
 
 
-def counted(number: int, noun: str) -> str:
-    """ "1 action", "3 actions"."""
-    return f"{number} {noun}{'' if number == 1 else 's'}"
+def counted(number: int, noun: str, plural: str | None = None) -> str:
+    """ "1 action", "3 actions", "20,000 actions"; ``plural`` for irregular nouns."""
+    return f"{number:,} {noun if number == 1 else (plural or noun + 's')}"
 
 
 def table(rows: Sequence[Sequence[str]]) -> list[str]:
