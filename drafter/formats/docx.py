@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import io
 import re
-import zipfile
 from collections import defaultdict
 
 from docx import Document
@@ -19,24 +18,16 @@ from docx.table import Table
 from docx.text.paragraph import Paragraph
 
 from ..errors import InputFileError
+from ..fileio import check_zip_limits
 from ..parser import Block
 
 _HEADING_STYLE = re.compile(r"^(?:heading|überschrift|titre)\s*(\d)", re.I)
-#: Word documents expand a lot when unzipped; refuse zip bombs before parsing.
-_MAX_UNZIPPED_BYTES = 200 * 1024 * 1024
 
 
 def docx_blocks(data: bytes, name: str = "") -> list[Block]:
+    check_zip_limits(data, name=f"'{name}'")
     try:
-        with zipfile.ZipFile(io.BytesIO(data)) as archive:
-            if sum(info.file_size for info in archive.infolist()) > _MAX_UNZIPPED_BYTES:
-                raise InputFileError(
-                    f"'{name}' expands to more than 200 MB when opened.",
-                    hint="Check it is the right document.",
-                )
         document = Document(io.BytesIO(data))
-    except InputFileError:
-        raise
     except Exception as exc:  # python-docx raises many types for damaged files
         raise InputFileError(
             f"'{name}' could not be opened as a Word document ({type(exc).__name__}).",
