@@ -416,11 +416,6 @@ def default_review_for(report_path: str | os.PathLike[str]) -> str | None:
     return str(candidate) if candidate.is_file() else None
 
 
-def _review_beside(report_path: Path) -> ReviewFile | None:
-    found = default_review_for(report_path)
-    return load_review_file(found) if found else None
-
-
 @dataclass
 class DraftRequest:
     """What ``drafter draft REPORT... -o OUTPUT`` asks for: one report drafted

@@ -491,15 +491,6 @@ def _twins_note(action: LibraryAction, twins: Sequence[LibraryAction]) -> str:
     return f"; the same action is in the library {len(twins)} more {times}"
 
 
-def _concept_label(term: str) -> str:
-    from .textmatch import concepts
-
-    for concept in concepts():
-        if concept.id == term[1:]:
-            return concept.label
-    return term[1:]
-
-
 def _top_indices(scores: np.ndarray, k: int) -> np.ndarray:
     if k <= 0 or scores.size == 0:
         return np.zeros(0, dtype=np.int64)
