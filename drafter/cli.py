@@ -111,12 +111,9 @@ def _action_json(action: Any) -> dict[str, Any]:
 
 
 def _print_action_line(action: Any) -> None:
-    from .presenters import shorten
+    from .presenters import action_lines
 
-    label = f"#{action.id}" + (f" ({action.external_id})" if action.external_id else "")
-    status = "" if action.status == "active" else f" [{action.status}]"
-    click.echo(f"{label}{status}  {action.source_label}")
-    click.echo(f"    {shorten(action.text)}")
+    _echo_lines(action_lines(action))
 
 
 @cli.group("library", cls=DrafterGroup)
@@ -418,7 +415,7 @@ def match_command(
         match_to_dict,
         read_recommendations_file,
     )
-    from .presenters import shorten
+    from .presenters import match_lines
 
     sources = sum(bool(x) for x in (report_path, texts, from_file))
     if sources != 1:
@@ -441,18 +438,7 @@ def match_command(
     if as_json:
         print_json([match_to_dict(r) for r in results])
         return
-    for result in results:
-        rec = result.recommendation
-        who = f" ({rec.addressee})" if rec.addressee else ""
-        click.echo(f"Recommendation {rec.number}{who}: {shorten(rec.text, 400)}")
-        if result.no_match:
-            click.echo("  No good match in the library — a new action is needed.")
-        for rank, candidate in enumerate(result.candidates, start=1):
-            action = candidate.action
-            ident = f"#{action.id}" + (f" ({action.external_id})" if action.external_id else "")
-            click.echo(f"  {rank}. [{candidate.score:.0f}] {shorten(action.text, 300)}")
-            click.echo(f"     {ident}, {action.source_label}. Why: {candidate.reason}")
-        click.echo()
+    _echo_lines(match_lines(results))
 
 
 #: Libraries this large may take a second or more to index (20,000 actions

@@ -21,6 +21,7 @@ if TYPE_CHECKING:
     from .commitments import Commitment
     from .config import Config
     from .drafting import DraftResult
+    from .model import LibraryAction, RecommendationMatch
     from .review import ReviewFile, ReviewSummary
     from .reviewing import ReviewStatus
 
@@ -43,6 +44,41 @@ def table(rows: Sequence[Sequence[str]]) -> list[str]:
         "  ".join(cell.ljust(width) for cell, width in zip(row, widths, strict=True)).rstrip()
         for row in rows
     ]
+
+
+# --- library and match -----------------------------------------------------------
+
+
+def action_label(action: LibraryAction) -> str:
+    """ "#12", or "#12 (ACT-7)" when the action was imported with its own id."""
+    return f"#{action.id}" + (f" ({action.external_id})" if action.external_id else "")
+
+
+def action_lines(action: LibraryAction) -> list[str]:
+    """An action as 'library list' and 'library search' show it: label, status
+    (unless active) and source, then its text shortened on the next line."""
+    status = "" if action.status == "active" else f" [{action.status}]"
+    return [f"{action_label(action)}{status}  {action.source_label}", f"    {shorten(action.text)}"]
+
+
+def match_lines(results: Sequence[RecommendationMatch]) -> list[str]:
+    """Each recommendation with its ranked suggestions, score and reason, and a
+    blank line after each."""
+    lines: list[str] = []
+    for result in results:
+        rec = result.recommendation
+        who = f" ({rec.addressee})" if rec.addressee else ""
+        lines.append(f"Recommendation {rec.number}{who}: {shorten(rec.text, 400)}")
+        if result.no_match:
+            lines.append("  No good match in the library — a new action is needed.")
+        for rank, candidate in enumerate(result.candidates, start=1):
+            action = candidate.action
+            lines.append(f"  {rank}. [{candidate.score:.0f}] {shorten(action.text, 300)}")
+            lines.append(
+                f"     {action_label(action)}, {action.source_label}. Why: {candidate.reason}"
+            )
+        lines.append("")
+    return lines
 
 
 # --- settings --------------------------------------------------------------------
