@@ -28,6 +28,7 @@ from sqlalchemy.orm import Session
 from .db import ENV_VAR, ActionRow, Database, DecisionRow, resolve_url, utcnow
 from .errors import LibraryError
 from .model import LibraryAction
+from .presenters import counted
 
 if TYPE_CHECKING:
     from .importer import ImportResult
@@ -258,7 +259,7 @@ class Library:
         held = self.count(status=None)
         if held:
             raise LibraryError(
-                f"The action library already holds {_actions(held)}; "
+                f"The action library already holds {counted(held, 'action')}; "
                 "the starter library is only loaded into an empty one.",
                 hint="Use 'drafter library import FILE' to add more actions.",
             )
@@ -274,7 +275,7 @@ class Library:
             added = self.load_starter()
             self._notify(
                 f"The action library was empty, so drafter loaded its starter library "
-                f"({_actions(added)}). Add your own with 'drafter library import FILE'."
+                f"({counted(added, 'action')}). Add your own with 'drafter library import FILE'."
             )
             return
         if allow_empty:
@@ -361,11 +362,6 @@ class Library:
                 self.actions(), feedback=self.feedback(), progress=progress
             )
         return self._matcher_cache
-
-
-def _actions(count: int) -> str:
-    """'1 action', '63 actions'."""
-    return f"{count:,} action" if count == 1 else f"{count:,} actions"
 
 
 def to_library_action(row: ActionRow) -> LibraryAction:
