@@ -30,6 +30,18 @@ _BULLET_MARKER = re.compile(r"^(?:[•●▪◦‣∙·\uf0b7\uf0a7\uf076\uf0d8]
 _TRAILING_JUNK = re.compile(r"(?:\s*[;.]|\s+and)+\s*$")
 _HONOURS = re.compile(r"(?:[,\s]+(?:CBE|OBE|MBE|KBE|DBE|CB|KC|QC|QPM|DL|JP|FRSA|Kt|Dame|Sir))+\s*$")
 
+#: Counts reports and letters write in words ("we have made six
+#: recommendations"): "zero" -> 0 ... "twenty" -> 20.
+COUNT_WORDS = {
+    word: number
+    for number, word in enumerate(
+        (  # noqa: SIM905 - one line of words reads better than twenty of quotes
+            "zero one two three four five six seven eight nine ten eleven twelve thirteen "
+            "fourteen fifteen sixteen seventeen eighteen nineteen twenty"
+        ).split()
+    )
+}
+
 
 def normalise_text(text: str) -> str:
     """Collapse every run of whitespace (line breaks, tabs, non-breaking spaces)

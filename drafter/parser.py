@@ -23,6 +23,7 @@ from typing import Literal
 from .errors import NotAReportError
 from .model import RATINGS, Finding, KeyQuestion, Recommendation, Report, Standard
 from .normalise import (
+    COUNT_WORDS,
     clean_recommendation_text,
     join_wrapped,
     normalise_text,
@@ -852,16 +853,6 @@ def _iso_date(text: str | None) -> str | None:
         return None
 
 
-_NUMBER_WORDS = {
-    word: value
-    for value, word in enumerate(
-        (  # noqa: SIM905 - one line of words reads better than twenty of quotes
-            "one two three four five six seven eight nine ten eleven twelve thirteen "
-            "fourteen fifteen sixteen seventeen eighteen nineteen twenty"
-        ).split(),
-        start=1,
-    )
-}
 _STATED_COUNT = re.compile(
     r"\bmade (?:a total of )?(\d{1,2}|[a-z]+) (?:new |further )?recommendations?\b",
     re.IGNORECASE,
@@ -879,7 +870,7 @@ def _stated_recommendation_count(flats: Sequence[str]) -> int | None:
             if not match or _EARLIER.search(sentence):
                 continue
             word = match.group(1).lower()
-            value = int(word) if word.isdigit() else _NUMBER_WORDS.get(word)
+            value = int(word) if word.isdigit() else COUNT_WORDS.get(word)
             if value:
                 return value
     return None

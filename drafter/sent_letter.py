@@ -33,6 +33,7 @@ from .letter_paragraphs import (
     pdf_paragraphs,
     text_paragraphs,
 )
+from .normalise import COUNT_WORDS
 
 #: A sent letter is a few pages; anything much larger is the wrong file.
 MAX_LETTER_BYTES = 20 * 1024 * 1024
@@ -72,11 +73,6 @@ _COUNT_RE = re.compile(
     r"(?:\w+\s+)?recommendations?\b",
     re.I,
 )
-_NUMBER_WORDS = (
-    "zero one two three four five six seven eight nine ten eleven twelve thirteen "
-    "fourteen fifteen sixteen seventeen eighteen nineteen twenty"
-)
-_COUNT_WORDS = {word: number for number, word in enumerate(_NUMBER_WORDS.split())}
 _POSITIVE_LEAD_RE = re.compile(
     r"\b(?:note|noting|noted|positive|encourag\w*|acknowledg\w*|strengths?|pleased|"
     r"welcome|good\s+practice|highlight\w*|commend\w*)\b",
@@ -303,7 +299,7 @@ def parse_letter(paragraphs: list[Paragraph]) -> SentLetter:
     recommendation_count = None
     if count_match:
         raw = count_match.group("count").lower()
-        recommendation_count = int(raw) if raw.isdigit() else _COUNT_WORDS[raw]
+        recommendation_count = int(raw) if raw.isdigit() else COUNT_WORDS[raw]
 
     actions: list[SentAction] = []
     positive: list[str] = []
