@@ -138,14 +138,12 @@ def docx_paragraphs(document: Any) -> list[Paragraph]:
         if not text.strip():
             continue
         ppr = p.find(qn("w:pPr"))
-        has_numbering = ppr is not None and ppr.find(qn("w:numPr")) is not None
-        style_id = None
-        if ppr is not None and ppr.find(qn("w:pStyle")) is not None:
-            style_id = ppr.find(qn("w:pStyle")).get(qn("w:val"))
-        if ppr is not None and ppr.find(qn("w:numPr")) is not None:
-            num_id = ppr.find(qn("w:numPr")).find(qn("w:numId"))
-            if num_id is not None and num_id.get(qn("w:val")) == "0":  # numbering removed
-                has_numbering = False
+        num_pr = ppr.find(qn("w:numPr")) if ppr is not None else None
+        style = ppr.find(qn("w:pStyle")) if ppr is not None else None
+        style_id = style.get(qn("w:val")) if style is not None else None
+        num_id = num_pr.find(qn("w:numId")) if num_pr is not None else None
+        # numId 0 is how Word records numbering removed from a list paragraph.
+        has_numbering = num_pr is not None and (num_id is None or num_id.get(qn("w:val")) != "0")
         bullet = has_numbering or style_id in numbered_styles
         if _inside(p, qn("w:tbl"), body):
             # Table cells (an address block, an action plan) are read as plain
