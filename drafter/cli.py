@@ -291,28 +291,13 @@ def library_show_command(action_id: str, as_json: bool, db_url: str | None) -> N
         drafter library show A001 --json
     """
     from .library import Library
+    from .presenters import action_detail_lines
 
     action = Library(db_url).get(action_id)
     if as_json:
         print_json(_action_json(action))
         return
-    rows = [
-        ("Action", action.text),
-        ("Answered", action.recommendation),
-        ("Unit", action.unit),
-        ("Region", action.region),
-        ("Committed", action.committed_on.isoformat() if action.committed_on else None),
-        ("Owner", action.owner),
-        ("Due", action.due),
-        ("Tags", ", ".join(action.tags) or None),
-        ("Source", f"{action.source_kind}: {action.source_ref or '-'}"),
-        ("Import id", action.external_id),
-        ("Status", action.status),
-    ]
-    click.echo(f"Action #{action.id}")
-    for name, value in rows:
-        if value:
-            click.echo(f"  {name + ':':<11} {value}")
+    _echo_lines(action_detail_lines(action))
 
 
 @library_group.command("export")

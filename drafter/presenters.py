@@ -61,6 +61,25 @@ def action_lines(action: LibraryAction) -> list[str]:
     return [f"{action_label(action)}{status}  {action.source_label}", f"    {shorten(action.text)}"]
 
 
+def action_detail_lines(action: LibraryAction) -> list[str]:
+    """One action in full ('library show'), leaving out the fields it lacks."""
+    rows = [
+        ("Action", action.text),
+        ("Answered", action.recommendation),
+        ("Unit", action.unit),
+        ("Region", action.region),
+        ("Committed", action.committed_on.isoformat() if action.committed_on else None),
+        ("Owner", action.owner),
+        ("Due", action.due),
+        ("Tags", ", ".join(action.tags) or None),
+        ("Source", f"{action.source_kind}: {action.source_ref or '-'}"),
+        ("Import id", action.external_id),
+        ("Status", action.status),
+    ]
+    details = [f"  {name + ':':<11} {value}" for name, value in rows if value]
+    return [f"Action #{action.id}", *details]
+
+
 def match_lines(results: Sequence[RecommendationMatch]) -> list[str]:
     """Each recommendation with its ranked suggestions, score and reason, and a
     blank line after each."""
