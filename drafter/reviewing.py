@@ -517,7 +517,7 @@ class ReviewSession:
     def _no_action(self, index: int, decision: ReviewDecision, rest: str) -> str | None:
         decision.status = "no_action"
         decision.actions = []
-        self._save()
+        self.save()
         self.term.show("Marked 'no action yet'. Saved.")
         return "next"
 
@@ -533,13 +533,13 @@ class ReviewSession:
             self.term.show(f"Choose {choices}.")
             return None
         decision.agreement = agreement
-        self._save()
+        self.save()
         self.term.show(f"Agreement: {agreement}. Saved.")
         return None
 
     def _owner(self, index: int, decision: ReviewDecision, rest: str) -> str | None:
         decision.owner = self._free_text(rest, "Owner", decision.owner)
-        self._save()
+        self.save()
         self.term.show(f"Owner: {decision.owner or '(none)'}. Saved.")
         return None
 
@@ -547,7 +547,7 @@ class ReviewSession:
         decision.target_date = self._free_text(
             rest, "Target date (e.g. March 2026)", decision.target_date
         )
-        self._save()
+        self.save()
         self.term.show(f"Target date: {decision.target_date or '(none)'}. Saved.")
         return None
 
@@ -579,7 +579,7 @@ class ReviewSession:
             decision.agreement = "Agreed"
         decision.rejected = [i for i in decision.rejected if i not in accepted]
         decision.rejected += [i for i in rejected if i not in decision.rejected]
-        self._save()  # the file first: it is the reviewer's record
+        self.save()  # the file first: it is the reviewer's record
         for action_id, verdict in [(i, "accepted") for i in accepted] + [
             (i, "rejected") for i in rejected
         ]:
@@ -597,9 +597,6 @@ class ReviewSession:
 
     def save(self) -> None:
         """Write the review file as it stands."""
-        save_review(self.review, self.path, overwrite=True)
-
-    def _save(self) -> None:
         save_review(self.review, self.path, overwrite=True)
 
 
