@@ -104,15 +104,6 @@ class DraftResult:
     def no_recommendations(self) -> bool:
         return self.error is None and self.recommendations == 0
 
-    @property
-    def needs_attention(self) -> int:
-        return (
-            len(self.to_fill_in)
-            + len(self.dates_to_confirm)
-            + len(self.to_check)
-            + (1 if self.error else 0)
-        )
-
     def to_dict(self) -> dict:
         return {
             "report": str(self.report_path),

@@ -73,10 +73,6 @@ class ImportResult:
     already_present: int = 0
     invalid: list[RowProblem] = field(default_factory=list)
 
-    @property
-    def skipped_invalid(self) -> int:
-        return len(self.invalid)
-
 
 def file_format(path: str | Path) -> str:
     suffix = Path(path).suffix.lower()
