@@ -189,13 +189,7 @@ def library_import_command(
         if bar is not None:
             bar.__exit__(None, None, None)
     if as_json:
-        print_json(
-            {
-                "added": result.added,
-                "already_present": result.already_present,
-                "invalid": [{"row": p.row, "problem": p.message} for p in result.invalid],
-            }
-        )
+        print_json(result.to_dict())
         return
     already = result.already_present
     click.echo(

@@ -73,6 +73,14 @@ class ImportResult:
     already_present: int = 0
     invalid: list[RowProblem] = field(default_factory=list)
 
+    def to_dict(self) -> dict[str, Any]:
+        """The ``library import --json`` shape."""
+        return {
+            "added": self.added,
+            "already_present": self.already_present,
+            "invalid": [{"row": p.row, "problem": p.message} for p in self.invalid],
+        }
+
 
 def file_format(path: str | Path) -> str:
     suffix = Path(path).suffix.lower()
