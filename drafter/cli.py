@@ -99,17 +99,6 @@ def inspect_command(report_path: str, as_json: bool, max_mb: int) -> None:
 # --- library and match -------------------------------------------------------
 
 
-def _action_json(action: Any) -> dict[str, Any]:
-    from .importer import action_to_record
-
-    record = action_to_record(action)
-    record["id"] = action.id
-    record["external_id"] = action.external_id
-    record["source"] = action.source_label
-    record["source_kind"] = action.source_kind
-    return record
-
-
 def _print_action_line(action: Any) -> None:
     from .presenters import action_lines
 
@@ -232,7 +221,9 @@ def library_list_command(
     library = Library(db_url)
     actions = library.actions(status=status, limit=limit or None)
     if as_json:
-        print_json([_action_json(a) for a in actions])
+        from .importer import action_to_json
+
+        print_json([action_to_json(a) for a in actions])
         return
     if not actions:
         click.echo("The action library is empty. Run 'drafter library init' to load the starter.")
@@ -263,7 +254,9 @@ def library_search_command(query: str, limit: int, as_json: bool, db_url: str | 
 
     actions = Library(db_url).search(query, limit=limit)
     if as_json:
-        print_json([_action_json(a) for a in actions])
+        from .importer import action_to_json
+
+        print_json([action_to_json(a) for a in actions])
         return
     if not actions:
         click.echo(f'No active action contains "{query}".')
@@ -289,7 +282,9 @@ def library_show_command(action_id: str, as_json: bool, db_url: str | None) -> N
 
     action = Library(db_url).get(action_id)
     if as_json:
-        print_json(_action_json(action))
+        from .importer import action_to_json
+
+        print_json(action_to_json(action))
         return
     _echo_lines(action_detail_lines(action))
 

@@ -438,6 +438,17 @@ def action_to_record(action: LibraryAction) -> dict[str, Any]:
     return record
 
 
+def action_to_json(action: LibraryAction) -> dict[str, Any]:
+    """An action as ``library list/search/show --json`` print it: the import
+    shape plus the library's own number, import id and source."""
+    record = action_to_record(action)
+    record["id"] = action.id
+    record["external_id"] = action.external_id
+    record["source"] = action.source_label
+    record["source_kind"] = action.source_kind
+    return record
+
+
 def export_actions(actions: list[LibraryAction], path: str | Path, *, force: bool = False) -> Path:
     """Write ``actions`` to ``path`` (format from its extension), atomically."""
     fmt = file_format(path)
