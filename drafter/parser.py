@@ -17,9 +17,9 @@ import re
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
-from datetime import datetime
 from typing import Literal
 
+from .dates import read_date
 from .errors import NotAReportError
 from .model import RATINGS, Finding, KeyQuestion, Recommendation, Report, Standard
 from .normalise import (
@@ -845,12 +845,9 @@ def _month_year(text: str | None) -> str | None:
 
 
 def _iso_date(text: str | None) -> str | None:
-    if not text:
-        return None
-    try:
-        return datetime.strptime(normalise_text(text), "%d %B %Y").date().isoformat()
-    except ValueError:
-        return None
+    """ "24 July 2025" as "2025-07-24"; None when it names no real day."""
+    found = read_date(text) if text else None
+    return found.isoformat() if found else None
 
 
 _STATED_COUNT = re.compile(
