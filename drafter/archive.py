@@ -34,6 +34,7 @@ from .db import ActionRow, CommitmentRow, LetterFileRow, LetterRow
 from .errors import DrafterError
 from .fileio import atomic_write_bytes, atomic_write_text, read_input_bytes
 from .library import action_fingerprint
+from .presenters import counted
 
 # Reading the letter lives in drafter.sent_letter; these names stay importable
 # from here because callers archive and read letters together.
@@ -180,7 +181,7 @@ class ArchiveResult:
         text = (
             f"Archived letter {letter.id} for {letter.unit or 'an unknown unit'}"
             f" ({long_date(letter.letter_date) or 'undated'}): "
-            f"{len(letter.actions)} {'action' if len(letter.actions) == 1 else 'actions'} "
+            f"{counted(len(letter.actions), 'action')} "
             "added to the library and to the commitments"
         )
         if self.superseded_id:

@@ -27,6 +27,7 @@ from .db import ActionRow
 from .errors import InputFileError, LibraryError
 from .fileio import atomic_write_text, read_input_bytes
 from .model import LibraryAction
+from .presenters import counted
 
 if TYPE_CHECKING:
     from .library import Library
@@ -339,8 +340,7 @@ def import_actions(
         shown = "; ".join(str(p) for p in problems[:10])
         more = f" (and {len(problems) - 10} more)" if len(problems) > 10 else ""
         raise LibraryError(
-            f"Nothing was imported: {len(problems)} invalid "
-            f"{'row' if len(problems) == 1 else 'rows'} in "
+            f"Nothing was imported: {counted(len(problems), 'invalid row')} in "
             f"'{Path(path).name}': {shown}{more}.",
             hint="Correct them, or use --skip-invalid to import the valid rows only.",
         )
