@@ -47,6 +47,7 @@ import numpy as np
 from rapidfuzz import fuzz, process
 
 from .model import Candidate, LibraryAction, Recommendation, RecommendationMatch, Report
+from .presenters import counted
 from .textmatch import (
     Terms,
     TermTable,
@@ -485,10 +486,8 @@ def _twins_note(action: LibraryAction, twins: Sequence[LibraryAction]) -> str:
         return ""
     others = {t.unit for t in twins if t.unit and t.unit != action.unit}
     if others:
-        plural = "unit" if len(others) == 1 else "units"
-        return f"; also committed by {len(others)} other {plural}"
-    times = "time" if len(twins) == 1 else "times"
-    return f"; the same action is in the library {len(twins)} more {times}"
+        return f"; also committed by {counted(len(others), 'other unit')}"
+    return f"; the same action is in the library {counted(len(twins), 'more time')}"
 
 
 def _top_indices(scores: np.ndarray, k: int) -> np.ndarray:
