@@ -20,6 +20,7 @@ import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
+from .dates import MONTHS
 from .model import (
     Candidate,
     LibraryAction,
@@ -41,10 +42,7 @@ MAX_FINDINGS = 5
 FINDING_WORDS = 60
 GOOD_RATINGS = ("Outstanding", "Good")
 
-_MONTHS = (
-    "January|February|March|April|May|June|July|August|September|October|November|December"
-    "|Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec"
-)
+_MONTHS = "|".join(sorted(MONTHS, key=len, reverse=True))
 #: Dates as they appear in committed actions: "12 August 2025", "August 2025",
 #: "2025-08-12", "12/08/2025", "Q3 2024", "2024/25", and a year after a word of
 #: time ("by 2025", "in 2024"); "2000 hours" is not a date.
