@@ -48,7 +48,7 @@ from .errors import TemplateError
 from .fileio import read_input_bytes
 from .model import PlannedAction, PlannedResponse, Recommendation, ResponsePlan
 from .plan import MIN_FINDINGS, flagged_dates, select_positive_findings
-from .templates import template_environment
+from .templates import problem_sentence, template_environment
 
 COMMENT_AUTHOR = "drafter"
 COMMENT_INITIALS = "D"
@@ -172,7 +172,7 @@ class _Blocks:
             return environment.get_template(name)
         except JinjaTemplateError as exc:
             raise TemplateError(
-                f"The letter template '{name}' cannot be used: {exc}.",
+                f"The letter template '{name}' cannot be used: {problem_sentence(exc)}.",
                 hint="Fix the template, or leave out --template-dir to use drafter's own.",
             ) from exc
 
@@ -186,7 +186,8 @@ class _Blocks:
                 # the template's problem, reported as such.
                 except Exception as exc:
                     raise TemplateError(
-                        f"The template block '{block}' in '{template.name}' failed: {exc}.",
+                        f"The template block '{block}' in '{template.name}' failed: "
+                        f"{problem_sentence(exc)}.",
                         hint="Fix the template, or leave out --template-dir to use drafter's own.",
                     ) from exc
                 return out.strip("\n")

@@ -20,6 +20,12 @@ from jinja2.sandbox import SandboxedEnvironment
 from .errors import TemplateError
 
 
+def problem_sentence(problem: object) -> str:
+    """Jinja2's message for what went wrong, to end one of ours: its own
+    closing full stop dropped, so "...is unsafe." does not become "unsafe.."."""
+    return str(problem).strip().rstrip(".").rstrip()
+
+
 @cache
 def builtin_template_dir() -> Path:
     """``drafter/letter_templates`` in an installed wheel, else the repository's

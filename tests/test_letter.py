@@ -841,3 +841,18 @@ def test_an_adult_probation_action_in_a_pdu_letter_is_not_flagged():
     report = make_report(recommendations=1)
     plan = build_plan(report, matches_for(report, ["Managers will audit ten cases a month."]))
     assert plan.responses[0].actions[0].review_flags == []
+
+
+@pytest.mark.parametrize(
+    "template",
+    [
+        "{% block sign_off %}{{ ''.__class__.__mro__[1].__subclasses__() }}{% endblock %}",
+        "{% block sign_off %}{{ oops",
+    ],
+)
+def test_template_errors_end_with_one_full_stop(tmp_path, template):
+    (tmp_path / "letter.j2").write_text(template, encoding="utf-8")
+    with pytest.raises(TemplateError) as caught:
+        letter_text_with_templates(tmp_path)
+    assert ".." not in str(caught.value)
+    assert str(caught.value).endswith("use drafter's own.")
