@@ -181,11 +181,12 @@ def check_review_fits(
     A review belongs to another report when it has decisions and none is for
     a recommendation of this one, or when it has none and names another unit
     and another report's fingerprint."""
+    from .commitments import unit_key
     from .review import recommendation_key
 
     wanted = {recommendation_key(r.text) for r in report.recommendations}
     unmatched = [d for d in review.decisions if recommendation_key(d.recommendation) not in wanted]
-    other_unit = bool(review.unit) and _unit_words(review.unit) != _unit_words(report.unit)
+    other_unit = bool(review.unit) and unit_key(review.unit) != unit_key(report.unit)
     other_report = bool(review.report_sha256) and review.report_sha256 != report.sha256
     if (review.decisions and len(unmatched) == len(review.decisions)) or (
         not review.decisions and other_unit and other_report
@@ -203,10 +204,6 @@ def check_review_fits(
         f"{name} has decisions for {which} {numbers} that are not in this report; "
         "they were not used. The report's other recommendations took their decisions."
     ]
-
-
-def _unit_words(unit: str) -> str:
-    return " ".join(unit.casefold().replace("&", "and").split())
 
 
 def no_recommendations_warning(report_path: str | os.PathLike[str]) -> str:
