@@ -816,7 +816,8 @@ def archive_group() -> None:
 
 
 @archive_group.command("add")
-@click.argument("sent", metavar="SENT", type=click.Path(dir_okay=False))
+# No dir_okay=False: click's refusal would print a usage line naming the hidden 'add'.
+@click.argument("sent", metavar="SENT")
 @click.option(
     "--report",
     "report_path",
@@ -858,11 +859,15 @@ def archive_add_command(
     Example:
         drafter archive sent-letter.docx --report report.html --sent-date 2025-07-28
     """
+    from pathlib import Path
+
     from .archive import SupersedeDecisionNeeded, archive_letter
     from .dates import parse_user_date
     from .library import Library
     from .presenters import archived_lines, link_tip
 
+    if Path(sent).is_dir():
+        raise DrafterError(f"'{sent}' is a folder: give the letter's file.")
     when = parse_user_date(sent_date, option="--sent-date") if sent_date else None
     library = Library(db_url)
     if supersede is None and assume_yes:

@@ -386,3 +386,12 @@ def test_a_sent_date_before_the_letters_own_date_is_a_warning(sqlite_url):
     )
     shown = run("archive", "show", "1", "--db", sqlite_url).output
     assert "Sent: 1 July 2025" in shown
+
+
+def test_archiving_a_folder_says_give_the_file_without_the_hidden_add(tmp_path, sqlite_url):
+    folder = tmp_path / "ro"
+    folder.mkdir()
+    result = run("archive", str(folder), "--db", sqlite_url)
+    assert result.exit_code == 1
+    assert result.output.strip() == f"Error: '{folder}' is a folder: give the letter's file."
+    assert "add" not in result.output and "Usage" not in result.output
