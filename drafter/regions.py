@@ -76,24 +76,24 @@ def _region_pattern() -> str:
 
 def infer_region(report: Report, text: str) -> str | None:
     """The region a report covers: as the report states it ("one of seven PDUs in
-    the North East region", a "South West region" subtitle, a regional report's
-    title), else from the PDU reference table, else the first region the text
-    names."""
+    the North East region", a "South West region" subtitle or running header,
+    "the Wales probation region", a regional report's title), else from the PDU
+    reference table, else None.
+
+    A region named any other way is not taken: every web page ends with the
+    licence notice's address ("Kew, London TW9 4DU"), and a wrong region in a
+    letter is worse than a placeholder the reader is warned about."""
     if report.kind == "region":
         stated = canonical_region(report.unit)
         if stated:
             return stated
     names = _region_pattern()
     for pattern in (
-        rf"PDUs in (?:the )?({names})(?: region)?\b",
+        rf"PDUs in (?:the )?({names})(?: probation)?(?: region)?\b",
         rf"^(?:the )?({names}) region$",
-        rf"\b(?:the )?({names}) region\b",
+        rf"\b(?:the )?({names})(?: probation)? region\b",
     ):
         match = re.search(pattern, text, flags=re.I | re.M)
         if match:
             return canonical_region(match.group(1))
-    by_table = region_for_unit(report.unit)
-    if by_table:
-        return by_table
-    match = re.search(rf"\b({names})\b", text, flags=re.I)
-    return canonical_region(match.group(1)) if match else None
+    return region_for_unit(report.unit)

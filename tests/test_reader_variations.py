@@ -986,3 +986,51 @@ def test_browser_printed_headers_and_footers_never_leak_into_recommendations():
     ]
     report = parse_blocks(blocks)
     assert [r.text for r in report.recommendations] == LIST_TEXTS
+
+
+# --- region: only from a sentence that presents it as the unit's region ------------------
+
+
+def _seed_text() -> str:
+    from conftest import SEED_REPORT, need
+
+    need(SEED_REPORT.exists(), f"the seed report is not at {SEED_REPORT}")
+    return SEED_REPORT.read_text("utf-8")
+
+
+def test_unlisted_unit_that_never_names_its_region_gets_no_region():
+    """The licence notice ("Kew, London TW9 4DU") on every web page is an
+    address, not the unit's region: guessing London would be wrong silently."""
+    text = _seed_text()
+    assert "Kew" in text  # the address the old fallback picked up
+    lines = [line for line in text.splitlines() if "PDUs in the North East region" not in line]
+    altered = "\n".join(lines).replace("Redcar, Cleveland and Middlesbrough", "Fenmoor Vale")
+    assert "North East" not in altered
+    report = read_report_bytes(altered.encode("utf-8"), name="fenmoor.txt")
+    assert report.unit and "Fenmoor Vale" in report.unit
+    assert report.region is None
+    assert "The report does not say which probation region it covers." in report.warnings
+
+
+def test_seed_report_states_its_region():
+    report = read_report_bytes(_seed_text().encode("utf-8"), name="seed.txt")
+    assert report.region == "North East"
+    assert not any("probation region" in w for w in report.warnings)
+
+
+@pytest.mark.parametrize(
+    "sentence, region",
+    [
+        ("Fenmoor Vale is one of six PDUs in the London region.", "London"),
+        ("Fenmoor Vale PDU is part of the North West probation region.", "North West"),
+        ("Our offices are at 1 High Street, London SW1A 1AA.", None),
+        ("Staff had visited a project in Wales last year.", None),
+    ],
+)
+def test_region_only_from_a_sentence_about_the_units_region(sentence, region):
+    text = (
+        "An inspection of probation services in Fenmoor Vale PDU\n\n"
+        "Overall rating\nGood\n\n"
+        f"Background\n\n{sentence}\n"
+    )
+    assert read_report_bytes(text.encode("utf-8"), name="r.txt").region == region
