@@ -27,7 +27,10 @@ How a score is made (each step measurably improved ``benchmarks/match_quality.py
    unpaid work and an action on resettlement).
 6. Reviewers' past decisions move scores: an action accepted for a *similar*
    recommendation gains, one rejected for a similar recommendation loses, in
-   proportion to how similar the recommendations are.
+   proportion to how similar the recommendations are. A gain is capped on the
+   shown scale (:data:`MAX_SHOWN_BOOST`) and never lifts an action into the
+   "close match" band (85+) on feedback alone, so shown scores keep their
+   meaning; the reason says when feedback moved a score.
 7. The raw evidence is put on the scale people see, anchored on the
    threshold: 50 means "just good enough", 70 a typical good match, 85 and
    above a close one (:func:`shown_score`).
@@ -117,6 +120,13 @@ NO_SHARED_CONCEPT_FACTOR = 0.7
 ACCEPT_BOOST = 25.0
 REJECT_SHARE = 0.7
 FEEDBACK_MIN_SIMILARITY = 0.3
+#: Most shown points an acceptance can add, and the shown score from which a
+#: match reads as "says much the same thing": feedback alone never lifts an
+#: action to it (a boosted score stops just below, at CLOSE_MATCH - 1).
+MAX_SHOWN_BOOST = 10.0
+CLOSE_MATCH = 85.0
+ACCEPTED_BEFORE = "accepted before for a similar recommendation"
+TURNED_DOWN_BEFORE = "turned down before for a similar recommendation"
 
 
 @dataclass(frozen=True)
@@ -288,12 +298,16 @@ class Matcher:
         (50 = just good enough, see :data:`SHOWN_ANCHORS`)."""
         return self._score_one(text)[0]
 
-    def _score_one(self, text: str) -> tuple[np.ndarray, np.ndarray, np.ndarray, Terms]:
+    def _score_one(
+        self, text: str
+    ) -> tuple[np.ndarray, np.ndarray, np.ndarray, Terms, dict[int, str]]:
+        """Shown scores, the two raw similarities, the query's terms and, by
+        action index, how reviewers' past decisions moved the score."""
         found = terms(text)
         query = self._vector(found)
         if self._size == 0:
             empty = np.zeros(0, dtype=np.float32)
-            return empty, empty, empty, found
+            return empty, empty, empty, found, {}
         rec_sim = self._rec.dot(query, self._size)
         text_sim = self._text.dot(query, self._size)
         # Actions imported without their original recommendation rely on their text.
@@ -337,9 +351,8 @@ class Matcher:
                     self._text.dot(concept_query, self._size) > 0
                 )
                 final = np.where(shared, final, final * NO_SHARED_CONCEPT_FACTOR)
-        final = self._apply_feedback(query, final)
-        shown = shown_score(np.clip(final, 0.0, 100.0)).astype(np.float32)
-        return shown, rec_sim, text_sim, found
+        shown, notes = self._apply_feedback(query, final)
+        return shown, rec_sim, text_sim, found, notes
 
     def _normal(self, text: str | None) -> str:
         normal = self._normalised.get(text or "")
@@ -347,15 +360,23 @@ class Matcher:
             normal = self._normalised[text or ""] = normalise(text or "")
         return normal
 
-    def _apply_feedback(self, query: dict[int, float], scores: np.ndarray) -> np.ndarray:
-        """Accepted actions gain points; rejected ones lose a share of their score,
-        so a rejection for a near-identical recommendation sinks the action
-        whatever its lexical score. Both scale with how similar the earlier
-        recommendation is to this one."""
+    def _apply_feedback(
+        self, query: dict[int, float], raw: np.ndarray
+    ) -> tuple[np.ndarray, dict[int, str]]:
+        """Shown scores after reviewers' past decisions, and a note for each
+        action a decision moved.
+
+        Rejected actions lose a share of their raw score, so a rejection for a
+        near-identical recommendation sinks the action whatever its wording.
+        Accepted actions gain, but on the shown scale by at most
+        :data:`MAX_SHOWN_BOOST` points and never into the close-match band:
+        "85" must still mean the wording says much the same thing. Both scale
+        with how similar the earlier recommendation is to this one."""
         if not self._feedback:
-            return scores
+            return shown_score(np.clip(raw, 0.0, 100.0)).astype(np.float32), {}
         gain = np.zeros(self._size, dtype=np.float32)
         keep = np.ones(self._size, dtype=np.float32)
+        notes: dict[int, str] = {}
         for vector, index, accepted in self._feedback:
             similarity = sum(w * vector.get(t, 0.0) for t, w in query.items())
             if similarity < FEEDBACK_MIN_SIMILARITY:
@@ -367,7 +388,19 @@ class Matcher:
                 gain[index] += ACCEPT_BOOST * strength
             else:
                 keep[index] *= 1.0 - REJECT_SHARE * strength
-        return scores * keep + gain
+        kept = raw * keep
+        base = shown_score(np.clip(kept, 0.0, 100.0))
+        boosted = shown_score(np.clip(kept + gain, 0.0, 100.0))
+        ceiling = np.where(
+            base >= CLOSE_MATCH, base + MAX_SHOWN_BOOST, np.maximum(base, CLOSE_MATCH - 1.0)
+        )
+        shown = np.minimum(np.minimum(boosted, base + MAX_SHOWN_BOOST), ceiling)
+        for index in np.flatnonzero(keep < 1.0).tolist():
+            notes[index] = TURNED_DOWN_BEFORE
+        # An acceptance speaks last: the reviewer's latest word on the action.
+        for index in np.flatnonzero(gain > 0).tolist():
+            notes[index] = ACCEPTED_BEFORE
+        return shown.astype(np.float32), notes
 
     def match(
         self, recommendations: Sequence[Recommendation | str], top: int = 3
@@ -379,12 +412,14 @@ class Matcher:
             recommendation = (
                 item if isinstance(item, Recommendation) else Recommendation(number, "", str(item))
             )
-            final, rec_sim, text_sim, found = self._score_one(recommendation.text)
+            final, rec_sim, text_sim, found, notes = self._score_one(recommendation.text)
             candidates: list[Candidate] = []
             for index, twins in self._distinct_leaders(final, max(top, 0)):
                 action = self.actions[index]
                 reason = self._reason(recommendation.text, index, float(rec_sim[index]))
                 reason += _twins_note(action, [self.actions[i] for i in twins])
+                if index in notes:
+                    reason += f"; {notes[index]}"
                 score = round(float(final[index]), 1)
                 candidates.append(Candidate(action=action, score=score, reason=reason))
             results.append(RecommendationMatch(recommendation, candidates, no_match=not candidates))

@@ -59,6 +59,10 @@ class ReviewDecision:
     agreement: str | None = None  # "Agreed", "Partly agreed", "Not agreed"
     actions: list[ChosenAction] = field(default_factory=list)
     rejected: list[int] = field(default_factory=list)  # library ids turned down
+    # Library ids ranked above the one swapped to: seen and passed over, which
+    # says less than a rejection, so they are kept here and not taught to the
+    # matcher (only ``rejected`` lowers an action's later scores).
+    passed_over: list[int] = field(default_factory=list)
     owner: str | None = None
     target_date: str | None = None
     note: str | None = None
@@ -251,7 +255,10 @@ HEADER = """\
 #   actions      what the letter will commit to. Copy a suggestion (keep its
 #                library_id), reword one (set edited: true) or write your own
 #                (library_id: null, edited: true).
-#   rejected     library ids of suggestions you turned down
+#   rejected     library ids of suggestions you turned down (later suggestions
+#                for similar recommendations rank them lower)
+#   passed_over  library ids ranked above the one you swapped to (kept for the
+#                record; they do not count against those actions)
 #   owner, target_date, note   free text, e.g. target_date: March 2026
 # Keep the indentation as it is. Text after '>-' may run over several lines.
 # Leave schema_version and report_sha256 alone: they tie the file to its report.
@@ -269,6 +276,7 @@ _FIELD_ORDER = {
         "note",
         "actions",
         "rejected",
+        "passed_over",
         "suggestions",
     ),
     "action": ("text", "library_id", "score", "source", "edited"),
@@ -308,6 +316,8 @@ def _decision_data(decision: ReviewDecision) -> dict[str, Any]:
     data = _ordered(decision, "decision")
     data["actions"] = [_ordered(a, "action") for a in decision.actions]
     data["suggestions"] = [_ordered(s, "suggestion") for s in decision.suggestions]
+    if not decision.passed_over:
+        del data["passed_over"]  # only swaps fill it; most files never need it
     return data
 
 
@@ -578,6 +588,14 @@ def _parse_decision(
                 f"'rejected' should list library ids (whole numbers), not {_describe(raw)}.",
             )
         rejected.append(raw)
+    passed_over = []
+    for i, raw in enumerate(check.sequence(data, "passed_over", path)):
+        if isinstance(raw, bool) or not isinstance(raw, int):
+            raise check.fail(
+                [*path, "passed_over", i],
+                f"'passed_over' should list library ids (whole numbers), not {_describe(raw)}.",
+            )
+        passed_over.append(raw)
     suggestions = []
     for i, raw in enumerate(check.sequence(data, "suggestions", path)):
         where = [*path, "suggestions", i]
@@ -609,6 +627,7 @@ def _parse_decision(
         agreement=agreement,
         actions=actions,
         rejected=rejected,
+        passed_over=passed_over,
         owner=check.text(data, "owner", path, optional=True, what="owner"),
         target_date=check.text(data, "target_date", path, optional=True, what="target_date"),
         note=check.text(data, "note", path, optional=True, what="note"),

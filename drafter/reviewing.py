@@ -401,17 +401,28 @@ class ReviewSession:
         if not rest:
             return self._more(index)
         ((number, chosen),) = self._pick(index, rest, allow_many=False)
-        # The candidates ranked above the one chosen were seen and passed over,
-        # as was anything accepted before: that is what teaches the ranking.
+        # Candidates ranked above the one chosen were only passed over: often
+        # they fit too, just less well, so they are noted in the review file
+        # but not recorded as rejections, which would sink them for every
+        # similar recommendation. An action accepted earlier and now swapped
+        # away is a change of mind, so that acceptance is withdrawn (rejected).
         passed_over = [
             o.library_id
             for o in self._options_for(index)
             if o.rank is not None and chosen.rank is not None and o.rank < chosen.rank
         ]
-        passed_over += [a.library_id for a in decision.actions if a.library_id is not None]
-        rejected = [i for i in dict.fromkeys(passed_over) if i != chosen.library_id]
+        withdrawn = [
+            a.library_id
+            for a in decision.actions
+            if a.library_id is not None and a.library_id != chosen.library_id
+        ]
+        decision.passed_over += [
+            i
+            for i in dict.fromkeys(passed_over)
+            if i != chosen.library_id and i not in decision.passed_over and i not in withdrawn
+        ]
         decision.actions = [_chosen(chosen)]
-        self._decided(decision, accepted=[chosen.library_id], rejected=rejected)
+        self._decided(decision, accepted=[chosen.library_id], rejected=withdrawn)
         self.term.show(f"Swapped to candidate {number}. Saved.")
         return "next"
 
@@ -578,6 +589,9 @@ class ReviewSession:
         if decision.agreement is None:
             decision.agreement = "Agreed"
         decision.rejected = [i for i in decision.rejected if i not in accepted]
+        decision.passed_over = [
+            i for i in decision.passed_over if i not in accepted and i not in rejected
+        ]
         decision.rejected += [i for i in rejected if i not in decision.rejected]
         self.save()  # the file first: it is the reviewer's record
         for action_id, verdict in [(i, "accepted") for i in accepted] + [

@@ -645,3 +645,40 @@ def test_match_from_file_reads_text_saved_as_windows_1252(tmp_path, small_librar
     result = run("match", "--db", small_library, "--from-file", str(path), "--json")
     assert result.exit_code == 0, result.output
     assert json.loads(result.output)[0]["text"] == "reduce caseloads costing £5"
+
+
+# --- proportionate feedback (second audit) ------------------------------------------
+
+
+def test_an_acceptance_lifts_a_score_by_at_most_ten_and_never_to_a_close_match():
+    actions = make_actions()
+    query = "improve the quality of risk assessment by probation services officers"
+    before = Matcher(actions).scores(query)
+    # The same wording accepted many times over: the strongest feedback there is.
+    feedback = [Decision(query, 2, "accepted")] * 5
+    after = Matcher(actions, feedback=feedback).scores(query)
+    assert before[1] < 85
+    assert before[1] < after[1] <= before[1] + 10.0001
+    assert after[1] < 85  # 85+ means "says much the same thing": wording, not feedback
+    others = [i for i in range(len(actions)) if i != 1]
+    assert np.allclose(after[others], before[others])
+
+
+def test_reasons_say_when_past_decisions_moved_a_score():
+    actions = make_actions()
+    query = "improve the quality of risk assessment by probation services officers"
+    plain = {c.action.id: c.reason for c in Matcher(actions).match([query])[0].candidates}
+    learned = Matcher(
+        actions,
+        feedback=[Decision(query, 2, "accepted"), Decision(query, 4, "rejected")],
+    ).match([query])[0]
+    reasons = {c.action.id: c.reason for c in learned.candidates}
+    assert reasons[2].endswith("; accepted before for a similar recommendation")
+    assert reasons[2].startswith(plain[2])
+    if 4 in reasons:
+        assert reasons[4].endswith("; turned down before for a similar recommendation")
+    assert all("before for a similar" not in r for i, r in reasons.items() if i not in (2, 4))
+    unrelated = Matcher(actions, feedback=[Decision(query, 2, "accepted")]).match(
+        ["set up a lived experience panel"]
+    )[0]
+    assert all("before for a similar" not in c.reason for c in unrelated.candidates)

@@ -154,12 +154,26 @@ def test_accept_saves_at_once_and_records_accepted(tmp_path: Path) -> None:
     assert "Recommendation 2 of 3" in term.text  # moved on
 
 
-def test_swap_rejects_the_candidates_passed_over(tmp_path: Path) -> None:
+def test_swap_notes_the_candidates_passed_over_without_rejecting_them(tmp_path: Path) -> None:
+    # Passing over a candidate is weaker than turning it down: recording it as
+    # a rejection sank it for every later recommendation worded alike.
     _, _, library, path = start(tmp_path, ["s 3"])
     saved = load_review(path).decisions[0]
     assert [a.library_id for a in saved.actions] == [13]
-    assert sorted(saved.rejected) == [11, 12]
-    assert library.verdicts() == [(13, "accepted"), (11, "rejected"), (12, "rejected")]
+    assert saved.rejected == []
+    assert saved.passed_over == [11, 12]
+    assert "passed_over:" in path.read_text(encoding="utf-8")
+    assert library.verdicts() == [(13, "accepted")]
+
+
+def test_swapping_away_from_an_accepted_action_withdraws_that_acceptance(
+    tmp_path: Path,
+) -> None:
+    _, _, library, path = start(tmp_path, ["a 1", "b", "s 2"])
+    saved = load_review(path).decisions[0]
+    assert [a.library_id for a in saved.actions] == [12]
+    assert saved.rejected == [11] and saved.passed_over == []
+    assert library.verdicts()[-2:] == [(12, "accepted"), (11, "rejected")]
 
 
 def test_see_more_candidates_then_swap_to_one(tmp_path: Path) -> None:
