@@ -837,6 +837,11 @@ def archive_group() -> None:
     default=None,
     help="Whether this letter replaces the unit's earlier archived letter (asked if not given).",
 )
+@click.option(
+    "--again",
+    is_flag=True,
+    help="Archive it even though a letter with the same unit, date and actions is archived.",
+)
 @click.option("--yes", "-y", "assume_yes", is_flag=True, help="Answer yes to the question.")
 @click.option("--json", "as_json", is_flag=True, help="Print the archived letter as JSON.")
 @db_option
@@ -846,6 +851,7 @@ def archive_add_command(
     review_path: str | None,
     sent_date: str | None,
     supersede: bool | None,
+    again: bool,
     assume_yes: bool,
     as_json: bool,
     db_url: str | None,
@@ -853,7 +859,9 @@ def archive_add_command(
     """Archive the letter as sent (.docx, .pdf or .txt, after people's edits).
 
     Its actions are added to the library (source: this letter) and followed up
-    as commitments. Archiving the same file twice changes nothing.
+    as commitments. Archiving the same file twice changes nothing, nor does
+    archiving another copy of the same letter (its PDF, say: same unit, date
+    and actions) unless you add --again.
 
     \b
     Example:
@@ -872,7 +880,7 @@ def archive_add_command(
     library = Library(db_url)
     if supersede is None and assume_yes:
         supersede = True
-    options = dict(report=report_path, review=review_path, sent_date=when)
+    options = dict(report=report_path, review=review_path, sent_date=when, again=again)
     try:
         result = archive_letter(sent, library, supersede=supersede, **options)
     except SupersedeDecisionNeeded as question:
