@@ -47,6 +47,7 @@ from .sent_letter import (
     read_sent_letter,
     read_sent_letter_bytes,
 )
+from .textmatch import normalise
 
 if TYPE_CHECKING:
     from .model import Report
@@ -164,15 +165,29 @@ class ArchiveResult:
     created: bool
     superseded_id: int | None = None
     warnings: list[str] = field(default_factory=list)
+    #: True when nothing was archived because ``letter`` (another file) holds
+    #: the same letter: same unit, date and actions (see ``again``).
+    same_letter: bool = False
 
     def to_dict(self) -> dict[str, Any]:
         """The ``--json`` record: the archived letter, whether it was new, and warnings."""
-        return {"created": self.created, "warnings": self.warnings, **self.letter.to_dict()}
+        return {
+            "created": self.created,
+            "same_letter": self.same_letter,
+            "warnings": self.warnings,
+            **self.letter.to_dict(),
+        }
 
     @property
     def message(self) -> str:
         letter = self.letter
         when = long_date(letter.archived_at.date())
+        if self.same_letter:
+            return (
+                f"This is the same letter as letter {letter.id} (archived from "
+                f"{letter.file_name}); nothing was changed. Add --again only if it is "
+                "really another letter."
+            )
         if not self.created:
             return (
                 f"This file is already archived as letter {letter.id} on {when}; "
@@ -239,6 +254,7 @@ def archive_letter(
     review: ReviewFile | str | Path | None = None,
     sent_date: date | None = None,
     supersede: bool | None = None,
+    again: bool = False,
 ) -> ArchiveResult:
     """Archive the sent letter at ``path`` into ``library``'s database.
 
@@ -252,6 +268,11 @@ def archive_letter(
     replaces it (``True``: the old letter and its actions are marked
     superseded; ``False``: both are kept); ``None`` raises
     :class:`SupersedeDecisionNeeded`. Everything is written in one transaction.
+
+    Another file holding the same letter (the sent .docx and its PDF copy:
+    same unit, letter date and action texts, ignoring case, spacing and
+    punctuation) changes nothing either (``same_letter`` is True), since it
+    would count every action twice; ``again`` archives it all the same.
     """
     if sent_date is not None and sent_date > date.today():
         raise DrafterError(
@@ -306,6 +327,7 @@ def archive_letter(
             report_sha256=report_sha256,
             sent_date=sent_date,
             supersede=supersede,
+            again=again,
         )
 
     try:
@@ -570,6 +592,7 @@ def _store(
     report_sha256: str | None,
     sent_date: date | None,
     supersede: bool | None,
+    again: bool = False,
 ) -> ArchiveResult:
     db = database_of(library)
     with db.session() as session:
@@ -577,6 +600,11 @@ def _store(
         existing = session.scalar(select(LetterRow).where(LetterRow.sha256 == letter.sha256))
         if existing is not None:
             return ArchiveResult(letter=_to_archived(session, existing), created=False)
+        twin = None if again else _same_letter_archived(session, letter)
+        if twin is not None:
+            return ArchiveResult(
+                letter=_to_archived(session, twin), created=False, same_letter=True
+            )
         previous = _current_letter_for_unit(session, letter.unit)
         if previous is not None and supersede is None:
             raise SupersedeDecisionNeeded(previous.id, letter.unit or "", previous.letter_date)
@@ -755,6 +783,28 @@ def _current_letter_for_unit(session: Any, unit: str | None) -> Any:
     )
     for row in rows:
         if row.unit and unit_key(row.unit) == key:
+            return row
+    return None
+
+
+def _same_letter_archived(session: Any, letter: SentLetter) -> Any:
+    """The archived letter with the same content as ``letter`` (same unit,
+    letter date and actions), or None. A PDF copy reads slightly differently
+    from its .docx, so action texts are compared as normalised words."""
+    if not letter.unit or not letter.actions:
+        return None
+    key = unit_key(letter.unit)
+    wanted = sorted(normalise(action.text) for action in letter.actions)
+    rows = session.scalars(
+        select(LetterRow).where(LetterRow.letter_date == letter.letter_date).order_by(LetterRow.id)
+    )
+    for row in rows:
+        if not row.unit or unit_key(row.unit) != key:
+            continue
+        texts = session.scalars(
+            select(CommitmentRow.text).where(CommitmentRow.letter_id == row.id)
+        ).all()
+        if sorted(normalise(text) for text in texts) == wanted:
             return row
     return None
 

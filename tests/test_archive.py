@@ -333,17 +333,17 @@ def test_second_letter_for_a_unit_needs_a_supersede_decision(db_url, letter_file
     library = Library(db_url)
     first = archive_letter(letter_files["txt"], library)
     before = snapshot(db_url)
-    with pytest.raises(SupersedeDecisionNeeded) as asked:
-        archive_letter(letter_files["docx"], library)
-    assert asked.value.existing_id == first.letter.id
-    assert "Does this one replace it?" in asked.value.question
-    assert snapshot(db_url) == before  # asking changed nothing
-
     # The corrected letter rewords its first action; the other four are unchanged.
     blocks = seed_blocks()
     first_action = next(i for i, (_, is_bullet) in enumerate(blocks) if is_bullet)
     blocks[first_action] = ("By October 2025 all managers will countersign plans.", True)
     corrected = build_docx(tmp_path / "corrected.docx", blocks)
+    with pytest.raises(SupersedeDecisionNeeded) as asked:
+        archive_letter(corrected, library)
+    assert asked.value.existing_id == first.letter.id
+    assert "Does this one replace it?" in asked.value.question
+    assert snapshot(db_url) == before  # asking changed nothing
+
     second = archive_letter(corrected, library, supersede=True)
     assert second.superseded_id == first.letter.id
     old = get_letter(library, first.letter.id)
@@ -361,7 +361,9 @@ def test_second_letter_for_a_unit_needs_a_supersede_decision(db_url, letter_file
     assert sorted(c.status for c in commitments if c.letter_id == old.id) == ["superseded"] * 5
     assert [c.status for c in commitments if c.letter_id == second.letter.id] == ["open"] * 5
 
-    third = archive_letter(letter_files["docx-dash"], library, supersede=False)
+    blocks[first_action] = ("By November 2025 all managers will countersign plans.", True)
+    another = build_docx(tmp_path / "another.docx", blocks, "dash")
+    third = archive_letter(another, library, supersede=False)
     assert third.superseded_id is None
     assert [letter.status for letter in list_letters(library)] == [
         "superseded",
@@ -1020,3 +1022,29 @@ def test_a_sent_letter_that_is_a_zip_bomb_is_refused_before_parsing(sqlite_url, 
     assert result.exit_code == 1 and "Traceback" not in result.output
     assert "expands to more than 200 MB" in result.output
     assert len(result.output.strip().splitlines()) == 1
+
+
+@pytest.mark.parametrize("copy", ["docx", "docx-dot", "docx-marked"])
+def test_the_same_letter_from_another_file_is_not_archived_twice(db_url, letter_files, copy):
+    library = Library(db_url)
+    first = archive_letter(letter_files["txt"], library)
+    before = snapshot(db_url)
+    again = archive_letter(letter_files[copy], library, supersede=False)
+    assert again.same_letter and not again.created
+    assert again.letter.id == first.letter.id
+    assert again.message.startswith(
+        f"This is the same letter as letter {first.letter.id} "
+        f"(archived from {SEED_LETTER.name}); nothing was changed."
+    )
+    assert snapshot(db_url) == before
+    forced = archive_letter(letter_files[copy], library, supersede=False, again=True)
+    assert forced.created and not forced.same_letter
+    assert len(list_commitments(library)) == 10
+
+
+def test_the_pdf_copy_of_an_archived_letter_is_the_same_letter(sqlite_url, letter_files, pdf_files):
+    library = Library(sqlite_url)
+    first = archive_letter(letter_files["docx"], library)
+    again = archive_letter(pdf_files["pdf"], library, supersede=False)
+    assert again.same_letter and again.letter.id == first.letter.id
+    assert len(list_commitments(library)) == 5

@@ -69,14 +69,24 @@ def test_second_letter_asks_whether_it_replaces_the_first(sqlite_url, tmp_path):
     assert [letter["status"] for letter in listed] == ["current", "current"]
 
     third = tmp_path / "third.txt"
-    third.write_text(corrected.read_text(encoding="utf-8") + "\n", encoding="utf-8")
+    # Each later letter changes an action: a copy of the same letter is not a new one.
+    third.write_text(
+        corrected.read_text(encoding="utf-8").replace("In September 2025", "In October 2025"),
+        encoding="utf-8",
+    )
     accepted = run("archive", str(third), "--db", sqlite_url, input="y\n")
     assert accepted.exit_code == 0 and "it replaces letter 2" in accepted.output
     fourth = tmp_path / "fourth.txt"
-    fourth.write_text(third.read_text(encoding="utf-8") + "\n", encoding="utf-8")
+    fourth.write_text(
+        third.read_text(encoding="utf-8").replace("In October 2025", "In November 2025"),
+        encoding="utf-8",
+    )
     assert "replaces letter 3" in run("archive", str(fourth), "--yes", "--db", sqlite_url).output
     fifth = tmp_path / "fifth.txt"
-    fifth.write_text(fourth.read_text(encoding="utf-8") + "\n", encoding="utf-8")
+    fifth.write_text(
+        fourth.read_text(encoding="utf-8").replace("In November 2025", "In December 2025"),
+        encoding="utf-8",
+    )
     kept = run("archive", str(fifth), "--no-supersedes", "--db", sqlite_url)
     assert kept.exit_code == 0 and "replaces" not in kept.output
     listed = json.loads(run("archive", "list", "--json", "--db", sqlite_url).output)
@@ -395,3 +405,50 @@ def test_archiving_a_folder_says_give_the_file_without_the_hidden_add(tmp_path, 
     assert result.exit_code == 1
     assert result.output.strip() == f"Error: '{folder}' is a folder: give the letter's file."
     assert "add" not in result.output and "Usage" not in result.output
+
+
+def seed_letter_as_docx(tmp_path: Path) -> Path:
+    """The seed letter saved as Word: another file holding the same letter."""
+    import docx
+
+    document = docx.Document()
+    for line in SEED_LETTER.read_text(encoding="utf-8").splitlines():
+        document.add_paragraph(line)
+    path = tmp_path / "sent-copy.docx"
+    document.save(str(path))
+    return path
+
+
+def test_the_same_letter_in_another_file_is_not_archived_twice(sqlite_url, tmp_path):
+    assert run("archive", str(SEED_LETTER), "--db", sqlite_url).exit_code == 0
+    copy = seed_letter_as_docx(tmp_path)
+    result = run("archive", str(copy), "--no-supersedes", "--db", sqlite_url)
+    assert result.exit_code == 0, result.output
+    assert result.output.startswith(
+        f"This is the same letter as letter 1 (archived from {SEED_LETTER.name}); "
+        "nothing was changed."
+    )
+    letters = json.loads(run("archive", "list", "--json", "--db", sqlite_url).output)
+    assert len(letters) == 1
+    commitments = json.loads(run("commitments", "--json", "--db", sqlite_url).output)
+    assert len(commitments) == 5
+    # Without --no-supersedes the answer is the same: no question is asked.
+    asked = run("archive", str(copy), "--db", sqlite_url)
+    assert asked.exit_code == 0 and "same letter as letter 1" in asked.output
+
+
+def test_again_archives_the_same_letter_as_a_second_one(sqlite_url, tmp_path):
+    run("archive", str(SEED_LETTER), "--db", sqlite_url)
+    copy = seed_letter_as_docx(tmp_path)
+    result = run("archive", str(copy), "--no-supersedes", "--again", "--json", "--db", sqlite_url)
+    assert result.exit_code == 0, result.output
+    data = json.loads(result.output)
+    assert data["created"] is True and data["same_letter"] is False and data["id"] == 2
+    assert len(json.loads(run("commitments", "--json", "--db", sqlite_url).output)) == 10
+
+
+def test_a_letter_with_other_actions_is_not_taken_for_the_same(sqlite_url, tmp_path):
+    run("archive", str(SEED_LETTER), "--db", sqlite_url)
+    result = run("archive", str(corrected_letter(tmp_path)), "--no-supersedes", "--db", sqlite_url)
+    assert result.exit_code == 0, result.output
+    assert result.output.startswith("Archived letter 2")

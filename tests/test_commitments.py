@@ -284,7 +284,11 @@ def test_progress_cannot_be_recorded_on_a_replaced_letters_commitment(archived, 
     library = Library(archived)
     old = list_commitments(library, unit="Stockton")[0]
     corrected = tmp_path / "corrected.txt"
-    corrected.write_text(SEED_LETTER.read_text(encoding="utf-8") + "\n", encoding="utf-8")
+    # A corrected letter changes an action: an identical copy is not a new letter.
+    corrected.write_text(
+        SEED_LETTER.read_text(encoding="utf-8").replace("In August 2025", "In September 2025"),
+        encoding="utf-8",
+    )
     archive_letter(corrected, library, supersede=True)
     assert get_commitment(library, old.id).status == "superseded"
     with pytest.raises(DrafterError, match="belongs to a letter that was replaced"):
