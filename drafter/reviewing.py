@@ -13,6 +13,7 @@ first recommendation still pending.
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import textwrap
 from collections.abc import Callable, Sequence
@@ -555,9 +556,10 @@ class ReviewSession:
         return None
 
     def _target_date(self, index: int, decision: ReviewDecision, rest: str) -> str | None:
-        decision.target_date = self._free_text(
-            rest, "Target date (e.g. March 2026)", decision.target_date
-        )
+        answer = self._free_text(rest, "Target date (e.g. March 2026)", decision.target_date)
+        if answer is not None and answer != decision.target_date:
+            check_target_date(answer)
+        decision.target_date = answer
         self.save()
         self.term.show(f"Target date: {decision.target_date or '(none)'}. Saved.")
         return None
@@ -612,6 +614,45 @@ class ReviewSession:
     def save(self) -> None:
         """Write the review file as it stands."""
         save_review(self.review, self.path, overwrite=True)
+
+
+#: Anything written like a numeric date (31/13/2026, 2026-13-01): each must be real.
+_NUMERIC_DATE = re.compile(r"(?<![\d/.-])\d{1,4}([/.-])\d{1,2}\1\d{2,4}(?![\d/.-]*\d)")
+
+
+def check_target_date(text: str) -> str:
+    """``text`` if it names a date drafter understands, as the letter will show
+    it; otherwise a plain :class:`DrafterError`.
+
+    The reviewer's wording is kept ("end of Q3 2026" reads better in a letter
+    than a bare date), so anything :mod:`drafter.dates` can read is accepted:
+    a date (31/03/2026, 2026-03-31, 31 March 2026), a month ("March 2026") or
+    a due-date phrase ("end of Q3 2026", "within six months"). A date written
+    in numbers that does not exist (31/13/2026) is refused even inside a phrase.
+    """
+    from datetime import date
+
+    from .dates import extract_due_date, read_date
+
+    words = " ".join(text.split())
+    impossible = [
+        m.group(0) for m in _NUMERIC_DATE.finditer(words) if read_date(m.group(0)) is None
+    ]
+    understood = (
+        read_date(words) is not None or extract_due_date(words, date.today())[0] is not None
+    )
+    if impossible or not understood:
+        what = (
+            f"'{impossible[0]}' is not a real date"
+            if impossible
+            else (f"'{words}' is not a date drafter understands")
+        )
+        raise DrafterError(
+            f"{what}, so the target date was not changed.",
+            hint="Write it as 31/03/2026, 31 March 2026, March 2026, 2026-03-31 "
+            "or a phrase such as 'end of Q3 2026'.",
+        )
+    return words
 
 
 def _chosen(option: Option) -> ChosenAction:

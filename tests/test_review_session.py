@@ -418,3 +418,40 @@ def test_any_typing_keeps_a_valid_file(tmp_path: Path, answers: list[str], edits
             assert decision.actions and all(a.text.strip() for a in decision.actions)
         if decision.status == "no_action":
             assert decision.actions == []
+
+
+# --- target dates are checked (second audit) ----------------------------------------
+
+
+def test_a_target_date_that_does_not_exist_is_refused_and_the_old_one_kept(
+    tmp_path: Path,
+) -> None:
+    _, term, _, path = start(tmp_path, ["t March 2026", "t 31/13/2026", "t soon", "q"])
+    assert "'31/13/2026' is not a real date, so the target date was not changed." in term.text
+    assert "'soon' is not a date drafter understands" in term.text
+    assert "Write it as 31/03/2026" in term.text
+    assert load_review(path).decisions[0].target_date == "March 2026"
+
+
+@pytest.mark.parametrize(
+    "typed", ["March 2026", "31/03/2026", "2026-03-31", "31 March 2026", "end of Q3 2026"]
+)
+def test_target_dates_in_any_form_drafter_reads_are_kept_as_written(
+    tmp_path: Path, typed: str
+) -> None:
+    _, term, _, path = start(tmp_path, [f"t {typed}", "q"])
+    assert f"Target date: {typed}. Saved." in term.text
+    assert load_review(path).decisions[0].target_date == typed
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.text(max_size=40))
+def test_checking_a_target_date_either_keeps_it_or_explains(text: str) -> None:
+    from drafter.reviewing import check_target_date
+
+    try:
+        kept = check_target_date(text)
+    except DrafterError as exc:
+        assert "Write it as 31/03/2026" in str(exc) and "\n" not in str(exc).strip()
+    else:
+        assert kept == " ".join(text.split()) and kept
