@@ -105,6 +105,13 @@ def _print_action_line(action: Any) -> None:
     _echo_lines(action_lines(action))
 
 
+def library_notice(message: str) -> None:
+    """``Library(notify=library_notice)``: the library never prints, so the
+    command line tells the user what it did on its own (loading the starter
+    library into a fresh default database)."""
+    click.echo(message, err=True)
+
+
 @cli.group("library", cls=DrafterGroup)
 def library_group() -> None:
     """The library of actions committed in past responses.
@@ -218,7 +225,7 @@ def library_list_command(
     if limit is None:
         limit = 0 if as_json else 50
     status = None if include_all else "active"
-    library = Library(db_url)
+    library = Library(db_url, notify=library_notice)
     actions = library.actions(status=status, limit=limit or None)
     if as_json:
         from .importer import action_to_json
@@ -239,20 +246,32 @@ def library_list_command(
 
 @library_group.command("search")
 @click.argument("query", metavar="QUERY")
-@click.option("--limit", type=click.IntRange(1), default=20, show_default=True)
+@click.option(
+    "--limit",
+    type=click.IntRange(0),
+    default=20,
+    show_default=True,
+    help="Show at most N actions (0 for all).",
+)
 @click.option("--json", "as_json", is_flag=True, help="Print the actions as JSON.")
 @db_option
 def library_search_command(query: str, limit: int, as_json: bool, db_url: str | None) -> None:
-    """Find active actions containing every word of QUERY.
+    """Find active actions containing every word of QUERY, newest first.
+
+    The action's wording and its tags are searched (case does not matter);
+    the recommendation it answered is not. A QUERY that is an action's id
+    from an import file (S001 for the starter library) finds that action.
 
     \b
     Example:
         drafter library search "home visits"
         drafter library search countersign --json
+        drafter library search S001
     """
     from .library import Library
 
-    actions = Library(db_url).search(query, limit=limit)
+    found = Library(db_url, notify=library_notice).search(query, limit=None)
+    actions = found[:limit] if limit else found
     if as_json:
         from .importer import action_to_json
 
@@ -263,6 +282,8 @@ def library_search_command(query: str, limit: int, as_json: bool, db_url: str | 
         return
     for action in actions:
         _print_action_line(action)
+    if len(found) > len(actions):
+        click.echo(f"Showing {len(actions):,} of {len(found):,} actions; use --limit 0 for all.")
 
 
 @library_group.command("show")
@@ -272,15 +293,18 @@ def library_search_command(query: str, limit: int, as_json: bool, db_url: str | 
 def library_show_command(action_id: str, as_json: bool, db_url: str | None) -> None:
     """Show one action in full (ID is its number, or its id from the import file).
 
+    The starter library's ids are S001, S002 and so on; actions you imported
+    keep the ids in your file's id column.
+
     \b
     Example:
         drafter library show 12
-        drafter library show A001 --json
+        drafter library show S001 --json
     """
     from .library import Library
     from .presenters import action_detail_lines
 
-    action = Library(db_url).get(action_id)
+    action = Library(db_url, notify=library_notice).get(action_id)
     if as_json:
         from .importer import action_to_json
 
@@ -306,7 +330,9 @@ def library_export_command(file: str, include_all: bool, force: bool, db_url: st
     from .library import Library
     from .presenters import counted
 
-    actions = Library(db_url).actions(status=None if include_all else "active")
+    actions = Library(db_url, notify=library_notice).actions(
+        status=None if include_all else "active"
+    )
     path = export_actions(actions, file, force=force)
     click.echo(f"Wrote {counted(len(actions), 'action')} to {path}.")
 
@@ -323,7 +349,7 @@ def library_retire_command(action_id: str, db_url: str | None) -> None:
     """
     from .library import Library
 
-    library = Library(db_url)
+    library = Library(db_url, notify=library_notice)
     current = library.get(action_id)
     if current.status == "retired":
         click.echo(f"Action #{current.id} was already retired; nothing changed.")
@@ -401,7 +427,7 @@ def match_command(
         texts = tuple(read_recommendations_file(from_file))
     elif texts:
         texts = tuple(check_recommendation_texts(texts))
-    library = Library(db_url)
+    library = Library(db_url, notify=library_notice)
     _index_library(library)
     if report_path:
         from .reader import read_report
@@ -597,7 +623,7 @@ def draft_command(
 
     when = parse_iso_date(letter_date) if letter_date else None
     config = load_config(config_path)
-    library = Library(db_url)
+    library = Library(db_url, notify=library_notice)
     request = resolve_draft_request(
         reports,
         output,
@@ -738,7 +764,7 @@ def review_command(
     from .library import Library
     from .matching import match_report
 
-    library = Library(db_url)
+    library = Library(db_url, notify=library_notice)
     # An empty library still allows a review: the reviewer writes every action.
     matches = match_report(report, library, top=max(CANDIDATES_FETCHED, top), allow_empty=True)
     if sheet:

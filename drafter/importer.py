@@ -342,7 +342,8 @@ def import_actions(
         raise LibraryError(
             f"Nothing was imported: {counted(len(problems), 'invalid row')} in "
             f"'{Path(path).name}': {shown}{more}.",
-            hint="Correct them, or use --skip-invalid to import the valid rows only.",
+            hint=f"Correct {'it' if len(problems) == 1 else 'them'}, "
+            "or use --skip-invalid to import the valid rows only.",
         )
     result = import_records(
         library, records, source_kind="import", source_ref=Path(path).name, progress=progress

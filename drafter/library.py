@@ -6,8 +6,10 @@ can open (SQLite by default, PostgreSQL for shared libraries).
 
 A fresh install works out of the box: when drafter is used with the *default*
 database (no ``--db`` naming a different one) and that database has never held
-an action, the starter library shipped with drafter is loaded once, with a note
-on stderr. A database named explicitly is never filled behind the user's back;
+an action, the starter library shipped with drafter is loaded once. Library
+code never prints: it says so through :attr:`Library.starter_notice` and the
+optional ``notify`` callback (the command line passes one that writes to
+stderr). A database named explicitly is never filled behind the user's back;
 matching against it while it is empty raises a :class:`LibraryError` telling
 the user to run ``drafter library init``.
 """
@@ -16,13 +18,12 @@ from __future__ import annotations
 
 import hashlib
 import os
-import sys
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import date
 from typing import TYPE_CHECKING, Any, Literal
 
-from sqlalchemy import func, or_, select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from .db import ENV_VAR, ActionRow, Database, DecisionRow, resolve_url, utcnow
@@ -67,10 +68,6 @@ def recommendation_key(text: str) -> str:
     return hashlib.sha256(normalise(text).encode("utf-8")).hexdigest()
 
 
-def _stderr_notice(message: str) -> None:
-    print(message, file=sys.stderr)
-
-
 class Library:
     """The action library in one database.
 
@@ -78,6 +75,8 @@ class Library:
     the per-user default. ``auto_starter`` says whether an empty, never-used
     database may be filled with the starter library on first use; by default
     that is allowed unless ``url`` names a database other than the default one.
+    When that happens the note for the user is kept in :attr:`starter_notice`
+    and passed to ``notify`` if given; nothing is printed.
     """
 
     def __init__(
@@ -91,7 +90,10 @@ class Library:
         if auto_starter is None:
             auto_starter = url is None or resolve_url(url) == resolve_url(os.environ.get(ENV_VAR))
         self.auto_starter = auto_starter
-        self._notify = notify or _stderr_notice
+        self._notify = notify
+        #: What to tell the user after the starter library was loaded on first
+        #: use (None until then).
+        self.starter_notice: str | None = None
         self._matcher_cache: Matcher | None = None
 
     # --- reading -------------------------------------------------------------
@@ -123,33 +125,32 @@ class Library:
             row = _find_row(session, action_id)
             return to_library_action(row)
 
-    def search(self, query: str, limit: int = 20) -> list[LibraryAction]:
-        """Active actions whose text, recommendation, unit, owner or tags contain
-        every word of ``query`` (case does not matter), newest first."""
-        words = [w for w in query.split() if w]
+    def search(self, query: str, limit: int | None = 20) -> list[LibraryAction]:
+        """Active actions whose text or tags contain every word of ``query``
+        (case does not matter; a tag such as ``home_visits`` counts as the
+        words "home visits"), newest first, at most ``limit`` of them (all when
+        ``None``). A query that is exactly an import id ("S001") finds that
+        action first. The recommendation an action answered is not searched:
+        it is not shown in a listing, so a result would look unrelated."""
+        words = [w.casefold() for w in query.split() if w]
         if not words:
             raise LibraryError("Give some words to search for.", hint='e.g. "home visits"')
+        wanted_id = query.strip().casefold()
         with self.db.session() as session:
-            statement = select(ActionRow).where(ActionRow.status == "active")
-            for word in words:
-                pattern = f"%{_escape_like(word.casefold())}%"
-                statement = statement.where(
-                    or_(
-                        *(
-                            func.lower(column).like(pattern, escape="\\")
-                            for column in (
-                                ActionRow.text,
-                                ActionRow.recommendation,
-                                ActionRow.unit,
-                                ActionRow.owner,
-                                ActionRow.external_id,
-                            )
-                        )
-                    )
-                )
-            statement = statement.order_by(ActionRow.committed_on.desc(), ActionRow.id.desc())
-            rows = session.scalars(statement.limit(max(1, limit))).all()
-            return [to_library_action(row) for row in rows]
+            statement = (
+                select(ActionRow)
+                .where(ActionRow.status == "active")
+                .order_by(ActionRow.committed_on.desc(), ActionRow.id.desc())
+            )
+            by_id: list[LibraryAction] = []
+            by_words: list[LibraryAction] = []
+            for row in session.scalars(statement):
+                if (row.external_id or "").casefold() == wanted_id:
+                    by_id.append(to_library_action(row))
+                elif _contains_every_word(row, words):
+                    by_words.append(to_library_action(row))
+        found = by_id + by_words
+        return found if limit is None else found[: max(1, limit)]
 
     # --- writing -------------------------------------------------------------
 
@@ -273,10 +274,12 @@ class Library:
             return
         if self.count(status=None) == 0 and self.auto_starter:
             added = self.load_starter()
-            self._notify(
+            self.starter_notice = (
                 f"The action library was empty, so drafter loaded its starter library "
                 f"({counted(added, 'action')}). Add your own with 'drafter library import FILE'."
             )
+            if self._notify is not None:
+                self._notify(self.starter_notice)
             return
         if allow_empty:
             return
@@ -400,5 +403,8 @@ def _find_row(session: Session, action_id: int | str) -> ActionRow:
     return row
 
 
-def _escape_like(text: str) -> str:
-    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+def _contains_every_word(row: ActionRow, words: list[str]) -> bool:
+    """Whether every word occurs in the action's text or its tags."""
+    tags = " ".join(f"{tag} {str(tag).replace('_', ' ')}" for tag in row.tags or [])
+    haystack = f"{row.text}\n{tags}".casefold()
+    return all(word in haystack for word in words)

@@ -205,12 +205,24 @@ def test_init_loads_the_starter_once(sqlite_url):
 
 
 def test_default_database_gets_the_starter_library_on_first_use(capsys):
-    library = Library()  # $DRAFTER_DB points at a fresh temp file (conftest)
+    notes: list[str] = []
+    library = Library(notify=notes.append)  # $DRAFTER_DB: a fresh temp file (conftest)
     library.ensure_usable()
     assert library.count() >= 60
-    assert "loaded its starter library" in capsys.readouterr().err
+    assert len(notes) == 1 and "loaded its starter library" in notes[0]
+    assert library.starter_notice == notes[0]
     library.ensure_usable()  # the notice is given once
-    assert capsys.readouterr().err == ""
+    assert len(notes) == 1
+    assert capsys.readouterr().err == ""  # library code never prints
+
+
+def test_library_used_from_python_prints_nothing(capsys):
+    library = Library()  # no notify: silent by default
+    library.ensure_usable()
+    assert library.count() >= 60
+    assert "loaded its starter library" in (library.starter_notice or "")
+    captured = capsys.readouterr()
+    assert captured.err == "" and captured.out == ""
 
 
 def test_explicit_empty_database_is_not_filled_behind_the_users_back(sqlite_url):
@@ -448,3 +460,68 @@ def test_counts_in_messages_are_singular_or_plural(sqlite_url):
     assert_one_line_error(refused, "already holds 1 action;")
     listed = run("library", "list", "--db", sqlite_url)
     assert listed.output.splitlines()[-1] == "1 action."
+
+
+# --- search: what it looks in ------------------------------------------------------------
+
+
+def test_search_looks_in_the_action_and_its_tags_not_the_recommendation(sqlite_url):
+    library = Library(sqlite_url, auto_starter=False)
+    hidden = library.add_action(
+        "Recruit two case administrators.", recommendation="increase home visits"
+    )
+    by_text = library.add_action("Make home visits within ten working days of release.")
+    by_tag = library.add_action("Check every address before release.", tags=["home_visits"])
+    library.add_action("Hold monthly risk clinics.", external_id="Q7")
+    found = [a.id for a in library.search("home visits")]
+    assert sorted(found) == sorted([by_text.id, by_tag.id])
+    assert hidden.id not in found
+    assert [a.id for a in library.search("home_visits")] == [by_tag.id]
+    assert [a.text for a in library.search("q7")] == ["Hold monthly risk clinics."]
+    assert library.search("administrators visits") == []
+
+
+def test_cli_search_results_contain_the_words_and_say_when_more_matched(sqlite_url):
+    library = Library(sqlite_url, auto_starter=False)
+    library.add_action("Appoint a lead.", recommendation="improve home visits")
+    for n in range(25):
+        library.add_action(f"Carry out home visits in area {n}.")
+    result = run("library", "search", "home visits", "--db", sqlite_url)
+    assert result.exit_code == 0, result.output
+    lines = result.output.splitlines()
+    assert lines[-1] == "Showing 20 of 25 actions; use --limit 0 for all."
+    texts = [line.strip() for line in lines[:-1] if line.startswith("    ")]
+    assert len(texts) == 20 and all("home visits" in t for t in texts)
+    everything = run("library", "search", "home visits", "--limit", "0", "--db", sqlite_url)
+    assert "Showing" not in everything.output
+    assert everything.output.count("Carry out home visits") == 25
+    assert "Appoint a lead." not in everything.output
+
+
+def test_library_show_help_example_works_after_init(sqlite_url):
+    help_text = run("library", "show", "--help").output
+    assert "A001" not in help_text and "drafter library show S001" in help_text
+    assert run("library", "init", "--db", sqlite_url).exit_code == 0
+    shown = run("library", "show", "S001", "--json", "--db", sqlite_url)
+    assert shown.exit_code == 0, shown.output
+    assert json.loads(shown.output)["external_id"] == "S001"
+
+
+@pytest.mark.parametrize(
+    "bad_rows, fragment, hint",
+    [
+        (1, "1 invalid row in", "Correct it, or use --skip-invalid"),
+        (2, "2 invalid rows in", "Correct them, or use --skip-invalid"),
+    ],
+)
+def test_import_refusal_counts_invalid_rows_in_good_english(
+    tmp_path, sqlite_url, bad_rows, fragment, hint
+):
+    rows = ["id,action,date", "K1,Hold a weekly huddle.,2024-01-05"]
+    rows += [f"K{n + 2},Do something.,not a date" for n in range(bad_rows)]
+    path = write(tmp_path / "actions.csv", "\n".join(rows) + "\n")
+    result = run("library", "import", str(path), "--db", sqlite_url)
+    assert_one_line_error(result, fragment, hint)
+    skipped = run("library", "import", str(path), "--skip-invalid", "--db", sqlite_url)
+    assert skipped.exit_code == 0
+    assert f"Skipped {bad_rows} invalid row{'s' if bad_rows > 1 else ''}:" in skipped.stderr
