@@ -393,7 +393,11 @@ class _Checker:
         node = self.root
         for step in path:
             if isinstance(node, yaml.MappingNode):
-                found = next((v for k, v in node.value if getattr(k, "value", None) == step), None)
+                # The last of repeated keys, as yaml.safe_load keeps it.
+                found = next(
+                    (v for k, v in reversed(node.value) if getattr(k, "value", None) == step),
+                    None,
+                )
                 if found is None:
                     break
                 node = found
@@ -522,6 +526,7 @@ def parse_review(text: str, *, name: str = "The review file") -> ReviewFile:
         raise ReviewFileError(
             f"{name} is empty.", hint="Write it again with 'drafter review REPORT --sheet'."
         )
+    _refuse_duplicate_keys(root, name)
     check = _Checker(root, name)
     top = check.mapping(data, [], "the file", _REQUIRED_TOP, _REQUIRED_TOP + _OPTIONAL_TOP)
     version = check.integer(top, "schema_version", [], optional=False)
@@ -545,6 +550,32 @@ def parse_review(text: str, *, name: str = "The review file") -> ReviewFile:
         decisions=decisions,
         schema_version=version,
     )
+
+
+def _refuse_duplicate_keys(root: Any, name: str) -> None:
+    """A key given twice in one entry (two 'status:' lines) is refused at the
+    second one: YAML would silently keep the last, and the reviewer would not
+    know which of the two the letter used."""
+    import yaml
+
+    pending = [root]
+    while pending:
+        node = pending.pop()
+        if isinstance(node, yaml.MappingNode):
+            first_line: dict[Any, int] = {}
+            for key, value in node.value:
+                label = getattr(key, "value", None)
+                if isinstance(key, yaml.ScalarNode) and label in first_line:
+                    raise ReviewFileError(
+                        f"{name}, line {key.start_mark.line + 1}: '{label}' is given twice "
+                        f"in one entry (first on line {first_line[label]}).",
+                        hint="Delete the one that is wrong and run the command again.",
+                    )
+                if isinstance(key, yaml.ScalarNode):
+                    first_line[label] = key.start_mark.line + 1
+                pending.append(value)
+        elif isinstance(node, yaml.SequenceNode):
+            pending.extend(node.value)
 
 
 def _parse_decision(

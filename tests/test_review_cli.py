@@ -358,3 +358,16 @@ def test_a_swap_leaves_later_suggestions_for_the_same_wording_in_proportion(
     assert chosen["score"] <= before[1]["score"] + 10.0001
     assert chosen["score"] < 85 or before[1]["score"] >= 85
     assert "accepted before for a similar recommendation" in chosen["reason"]
+
+
+def test_a_key_twice_in_the_review_file_is_a_one_line_error_at_the_second(
+    report: Path, tmp_path: Path
+) -> None:
+    assert run(report, "--sheet").exit_code == 0
+    sheet = tmp_path / "ashvale.review.yaml"
+    lines = sheet.read_text(encoding="utf-8").splitlines()
+    at = next(i for i, line in enumerate(lines) if line.strip() == "status: pending")
+    lines.insert(at + 1, lines[at].replace("pending", "decided"))
+    sheet.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    result = run(report, "--status")
+    one_line_error(result, f"line {at + 2}: 'status' is given twice", f"first on line {at + 1}")

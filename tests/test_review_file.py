@@ -365,3 +365,37 @@ def test_any_review_round_trips_exactly(
     review = ReviewFile(report_sha256="f" * 64, unit=unit, report_path=report_path, decisions=items)
     assert parse_review(dump_review(review)) == review
     assert review.schema_version == SCHEMA_VERSION
+
+
+# --- duplicate keys (second audit) ----------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("old", "new"),
+    [
+        ("status: pending", "status: pending\n  status: decided"),
+        ("owner: Head of PDU", "owner: Head of PDU\n  owner: Deputy Head"),
+        ("library_id: 1\n", "library_id: 1\n    library_id: 2\n"),
+        ("schema_version: 1", "schema_version: 1\nschema_version: 1"),
+    ],
+)
+def test_a_key_given_twice_is_refused_at_the_second_one(old: str, new: str) -> None:
+    text, line = mutate(old, new)
+    key = old.split(":")[0]
+    with pytest.raises(ReviewFileError) as caught:
+        parse_review(text, name="'r.review.yaml'")
+    message = str(caught.value)
+    assert message.startswith(f"'r.review.yaml', line {line + 1}: '{key}' is given twice")
+    assert f"(first on line {line})" in message
+    assert "Delete the one that is wrong" in message and "\n" not in message
+
+
+def test_a_bad_value_in_a_later_entry_names_its_own_line() -> None:
+    text = dump_review(sample_review())
+    first = text.index("status:", text.index("schema_version:"))
+    second = text.index("status:", first + 1)
+    line = text.count("\n", 0, second) + 1
+    end = text.index("\n", second)
+    text = text[:second] + "status: done" + text[end:]
+    with pytest.raises(ReviewFileError, match=rf"line {line}: status 'done' is not one of"):
+        parse_review(text, name="'r.review.yaml'")
