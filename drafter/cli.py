@@ -575,7 +575,10 @@ def _echo_lines(lines: list[str], *, err: bool = False) -> None:
 )
 @click.option("--template-dir", metavar="DIR", help="A folder of your own letter templates.")
 @click.option(
-    "--date", "letter_date", metavar="YYYY-MM-DD", help="The letter's date (default: today)."
+    "--date",
+    "letter_date",
+    metavar="DATE",
+    help="The letter's date, e.g. 24/07/2025, 24 July 2025 or 2025-07-24 (default: today).",
 )
 @click.option(
     "--format",
@@ -616,12 +619,12 @@ def draft_command(
         drafter draft inspections/ -o letters/
     """
     from .config import load_config
-    from .dates import parse_iso_date
+    from .dates import parse_user_date
     from .drafting import draft_batch, draft_letter, resolve_draft_request
     from .library import Library
     from .presenters import batch_failures_line, draft_lines
 
-    when = parse_iso_date(letter_date) if letter_date else None
+    when = parse_user_date(letter_date, option="--date") if letter_date else None
     config = load_config(config_path)
     library = Library(db_url, notify=library_notice)
     request = resolve_draft_request(

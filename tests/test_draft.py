@@ -197,7 +197,7 @@ def test_batch_where_nothing_is_a_report_fails(tmp_path):
 @pytest.mark.parametrize(
     ("extra", "expected"),
     [
-        (["--date", "24/07/2025"], "is not a date"),
+        (["--date", "31/13/2025"], "is not a date drafter understands for --date"),
         (["--config", "missing.toml"], "Cannot find the settings file"),
         (["--template-dir", "no-such-folder"], "template folder"),
         (["--letterhead", "no-such.docx"], "Cannot find the file"),
@@ -500,3 +500,17 @@ def test_a_recommendation_not_agreed_is_not_counted_as_an_action_from_the_librar
         "Recommendation 1 is not agreed because [it is covered by a national agreement]." in t
         for t in texts
     )
+
+
+@pytest.mark.parametrize("given", ["24/07/2025", "24 July 2025", "2025-07-24", "24.07.2025"])
+def test_the_letter_date_is_read_like_other_dates(tmp_path, given):
+    # UK dates were refused here while 'commitments --due-before' took them.
+    out = tmp_path / "letter.docx"
+    result = run("draft", str(SAMPLE), "-o", str(out), "--date", given)
+    assert result.exit_code == 0, result.output
+    assert paragraphs(out)[2] == "24 July 2025"
+
+
+def test_draft_help_shows_the_date_forms():
+    result = run("draft", "--help")
+    assert "24/07/2025" in result.output and "YYYY-MM-DD" not in result.output
