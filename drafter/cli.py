@@ -589,6 +589,11 @@ def _echo_lines(lines: list[str], *, err: bool = False) -> None:
     help="The response letter, or the action-plan table.",
 )
 @click.option("--force", is_flag=True, help="Replace output files that exist.")
+@click.option(
+    "--skip-existing",
+    is_flag=True,
+    help="In a batch, keep the letters already in the folder and draft the rest.",
+)
 @click.option("--json", "as_json", is_flag=True, help="Print what was drafted as JSON.")
 @db_option
 def draft_command(
@@ -601,6 +606,7 @@ def draft_command(
     letter_date: str | None,
     output_format: str,
     force: bool,
+    skip_existing: bool,
     as_json: bool,
     db_url: str | None,
 ) -> None:
@@ -609,7 +615,8 @@ def draft_command(
     Each recommendation gets the best action from the library (or the one
     chosen in --review); anything drafter cannot know is highlighted in
     yellow with a comment. Give several reports or a folder to draft a batch
-    into the folder given with -o.
+    into the folder given with -o; if a batch was stopped, --skip-existing
+    carries on from where it stopped.
 
     \b
     Example:
@@ -617,12 +624,13 @@ def draft_command(
         drafter draft report.pdf -o letter.docx --review report.review.yaml
         drafter draft report.pdf -o plan.docx --format action-plan
         drafter draft inspections/ -o letters/
+        drafter draft inspections/ -o letters/ --skip-existing
     """
     from .config import load_config
     from .dates import parse_user_date
-    from .drafting import draft_batch, draft_letter, resolve_draft_request
+    from .drafting import BatchInterrupted, draft_batch, draft_letter, resolve_draft_request
     from .library import Library
-    from .presenters import batch_failures_line, draft_lines
+    from .presenters import batch_failures_line, batch_stopped_lines, draft_lines
 
     when = parse_user_date(letter_date, option="--date") if letter_date else None
     config = load_config(config_path)
@@ -644,13 +652,27 @@ def draft_command(
         output_format=output_format,
         force=force,
     )
+    if skip_existing and not request.batch:
+        raise DrafterError(
+            "--skip-existing is for a batch (several reports or a folder).",
+            hint="For one report, leave it out: drafter never replaces a file without --force.",
+        )
     if request.batch:
-        with click.progressbar(
-            length=len(request.reports), label="Drafting", file=sys.stderr
-        ) as bar:
-            results = draft_batch(
-                request.reports, request.output, progress=lambda _p: bar.update(1), **common
-            )
+        try:
+            with click.progressbar(
+                length=len(request.reports), label="Drafting", file=sys.stderr
+            ) as bar:
+                results = draft_batch(
+                    request.reports,
+                    request.output,
+                    progress=lambda _p: bar.update(1),
+                    skip_existing=skip_existing,
+                    **common,
+                )
+        except BatchInterrupted as stopped:
+            click.echo(err=True)
+            _echo_lines(batch_stopped_lines(stopped.results, request.output), err=True)
+            sys.exit(130)
     else:
         results = [
             draft_letter(request.reports[0], request.output, review=request.review, **common)

@@ -9,11 +9,11 @@ what needs attention before it is sent.
 from __future__ import annotations
 
 import os
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
-from typing import TYPE_CHECKING, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 from .config import Config, load_config
 from .errors import (
@@ -75,6 +75,8 @@ class DraftResult:
     attention: list[AttentionItem] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
     error: str | None = None  # set when this report could not be drafted (batches only)
+    #: A batch with ``skip_existing``: ``output`` was already there and was left alone.
+    kept: bool = False
 
     @property
     def placeholders(self) -> list[AttentionItem]:
@@ -102,7 +104,7 @@ class DraftResult:
 
     @property
     def no_recommendations(self) -> bool:
-        return self.error is None and self.recommendations == 0
+        return self.error is None and not self.kept and self.recommendations == 0
 
     def to_dict(self) -> dict:
         return {
@@ -119,6 +121,7 @@ class DraftResult:
             "other": [a.note for a in self.attention if a.kind not in ("placeholder", "date")],
             "warnings": self.warnings,
             "error": self.error,
+            "kept": self.kept,
         }
 
 
@@ -334,6 +337,7 @@ def draft_batch(
     template_dir: str | os.PathLike[str] | None = None,
     output_format: OutputFormat = "letter",
     force: bool = False,
+    skip_existing: bool = False,
     use_review_files: bool = True,
     max_bytes: int = DEFAULT_MAX_INPUT_BYTES,
     progress: Callable[[Path], None] | None = None,
@@ -341,10 +345,18 @@ def draft_batch(
     """Draft every report in ``inputs`` into ``outdir``.
 
     Nothing is written if any output already exists (without ``force``), so
-    a batch never stops half-way over someone's files. A report that cannot
-    be read is reported in its result and the others are still drafted. A
-    review file beside a report (``<report>.review.yaml``) is used when
-    ``use_review_files``."""
+    a batch never stops half-way over someone's files. ``skip_existing``
+    carries on a stopped batch instead: letters already in ``outdir`` are
+    kept (their results say ``kept``) and the rest are drafted. A report that
+    cannot be read is reported in its result and the others are still
+    drafted. A review file beside a report (``<report>.review.yaml``) is used
+    when ``use_review_files``. Stopped with Ctrl-C, it raises
+    :class:`BatchInterrupted` with the results so far."""
+    if force and skip_existing:
+        raise DrafterError(
+            "--force replaces the letters already there and --skip-existing keeps them.",
+            hint="Choose one of them.",
+        )
     reports = collect_reports(inputs)
     folder = Path(outdir)
     check_batch_folder(folder)
@@ -354,36 +366,84 @@ def draft_batch(
             hint="Give a folder name with -o.",
         )
     targets = [folder / batch_output_name(p, output_format) for p in reports]
+    kept = {t for t in targets if skip_existing and t.exists() and not t.is_dir()}
     if not force:
         for target in targets:
-            ensure_writable(target)
+            if target not in kept:
+                _ensure_batch_writable(target)
     config = config if config is not None else load_config()
-    results = []
-    for report_path, target in zip(reports, targets, strict=True):
+    results: list[DraftResult] = []
+    try:
+        _draft_each(
+            zip(reports, targets, strict=True),
+            results,
+            kept=kept,
+            library=library,
+            config=config,
+            letter_date=letter_date,
+            letterhead=letterhead,
+            template_dir=template_dir,
+            output_format=output_format,
+            force=force,
+            use_review_files=use_review_files,
+            max_bytes=max_bytes,
+            progress=progress,
+        )
+    except KeyboardInterrupt as stop:
+        raise BatchInterrupted(results) from stop
+    return results
+
+
+class BatchInterrupted(KeyboardInterrupt):
+    """Ctrl-C during a batch: ``results`` are the reports finished before it
+    (each letter written whole), so the user can be told how to carry on."""
+
+    def __init__(self, results: list[DraftResult]) -> None:
+        super().__init__()
+        self.results = results
+
+    @property
+    def written(self) -> int:
+        return sum(1 for r in self.results if r.output is not None and not r.kept)
+
+
+def _ensure_batch_writable(target: Path) -> None:
+    try:
+        ensure_writable(target)
+    except OutputExistsError as exc:
+        raise OutputExistsError(
+            exc.message,
+            hint="Add --skip-existing to keep the letters already there and draft the rest, "
+            "or --force to replace them all.",
+        ) from exc
+
+
+def _draft_each(
+    pairs: Iterable[tuple[Path, Path]],
+    results: list[DraftResult],
+    *,
+    kept: set[Path],
+    use_review_files: bool,
+    progress: Callable[[Path], None] | None,
+    **options: Any,
+) -> None:
+    """Draft each report to its target, appending to ``results`` as it goes
+    (so a Ctrl-C leaves the finished ones there to report)."""
+    for report_path, target in pairs:
+        if target in kept:
+            results.append(DraftResult(report_path=report_path, output=target, kept=True))
+            if progress is not None:
+                progress(report_path)
+            continue
         review: str | None = None
         try:
             if use_review_files:
                 review = default_review_for(report_path)
-            results.append(
-                draft_letter(
-                    report_path,
-                    target,
-                    library=library,
-                    review=review,
-                    config=config,
-                    letter_date=letter_date,
-                    letterhead=letterhead,
-                    template_dir=template_dir,
-                    output_format=output_format,
-                    force=force,
-                    max_bytes=max_bytes,
-                )
-            )
+            results.append(draft_letter(report_path, target, review=review, **options))
         except (InputFileError, ReviewFileError) as exc:  # skip this one, keep going
             results.append(DraftResult(report_path=report_path, output=None, error=str(exc)))
         if progress is not None:
             progress(report_path)
-    return results
 
 
 def check_batch_folder(folder: Path) -> None:

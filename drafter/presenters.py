@@ -173,6 +173,8 @@ def batch_table(results: Sequence[DraftResult]) -> list[str]:
     for r in results:
         if r.error or r.output is None:
             rows.append((r.report_path.name, "-", "-", "-", "-", "not drafted"))
+        elif r.kept:
+            rows.append((r.report_path.name, "-", "-", "-", "-", "kept (already there)"))
         else:
             rows.append(
                 (
@@ -204,12 +206,30 @@ def batch_failures_line(results: Sequence[DraftResult]) -> str | None:
     )
 
 
+def batch_stopped_lines(results: Sequence[DraftResult], folder: str | Path) -> list[str]:
+    """What to say when a batch is stopped with Ctrl-C: what is there, and
+    how to carry on without redrafting it."""
+    written = sum(1 for r in results if r.output is not None and not r.kept)
+    kept = sum(1 for r in results if r.kept)
+    done = f"{counted(written, 'letter')} {'was' if written == 1 else 'were'} written"
+    if kept:
+        done += f" and {counted(kept, 'letter')} kept"
+    return [
+        f"Stopped. {done} in {folder} before you stopped; nothing half-written was kept.",
+        "To carry on, run the same command again with --skip-existing: the letters "
+        "already there are kept and the rest are drafted.",
+    ]
+
+
 def draft_lines(results: Sequence[DraftResult], *, batch: bool, has_settings: bool) -> list[str]:
     """Everything ``drafter draft`` says after drafting."""
     lines: list[str] = []
     for result in results:
         if result.error:
             lines.append(f"Not drafted: {result.report_path}: {result.error}")
+            continue
+        if result.kept:
+            lines.append(f"Kept {result.output} (already there)")
             continue
         lines.append(f"Wrote {result.output} ({result.unit}): {draft_summary_line(result)}")
         # Reading warnings already in the fill-in list are not said twice.

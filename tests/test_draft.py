@@ -502,6 +502,109 @@ def test_a_recommendation_not_agreed_is_not_counted_as_an_action_from_the_librar
     )
 
 
+# --- carrying on a stopped batch ---------------------------------------------
+
+
+def three_reports(tmp_path: Path) -> Path:
+    folder = tmp_path / "in"
+    folder.mkdir()
+    for name in ("a", "b", "c"):
+        (folder / f"{name}.html").write_bytes(SAMPLE.read_bytes())
+    return folder
+
+
+def stop_on_third_report(monkeypatch) -> None:
+    """Ctrl-C while the third report is being drafted."""
+    import drafter.drafting as drafting
+
+    real = drafting.draft_letter
+    calls = []
+
+    def draft_then_stop(*args, **kwargs):
+        calls.append(args[0])
+        if len(calls) == 3:
+            raise KeyboardInterrupt
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(drafting, "draft_letter", draft_then_stop)
+
+
+def test_a_stopped_batch_says_what_was_written_and_how_to_carry_on(tmp_path, monkeypatch):
+    folder, out = three_reports(tmp_path), tmp_path / "out"
+    stop_on_third_report(monkeypatch)
+    stopped = run("draft", str(folder), "-o", str(out))
+    assert stopped.exit_code == 130
+    assert f"Stopped. 2 letters were written in {out} before you stopped" in stopped.stderr
+    assert "run the same command again with --skip-existing" in stopped.stderr
+    assert "Traceback" not in stopped.output
+    assert sorted(p.name for p in out.iterdir()) == ["a_response.docx", "b_response.docx"]
+    monkeypatch.undo()
+    before = {p.name: p.read_bytes() for p in out.iterdir()}
+
+    carried_on = run("draft", str(folder), "-o", str(out), "--skip-existing")
+    assert carried_on.exit_code == 0, carried_on.output
+    assert f"Kept {out / 'a_response.docx'} (already there)" in carried_on.output
+    assert re.search(r"b\.html\s+-\s+-\s+-\s+-\s+kept \(already there\)", carried_on.output)
+    assert f"Wrote {out / 'c_response.docx'}" in carried_on.output
+    assert {name: (out / name).read_bytes() for name in before} == before  # never overwritten
+    assert (out / "c_response.docx").exists()
+
+
+def test_a_batch_refusing_to_overwrite_mentions_skip_existing(tmp_path):
+    folder, out = three_reports(tmp_path), tmp_path / "out"
+    out.mkdir()
+    (out / "b_response.docx").write_bytes(b"someone's edited letter")
+    error = one_line_error(run("draft", str(folder), "-o", str(out)))
+    assert "already exists" in error and "--skip-existing" in error and "--force" in error
+    assert sorted(p.name for p in out.iterdir()) == ["b_response.docx"]
+
+
+def test_skip_existing_keeps_the_file_and_json_says_kept(tmp_path):
+    folder, out = three_reports(tmp_path), tmp_path / "out"
+    out.mkdir()
+    (out / "b_response.docx").write_bytes(b"someone's edited letter")
+    result = run("draft", str(folder), "-o", str(out), "--skip-existing", "--json")
+    assert result.exit_code == 0, result.output
+    data = json.loads(result.stdout)
+    assert [(Path(d["output"]).name, d["kept"]) for d in data] == [
+        ("a_response.docx", False),
+        ("b_response.docx", True),
+        ("c_response.docx", False),
+    ]
+    assert (out / "b_response.docx").read_bytes() == b"someone's edited letter"
+
+
+@pytest.mark.parametrize(
+    ("args", "expected"),
+    [
+        (["--skip-existing", "--force"], "--skip-existing keeps them"),
+        (["--skip-existing", "--single"], "--skip-existing is for a batch"),
+    ],
+)
+def test_skip_existing_misuse_gets_one_line(tmp_path, args, expected):
+    folder, out = three_reports(tmp_path), tmp_path / "out"
+    if "--single" in args:
+        reports, out = [str(folder / "a.html")], tmp_path / "out" / "letter.docx"
+        args = [a for a in args if a != "--single"]
+    else:
+        reports = [str(folder)]
+    error = one_line_error(run("draft", *reports, "-o", str(out), *args))
+    assert expected in error
+    assert not (tmp_path / "out").exists()
+
+
+def test_draft_batch_stopped_raises_with_the_results_so_far(tmp_path, monkeypatch):
+    from drafter.drafting import BatchInterrupted
+
+    folder = three_reports(tmp_path)
+    stop_on_third_report(monkeypatch)
+    with pytest.raises(BatchInterrupted) as stopped:
+        draft_batch([folder], tmp_path / "out", library=Library())
+    assert isinstance(stopped.value, KeyboardInterrupt)
+    assert stopped.value.written == 2
+    assert [r.report_path.name for r in stopped.value.results] == ["a.html", "b.html"]
+
+
 @pytest.mark.parametrize("given", ["24/07/2025", "24 July 2025", "2025-07-24", "24.07.2025"])
 def test_the_letter_date_is_read_like_other_dates(tmp_path, given):
     # UK dates were refused here while 'commitments --due-before' took them.
