@@ -696,6 +696,10 @@ def compose_action_plan(
             "recommendation": response.recommendation,
             "actions": response.actions,
             "default_owner": config.default_action_owner,
+            # Not agreed and nothing chosen: the row says so rather than
+            # asking for an action and a date that will never exist.
+            "no_action_follows": is_not_agreed(response)
+            and all(a.placeholder for a in response.actions),
         }
         cells = table.add_row().cells
         for cell, column in zip(cells, ACTION_PLAN_CELLS, strict=False):

@@ -856,3 +856,35 @@ def test_template_errors_end_with_one_full_stop(tmp_path, template):
         letter_text_with_templates(tmp_path)
     assert ".." not in str(caught.value)
     assert str(caught.value).endswith("use drafter's own.")
+
+
+def test_action_plan_row_for_a_recommendation_not_agreed_says_no_action_follows():
+    # Second audit: such a row showed highlighted [Action] and [Target date].
+    report = make_report(recommendations=3)
+    review = _review_for(
+        report,
+        {
+            1: dict(status="no_action", agreement="Not agreed"),
+            2: dict(
+                status="no_action",
+                agreement="Not agreed",
+                note="The work is covered by a national programme.",
+            ),
+        },
+    )
+    plan = build_plan(report, matches_for(report, ["Action 1.", "Action 2.", "Action 3."]), review)
+    composed = compose_action_plan(plan, make_config())
+    table = read_back(composed.to_bytes()).tables[0]
+    first, second, third = ([c.text for c in row.cells] for row in table.rows[1:])
+    assert first[1:] == [
+        "Not agreed",
+        "Not agreed: no action will follow.",
+        "Not applicable",
+        "Not applicable",
+    ]
+    assert second[2] == (
+        "Not agreed: no action will follow. The work is covered by a national programme."
+    )
+    assert third[1:3] == ["Agreed", "Action 3."] and third[4] == "[Target date]"
+    assert not any("[" in cell for cell in first + second)
+    assert {a.label for a in composed.placeholders} == {"Target date"}  # row 3 only
