@@ -44,17 +44,65 @@ CANDIDATES_FETCHED = 12
 
 
 def _width() -> int:
-    """The terminal's width, within reason, so long wording wraps readably."""
-    return max(60, min(100, shutil.get_terminal_size((90, 24)).columns - 2))
+    """The terminal's width (at most 100, so long wording stays readable)."""
+    return max(30, min(100, shutil.get_terminal_size((90, 24)).columns - 1))
 
 
-MENU = """\
-  a [N M ...]  accept candidate N (1 if none; several: a 1 3)
-  s N          swap to candidate N            s        see more candidates
-  f WORDS      find in the library            e [N]    edit the wording (of candidate N)
-  n            write a new action             x        no action yet
-  l            leave it for later             b        back to the previous one
-  g / o / t    agreement / owner / target date           q  quit (all is saved)"""
+#: The "?" help: each command and what it does, one a line.
+COMMANDS = (
+    ("a [N M ...]", "accept candidate N (1 if none; several: a 1 3)"),
+    ("s N", "swap to candidate N"),
+    ("s", "see more candidates"),
+    ("f WORDS", "find in the library"),
+    ("e [N]", "edit the wording (of candidate N)"),
+    ("n", "write a new action"),
+    ("x", "no action yet"),
+    ("l", "leave it for later"),
+    ("b", "back to the previous one"),
+    ("g / o / t", "agreement / owner / target date"),
+    ("q", "quit (all is saved)"),
+    ("?", "show this help"),
+)
+
+
+def menu() -> str:
+    """The help, wrapped to the terminal: a long description continues under
+    itself, never split inside a word."""
+    keys = max(len(k) for k, _ in COMMANDS) + 2
+    return "\n".join(
+        textwrap.fill(
+            what,
+            width=_width(),
+            initial_indent=f"  {key:<{keys}}",
+            subsequent_indent=" " * (keys + 2),
+            break_long_words=False,
+            break_on_hyphens=False,
+        )
+        for key, what in COMMANDS
+    )
+
+
+def fit_to_width(text: str, width: int | None = None) -> str:
+    """Every line of ``text`` wrapped to the terminal, keeping its indent and
+    breaking only between words (a long word or address is left whole)."""
+    width = width or _width()
+    lines = []
+    for line in text.split("\n"):
+        if len(line) <= width:
+            lines.append(line)
+            continue
+        indent = line[: len(line) - len(line.lstrip())]
+        lines.append(
+            textwrap.fill(
+                line.strip(),
+                width=width,
+                initial_indent=indent,
+                subsequent_indent=indent,
+                break_long_words=False,
+                break_on_hyphens=False,
+            )
+        )
+    return "\n".join(lines)
 
 
 class ReviewInterrupted(Exception):
@@ -103,7 +151,7 @@ class ClickTerminal:
     def show(self, text: str = "") -> None:
         import click
 
-        click.echo(text)
+        click.echo(fit_to_width(text))
 
     def ask(self, prompt: str) -> str:
         import click
@@ -251,7 +299,7 @@ class ReviewSession:
         while True:
             line = self.term.ask("Choose (a/s/f/e/n/x/l/g/o/t/b/q, ? for help):").strip()
             if not line or line in ("?", "h", "help"):
-                self.term.show(MENU)
+                self.term.show(menu())
                 continue
             command, _, rest = line.partition(" ")
             command = command.lower()
@@ -261,7 +309,7 @@ class ReviewSession:
             handler = self._commands().get(command)
             if handler is None:
                 self.term.show(f"'{command}' is not a choice here.")
-                self.term.show(MENU)
+                self.term.show(menu())
                 continue
             try:
                 outcome = handler(index, decision, rest)
@@ -329,7 +377,11 @@ class ReviewSession:
                 details.append(f"{label}: {value}")
         self.term.show("So far: " + "; ".join(details))
         for action in decision.actions:
-            origin = f"#{action.library_id}" if action.library_id is not None else "new"
+            # Not "#2": beside candidates [1] [2] a library id reads as a candidate.
+            if action.library_id is None:
+                origin = "new"
+            else:
+                origin = action.source or f"library action {action.library_id}"
             edited = ", edited" if action.edited and action.library_id is not None else ""
             self.term.show(_wrap(f"- ({origin}{edited}) {action.text}", "  ", "    "))
 
@@ -339,7 +391,14 @@ class ReviewSession:
         why = f"  (why: {option.reason})" if option.reason else ""
         line = f"[{number}] {score}  {source} — {' '.join(option.text.split())}{why}"
         self.term.show(
-            textwrap.fill(line, _width(), initial_indent="  ", subsequent_indent=" " * 7)
+            textwrap.fill(
+                line,
+                _width(),
+                initial_indent="  ",
+                subsequent_indent=" " * 7,
+                break_long_words=False,
+                break_on_hyphens=False,
+            )
         )
 
     def _options_for(self, index: int) -> list[Option]:
@@ -394,8 +453,12 @@ class ReviewSession:
         picked = self._pick(index, rest, allow_many=True)
         decision.actions = [_chosen(option) for _, option in picked]
         self._decided(decision, accepted=[o.library_id for _, o in picked], rejected=[])
-        numbers = " and ".join(str(n) for n, _ in picked)
-        self.term.show(f"Accepted candidate {numbers}. Saved.")
+        numbers = [str(n) for n, _ in picked]
+        if len(numbers) == 1:
+            self.term.show(f"Accepted candidate {numbers[0]}. Saved.")
+        else:
+            listed = ", ".join(numbers[:-1]) + " and " + numbers[-1]
+            self.term.show(f"Accepted candidates {listed}. Saved.")
         return "next"
 
     def _swap(self, index: int, decision: ReviewDecision, rest: str) -> str | None:
@@ -681,6 +744,8 @@ def _wrap(text: str, indent: str, subsequent: str | None = None) -> str:
         width=_width(),
         initial_indent=indent,
         subsequent_indent=subsequent if subsequent is not None else indent,
+        break_long_words=False,
+        break_on_hyphens=False,
     )
 
 

@@ -371,3 +371,17 @@ def test_a_key_twice_in_the_review_file_is_a_one_line_error_at_the_second(
     sheet.write_text("\n".join(lines) + "\n", encoding="utf-8")
     result = run(report, "--status")
     one_line_error(result, f"line {at + 2}: 'status' is given twice", f"first on line {at + 1}")
+
+
+def test_the_screen_fits_a_narrow_terminal_without_splitting_words(report: Path) -> None:
+    result = run(report, input="?\nzz\nq\n", env={"COLUMNS": "50"})
+    assert result.exit_code == 0, result.output
+    lines = result.stdout.splitlines()  # the review screen, not stderr notices
+    too_wide = [ln for ln in lines if len(ln) > 50 and " " in ln.strip() and "Choose (" not in ln]
+    assert too_wide == []
+    text = result.output
+    assert "show this help" in text and "find in the library" in text
+    # Words the help uses stay whole however the lines break.
+    for word in ("candidate", "agreement", "previous", "library"):
+        assert word in text
+    assert "candi-" not in text and "candi\n" not in text

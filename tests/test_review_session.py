@@ -265,7 +265,9 @@ def test_back_goes_to_previous_and_shows_decision(tmp_path: Path) -> None:
     _, term, _, _ = start(tmp_path, ["a 1", "b", "q"])
     assert term.text.count("Recommendation 1 of 3") == 2
     assert "So far: decided; agreement: Agreed" in term.text
-    assert "(#11) Home visits will be completed" in term.text
+    # The source, not "#11", which beside candidates [1] [2] reads as a candidate.
+    assert "- (Unit 11 PDU) Home visits will be completed" in term.text
+    assert "#11" not in term.text
 
 
 def test_later_skips_and_resume_comes_back(tmp_path: Path) -> None:
@@ -455,3 +457,54 @@ def test_checking_a_target_date_either_keeps_it_or_explains(text: str) -> None:
         assert "Write it as 31/03/2026" in str(exc) and "\n" not in str(exc).strip()
     else:
         assert kept == " ".join(text.split()) and kept
+
+
+# --- screen readability (second audit) ----------------------------------------------
+
+
+def test_accepting_several_says_candidates_in_the_plural(tmp_path: Path) -> None:
+    _, term, _, _ = start(tmp_path, ["a 1 3", "a 1 2 1", "a 1"])
+    assert "Accepted candidates 1 and 3. Saved." in term.text
+    assert "Accepted candidates 1 and 2. Saved." in term.text
+    assert "Accepted candidate 1. Saved." in term.text
+    assert "Accepted candidate 1 and" not in term.text
+
+
+def test_so_far_names_an_action_without_a_source_as_a_library_action(tmp_path: Path) -> None:
+    from drafter.review import ChosenAction
+
+    report = make_report()
+    path = tmp_path / "r.review.yaml"
+    review, _ = open_review(report, make_matches(report), path, confirm=lambda q: True)
+    review.decisions[0].status = "decided"
+    review.decisions[0].actions = [ChosenAction("Typed into the sheet.", library_id=12)]
+    save_review(review, path)
+    review, _ = open_review(report, make_matches(report), path, confirm=lambda q: True)
+    term = ScriptedTerminal(["b", "q"])
+    ReviewSession(review, path, make_matches(report), FakeLibrary(), term, restart=True).run()
+    assert "- (library action 12) Typed into the sheet." in term.text
+
+
+def test_help_lists_every_command_including_help_itself(tmp_path: Path) -> None:
+    _, term, _, _ = start(tmp_path, ["?", "q"])
+    for key in ("a [N M ...]", "s N", "f WORDS", "e [N]", "g / o / t", "q", "?"):
+        assert any(line.lstrip().startswith(key) for line in term.text.splitlines()), key
+    assert "show this help" in term.text
+
+
+@settings(max_examples=100, deadline=None)
+@given(
+    st.lists(st.text(alphabet="abcdefghij", min_size=1, max_size=25), min_size=1, max_size=30),
+    st.integers(min_value=20, max_value=80),
+    st.sampled_from(["", "  ", "       "]),
+)
+def test_fitting_to_the_width_never_splits_a_word(
+    words: list[str], width: int, indent: str
+) -> None:
+    from drafter.reviewing import fit_to_width
+
+    fitted = fit_to_width(indent + " ".join(words), width)
+    assert fitted.split() == words  # every word whole, in order
+    for line in fitted.split("\n"):
+        assert len(line) <= width or " " not in line.strip()
+        assert line.startswith(indent)
