@@ -92,6 +92,9 @@ def infer_region(report: Report, text: str) -> str | None:
         rf"PDUs in (?:the )?({names})(?: probation)?(?: region)?\b",
         rf"^(?:the )?({names}) region$",
         rf"\b(?:the )?({names})(?: probation)? region\b",
+        # "Stourmere is a metropolitan borough in the West Midlands": a sentence
+        # placing the unit, which an address line never is.
+        rf"\b(?:is|lies|sits)\b[^.\n]{{0,60}}?\bin (?:the )?({names})\b",
     ):
         match = re.search(pattern, text, flags=re.I | re.M)
         if match:

@@ -1034,3 +1034,14 @@ def test_region_only_from_a_sentence_about_the_units_region(sentence, region):
         f"Background\n\n{sentence}\n"
     )
     assert read_report_bytes(text.encode("utf-8"), name="r.txt").region == region
+
+
+def test_region_from_a_sentence_placing_the_unit_but_not_from_an_address():
+    from drafter.model import Report
+    from drafter.regions import infer_region
+
+    report = Report(kind="yjs", unit="Wyvern Cross")
+    placed = "Wyvern Cross is a coastal borough in the South West, with two towns."
+    assert infer_region(report, placed) == "South West"
+    address = "The National Archives,\nKew,\nLondon TW9 4DU"
+    assert infer_region(report, address) is None
