@@ -120,7 +120,7 @@ def library_group() -> None:
     Example:
         drafter library init
         drafter library import past_actions.csv
-        drafter library search "home visits"
+        drafter library search countersign
     """
 
 
@@ -264,7 +264,7 @@ def library_search_command(query: str, limit: int, as_json: bool, db_url: str | 
 
     \b
     Example:
-        drafter library search "home visits"
+        drafter library search countersign
         drafter library search countersign --json
         drafter library search S001
     """

@@ -82,9 +82,9 @@ class Report:
 
     @property
     def unit_short(self) -> str:
-        """The unit without a trailing "PDU"/"YJS": "Stockton and Hartlepool"."""
+        """The unit without a trailing "PDU"/"YJS"/"region": "Stockton and Hartlepool"."""
         name = self.unit
-        for suffix in (" PDU", " YJS", " Youth Justice Service"):
+        for suffix in (" PDU", " YJS", " Youth Justice Service", " region", " Region"):
             if name.endswith(suffix):
                 return name[: -len(suffix)]
         return name

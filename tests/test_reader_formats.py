@@ -378,3 +378,14 @@ def test_key_questions_and_findings_match_the_web_page(converted, source_format)
         assert other.foreword == html.foreword, name
         assert other.lead_inspector == html.lead_inspector
         assert other.publication_date == html.publication_date
+
+
+def test_unit_short_drops_the_kind_of_unit():
+    from drafter.model import Report
+
+    assert Report(kind="pdu", unit="Stockton and Hartlepool PDU").unit_short == (
+        "Stockton and Hartlepool"
+    )
+    assert Report(kind="region", unit="Kent, Surrey and Sussex region").unit_short == (
+        "Kent, Surrey and Sussex"
+    )
