@@ -70,6 +70,24 @@ class Config:
             return None
         return found
 
+    def signatory_entry_for(self, region: str | None) -> Signatory | None:
+        """What the settings say about who signs for ``region``, even when only
+        part of it is filled in (``drafter config init`` writes each region's
+        title but leaves the name empty): the named signatory when there is one
+        (see :meth:`signatory_for`), else the region's own entry, else the
+        ``default`` entry, else None."""
+        from .regions import canonical_region
+
+        named = self.signatory_for(region)
+        if named is not None:
+            return named
+        wanted = canonical_region(region) if region else None
+        by_region: dict[str, Signatory] = {}
+        for key, signatory in self.signatories.items():
+            by_region[canonical_region(key) or key.strip().lower()] = signatory
+        found = by_region.get(wanted) if wanted else None
+        return found if found is not None else by_region.get("default")
+
 
 def default_config_path() -> Path:
     """The per-user settings file (e.g. ~/.config/drafter/config.toml on Linux)."""

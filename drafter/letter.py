@@ -42,7 +42,7 @@ from jinja2 import Template
 from jinja2 import TemplateError as JinjaTemplateError
 from jinja2.sandbox import SandboxedEnvironment
 
-from .config import Config
+from .config import Config, Signatory
 from .dates import long_date
 from .errors import TemplateError
 from .fileio import read_input_bytes
@@ -505,12 +505,24 @@ def _letter_context(plan: ResponsePlan, config: Config, letter_date: date) -> di
         "first_name": first_name(chief),
         "config": config,
         "signatory": config.signatory_for(region),
+        # What the settings give, even when only part of it is filled in.
+        "signer": config.signatory_entry_for(region) or Signatory(),
+        "settings_file": str(config.source) if config.source is not None else None,
+        # Numbering can restart per addressee: then "recommendation 1" alone is
+        # ambiguous and the letter names the addressee too.
+        "numbers_unique": len({r.number for r in report.recommendations})
+        == len(report.recommendations),
         "letter_date": long_date(letter_date),
         "recommendation_count": len(report.recommendations),
         "action_count": sum(len(r.actions) for r in plan.responses),
         "tone": tone_for(report.overall_rating),
         "not_agreed": [
-            {"number": r.recommendation.number, "text": r.recommendation.text, "note": r.note}
+            {
+                "number": r.recommendation.number,
+                "addressee": r.recommendation.addressee,
+                "text": r.recommendation.text,
+                "note": r.note,
+            }
             for r in plan.responses
             if is_not_agreed(r)
         ],
@@ -540,7 +552,8 @@ def compose_letter(
     num_id = _add_bullet_numbering(document)
     writer = _Writer(document, attention, body_style)
     context = _letter_context(plan, config, letter_date or date.today())
-    context["missing_signatory_note"] = blocks.render("missing_signatory_note", context)
+    for note in ("missing_signatory_note", "missing_title_note", "missing_area_note"):
+        context[note] = blocks.render(note, context)
 
     def block(name: str, **extra: Any) -> str:
         return blocks.render(name, {**context, **extra})

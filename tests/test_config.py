@@ -205,3 +205,27 @@ def test_cli_config_templates_into_a_file_is_refused(tmp_path):
     result = CliRunner().invoke(cli, ["config", "templates", str(target)])
     assert result.exit_code == 2 and "is a file" in result.output
     assert "Traceback" not in result.output
+
+
+def test_a_signatory_entry_is_found_even_when_its_name_is_empty(tmp_path):
+    path = tmp_path / "c.toml"
+    path.write_text(
+        '[signatories."Wales"]\nname = ""\ntitle = "Area Executive Director"\n'
+        '[signatories.default]\nname = ""\ntitle = "Director"\n',
+        encoding="utf-8",
+    )
+    config = load_config(path)
+    assert config.signatory_for("Wales") is None  # nobody named
+    assert config.signatory_entry_for("Wales").title == "Area Executive Director"
+    assert config.signatory_entry_for("London").title == "Director"
+    assert Config().signatory_entry_for("Wales") is None
+
+
+def test_a_named_default_wins_over_a_region_entry_without_a_name(tmp_path):
+    path = tmp_path / "c.toml"
+    path.write_text(
+        '[signatories."Wales"]\nname = ""\ntitle = "AED"\n'
+        '[signatories.default]\nname = "Pat Doe"\n',
+        encoding="utf-8",
+    )
+    assert load_config(path).signatory_entry_for("Wales").name == "Pat Doe"

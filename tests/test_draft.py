@@ -617,3 +617,19 @@ def test_the_letter_date_is_read_like_other_dates(tmp_path, given):
 def test_draft_help_shows_the_date_forms():
     result = run("draft", "--help")
     assert "24/07/2025" in result.output and "YYYY-MM-DD" not in result.output
+
+
+def test_after_config_init_the_title_is_used_and_the_file_named_for_the_name(tmp_path):
+    settings = tmp_path / "settings.toml"
+    assert run("config", "init", str(settings)).exit_code == 0
+    out = tmp_path / "letter.docx"
+    result = run("draft", str(SAMPLE), "-o", str(out), "--config", str(settings))
+    assert result.exit_code == 0, result.output
+    assert "Title" not in result.output
+    assert "config init" not in result.output
+    name_line = next(line for line in result.output.splitlines() if "Signatory's name" in line)
+    assert "(2 places)" in name_line and str(settings) in name_line
+    texts = paragraphs(out)
+    assert texts[1].split("\n")[:2] == ["[Signatory's name]", "Area Executive Director"]
+    assert "[Signatory's name] Area Executive Director - [Area]" in texts
+    assert any(line.startswith("  - Area (2 places)") for line in result.output.splitlines())

@@ -888,3 +888,140 @@ def test_action_plan_row_for_a_recommendation_not_agreed_says_no_action_follows(
     assert third[1:3] == ["Agreed", "Action 3."] and third[4] == "[Target date]"
     assert not any("[" in cell for cell in first + second)
     assert {a.label for a in composed.placeholders} == {"Target date"}  # row 3 only
+
+
+# --- recommendation numbers restarting per addressee -----------------------------------
+
+
+def _report_numbered_per_addressee() -> Report:
+    report = make_report(recommendations=0)
+    report.recommendations = [
+        Recommendation(1, "The Wyvern Cross PDU", "improve risk assessment"),
+        Recommendation(2, "The Wyvern Cross PDU", "improve home visits"),
+        Recommendation(1, "The North East region", "develop a recruitment strategy"),
+        Recommendation(1, "HM Prison and Probation Service", "review the workload tool"),
+    ]
+    return report
+
+
+def test_numbers_restarting_per_addressee_name_the_addressee_in_placeholders():
+    report = _report_numbered_per_addressee()
+    plan = build_plan(report, matches_for(report, [None, "Action 2.", None, None]))
+    composed = compose_letter(plan, make_config(), letter_date=LETTER_DATE)
+    labels = [a.label for a in composed.placeholders]
+    assert labels == [
+        "Action for recommendation 1 to the Wyvern Cross PDU: improve risk assessment",
+        "Action for recommendation 1 to the North East region: develop a recruitment strategy",
+        "Action for recommendation 1 to HM Prison and Probation Service: review the workload tool",
+    ]
+    texts = [p.text for p in read_back(composed.to_bytes()).paragraphs]
+    assert "[Action for recommendation 1 to the North East region: develop a recruitment " \
+        "strategy]" in texts  # fmt: skip
+
+
+def test_unique_numbers_keep_the_plain_placeholder_wording():
+    report = make_report(recommendations=2)
+    plan = build_plan(report, matches_for(report, [None, "Action 2."]))
+    composed = compose_letter(plan, make_config(), letter_date=LETTER_DATE)
+    assert [a.label for a in composed.placeholders] == [
+        "Action for recommendation 1: improve area number 1 of practice"
+    ]
+
+
+def test_a_repeated_number_not_agreed_names_its_addressee():
+    from drafter.review import ReviewDecision, ReviewFile
+
+    report = _report_numbered_per_addressee()
+    review = ReviewFile(
+        report_sha256="",
+        unit=report.unit,
+        decisions=[
+            ReviewDecision(
+                rec.number,
+                rec.addressee,
+                rec.text,
+                **(
+                    dict(status="no_action", agreement="Not agreed", note="it is national")
+                    if rec.addressee.startswith("HM")
+                    else {}
+                ),
+            )
+            for rec in report.recommendations
+        ],
+    )
+    plan = build_plan(report, matches_for(report, ["A.", "B.", "C.", "D."]), review)
+    document = read_back(render_letter(plan, make_config(), letter_date=LETTER_DATE))
+    commitment = next(p for p in document.paragraphs if p.text.startswith("In respect of"))
+    assert (
+        "Recommendation 1 to HM Prison and Probation Service is not agreed because"
+        in commitment.text
+    )
+
+
+# --- a signatory partly set ------------------------------------------------------------
+
+
+def _partial_config(tmp_path: Path, **fields: str) -> Config:
+    from drafter.config import config_from_dict
+
+    entry = {"name": "", "title": "", "area": "", "organisation": ORGANISATION, **fields}
+    return config_from_dict({"signatories": {"North East": entry}}, source=tmp_path / "config.toml")
+
+
+def _signature_and_notes(composed):
+    document = read_back(composed.to_bytes())
+    sender = document.paragraphs[1]
+    signature = [p for p in document.paragraphs if p.text.strip()][-2]
+    return sender, signature, {a.label: a.note for a in composed.placeholders}
+
+
+def test_a_set_title_is_used_and_only_the_name_and_area_are_placeholders(tmp_path):
+    config = _partial_config(tmp_path, title="Area Executive Director")
+    report = make_report()
+    plan = build_plan(report, matches_for(report, ["A.", "B.", "C."]))
+    composed = compose_letter(plan, config, letter_date=LETTER_DATE)
+    sender, signature, notes = _signature_and_notes(composed)
+    assert sender.text.split("\n") == [
+        "[Signatory's name]",
+        "Area Executive Director",
+        "[Area]",
+        ORGANISATION,
+    ]
+    assert highlighted(sender) == ["[Signatory's name]", "[Area]"]
+    assert signature.text == "[Signatory's name] Area Executive Director - [Area]"
+    assert "Title" not in notes
+    settings = str(tmp_path / "config.toml")
+    assert settings in notes["Signatory's name"]
+    assert "fill in their name" in notes["Signatory's name"]
+    assert "config init" not in notes["Signatory's name"]
+    assert settings in notes["Area"]
+
+
+def test_a_named_signatory_without_an_area_gets_an_area_placeholder(tmp_path):
+    config = _partial_config(tmp_path, name="Ivor Jones", title="Area Executive Director")
+    report = make_report()
+    plan = build_plan(report, matches_for(report, ["A.", "B.", "C."]))
+    composed = compose_letter(plan, config, letter_date=LETTER_DATE)
+    sender, signature, notes = _signature_and_notes(composed)
+    assert sender.text.split("\n") == [
+        "Ivor Jones",
+        "Area Executive Director",
+        "[Area]",
+        ORGANISATION,
+    ]
+    assert highlighted(sender) == ["[Area]"]
+    assert signature.text == "Ivor Jones Area Executive Director - [Area]"
+    assert highlighted(signature) == ["[Area]"]
+    assert [a.label for a in composed.placeholders] == ["Area", "Area"]
+    comments = [c.text for c in read_back(composed.to_bytes()).comments]
+    assert sum("The area the signatory covers" in c for c in comments) == 2
+
+
+def test_a_named_signatory_without_a_title_gets_a_title_placeholder(tmp_path):
+    config = _partial_config(tmp_path, name="Ivor Jones", area="Wales")
+    report = make_report()
+    plan = build_plan(report, matches_for(report, ["A.", "B.", "C."]))
+    composed = compose_letter(plan, config, letter_date=LETTER_DATE)
+    _sender, signature, _notes = _signature_and_notes(composed)
+    assert signature.text == "Ivor Jones [Title] - Wales"
+    assert [a.label for a in composed.placeholders] == ["Title", "Title"]
