@@ -24,7 +24,11 @@ How a score is made (each step measurably improved ``benchmarks/match_quality.py
 5. Evidence must agree: when the recommendation names a domain concept, an
    action sharing none of its concepts keeps only part of its score, since
    its word overlap is then incidental ("training" in a recommendation on
-   unpaid work and an action on resettlement).
+   unpaid work and an action on resettlement). An action tied to a setting
+   (court work, unpaid work, custody: ``setting: true`` in the lexicon) that
+   the recommendation does not name keeps only part of its score too: a
+   pre-sentence report action does not answer a case-management
+   recommendation however much else the wording shares.
 6. Reviewers' past decisions move scores: an action accepted for a *similar*
    recommendation gains, one rejected for a similar recommendation loses, in
    proportion to how similar the recommendations are. A gain is capped on the
@@ -58,6 +62,7 @@ from .textmatch import (
     concept_label,
     concept_mentions,
     normalise,
+    setting_concepts,
     shared_phrases,
     stem,
     term_table,
@@ -114,6 +119,10 @@ UNSEEN_CONCEPT_FACTOR = 0.65
 #: Scores of actions sharing no domain concept with a recommendation that has
 #: some are multiplied by this.
 NO_SHARED_CONCEPT_FACTOR = 0.7
+#: Scores of actions tied to a setting (court work, unpaid work, custody…)
+#: that the recommendation does not name are multiplied by this: a director
+#: will not sign a court-report action for a recommendation on case management.
+SETTING_MISMATCH_FACTOR = 0.6
 #: Feedback: points an accepted action gains, and the share of its score a
 #: rejected one loses, for an equivalent recommendation; and the least
 #: similarity at which a past decision counts at all.
@@ -193,6 +202,7 @@ class Matcher:
         # One field at a time, so only one field's temporary arrays exist at once.
         self._text = self._build_field(*_gather(table, text_uid))
         self._rec = self._build_field(*_gather(table, rec_uid))
+        self._settings = self._setting_carriers()
         self._has_rec = np.fromiter(
             (bool(a.recommendation) for a in self.actions), dtype=bool, count=self._size
         )
@@ -213,6 +223,21 @@ class Matcher:
             accepted = decision.verdict == "accepted"
             vector = self._vector(terms(decision.recommendation_text))
             self._feedback.append((vector, index, accepted))
+
+    def _setting_carriers(self) -> list[tuple[int, np.ndarray]]:
+        """(concept term id, which actions carry it) for each setting concept
+        the library uses. An action carries a setting when its text or the
+        recommendation it answered names it."""
+        carriers = []
+        for concept_id in setting_concepts():
+            term_id = self._vocab.get("@" + concept_id)
+            if term_id is None:
+                continue
+            carries = np.zeros(self._size, dtype=bool)
+            for field in (self._text, self._rec):
+                carries[field.docs[field.ptr[term_id] : field.ptr[term_id + 1]]] = True
+            carriers.append((term_id, carries))
+        return carriers
 
     # --- vectors ------------------------------------------------------------
 
@@ -351,6 +376,16 @@ class Matcher:
                     self._text.dot(concept_query, self._size) > 0
                 )
                 final = np.where(shared, final, final * NO_SHARED_CONCEPT_FACTOR)
+        # An action tied to a setting the recommendation does not name (a
+        # pre-sentence report action for a case-management recommendation)
+        # answers something else, however much else the wording shares.
+        if SETTING_MISMATCH_FACTOR != 1.0 and self._settings:
+            named = {self._vocab.get(t) for t in found.concepts}
+            mismatch = np.zeros(self._size, dtype=bool)
+            for term_id, carries in self._settings:
+                if term_id not in named:
+                    mismatch |= carries
+            final = np.where(mismatch, final * SETTING_MISMATCH_FACTOR, final)
         shown, notes = self._apply_feedback(query, final)
         return shown, rec_sim, text_sim, found, notes
 

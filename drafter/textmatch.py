@@ -247,6 +247,9 @@ class Concept:
     id: str
     label: str
     phrases: tuple[tuple[str, ...], ...]  # each a sequence of stems
+    #: A place or kind of work an action can be tied to (court, unpaid work,
+    #: custody): such an action rarely answers a recommendation not about it.
+    setting: bool = False
 
 
 @lru_cache(maxsize=1)
@@ -260,8 +263,20 @@ def concepts() -> tuple[Concept, ...]:
             stems = tuple(stem(w) for w in normalise(phrase).split())
             if stems:
                 phrases.append(stems)
-        result.append(Concept(concept_id, entry.get("label", concept_id), tuple(phrases)))
+        result.append(
+            Concept(
+                concept_id,
+                entry.get("label", concept_id),
+                tuple(phrases),
+                setting=bool(entry.get("setting", False)),
+            )
+        )
     return tuple(result)
+
+
+def setting_concepts() -> tuple[str, ...]:
+    """Ids of the concepts that name a setting (``setting: true`` in the lexicon)."""
+    return tuple(c.id for c in concepts() if c.setting)
 
 
 @lru_cache(maxsize=1)

@@ -682,3 +682,63 @@ def test_reasons_say_when_past_decisions_moved_a_score():
         ["set up a lived experience panel"]
     )[0]
     assert all("before for a similar" not in c.reason for c in unrelated.candidates)
+
+
+# --- actions tied to a setting ------------------------------------------------------
+
+SETTING_LIBRARY = [
+    (
+        "Report writers at court will have quick access to police domestic abuse "
+        "records and social care checks before preparing each pre-sentence report.",
+        "pre-sentence reports are written without police and social care information",
+    ),
+    (
+        "Practitioners will request domestic abuse call-out history when a case is "
+        "allocated and use the reply in the sentence plan.",
+        "case managers lack domestic abuse information when planning",
+    ),
+    (
+        "Unpaid work placements will run at weekends to clear the backlog of hours.",
+        "reduce the backlog of unpaid work hours",
+    ),
+    (
+        "Workloads will be checked monthly and cases reallocated where a practitioner "
+        "is over capacity.",
+        "reduce caseloads to manageable levels",
+    ),
+]
+
+
+def _setting_matcher() -> Matcher:
+    return Matcher(
+        [
+            LibraryAction(id=i, text=text, recommendation=rec, external_id=f"U{i}")
+            for i, (text, rec) in enumerate(SETTING_LIBRARY, start=1)
+        ]
+    )
+
+
+CASE_MANAGEMENT = (
+    "make arrangements with police and social care so that practitioners have quick "
+    "access to domestic abuse records when planning for the cases they manage"
+)
+COURT = "make sure pre-sentence reports draw on police domestic abuse and social care records"
+
+
+def test_an_action_tied_to_a_setting_the_recommendation_lacks_loses_ground(monkeypatch):
+    court_action, case_action = 0, 1
+    monkeypatch.setattr("drafter.matching.SETTING_MISMATCH_FACTOR", 1.0)
+    unpenalised = _setting_matcher().scores(CASE_MANAGEMENT)
+    monkeypatch.undo()
+    scores = _setting_matcher().scores(CASE_MANAGEMENT)
+    assert unpenalised[court_action] > unpenalised[case_action]  # the wording favours it
+    assert scores[court_action] < unpenalised[court_action]
+    assert scores[case_action] == pytest.approx(unpenalised[case_action])
+    assert scores[case_action] > scores[court_action]
+    best = _setting_matcher().match([CASE_MANAGEMENT])[0].candidates[0]
+    assert best.action.external_id == "U2"
+
+
+def test_an_action_tied_to_a_setting_still_comes_first_when_the_recommendation_names_it():
+    best = _setting_matcher().match([COURT])[0].candidates[0]
+    assert best.action.external_id == "U1"

@@ -300,7 +300,8 @@ def test_decisions_typed_into_the_sheet_reach_the_library(report: Path, tmp_path
     assert run(report, "--sheet").exit_code == 0
     path = tmp_path / "ashvale.review.yaml"
     review = load_review(path)
-    first = review.decisions[0]
+    # The first recommendation with two suggestions to choose between.
+    first = next(d for d in review.decisions if len(d.suggestions) >= 2)
     chosen, turned_down = first.suggestions[1], first.suggestions[0]
     first.status = "decided"
     first.actions = [ChosenAction(chosen.text, chosen.library_id)]
@@ -326,9 +327,10 @@ def test_empty_library_named_explicitly_still_allows_a_review(report: Path, tmp_
 def test_decisions_recorded_on_sqlite_and_postgresql(report: Path, db_url: str) -> None:
     init = CliRunner().invoke(cli, ["library", "init", "--db", db_url])
     assert init.exit_code == 0, init.output
-    result = run(report, "--db", db_url, input="s 2\nq\n")
+    # Recommendation 1 has one good suggestion: leave it, swap on recommendation 2.
+    result = run(report, "--db", db_url, input="l\ns 2\nq\n")
     assert result.exit_code == 0, result.output
-    decision = load_review(report.with_name("ashvale.review.yaml")).decisions[0]
+    decision = load_review(report.with_name("ashvale.review.yaml")).decisions[1]
     library = Library(db_url)
     verdicts = {(d.action_id, d.verdict) for d in library.feedback()}
     library.db.dispose()
@@ -346,11 +348,12 @@ def test_a_swap_leaves_later_suggestions_for_the_same_wording_in_proportion(
         assert result.exit_code == 0, result.output
         data = json.loads(result.stdout)
         matches = data["matches"] if isinstance(data, dict) else data
-        return matches[0]["candidates"]
+        return matches[1]["candidates"]
 
     before = first_candidates()
     assert len(before) >= 2
-    result = run(report, input="s 2\nq\n")
+    # Recommendation 1 has one good suggestion: leave it, swap on recommendation 2.
+    result = run(report, input="l\ns 2\nq\n")
     assert result.exit_code == 0, result.output
     after = {c["id"]: c for c in first_candidates()}
     assert before[0]["id"] in after  # passed over, not struck off
