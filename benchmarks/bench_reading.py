@@ -11,15 +11,17 @@ Figures only: nothing is asserted.
 from __future__ import annotations
 
 import argparse
-import shutil
 import statistics
-import subprocess
 import sys
 import tempfile
 import time
 from pathlib import Path
 
 from drafter.reader import read_report
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests"))
+from libreoffice import convert as lo_convert  # noqa: E402 - the tests' converter
+from libreoffice import soffice_binary  # noqa: E402
 
 REPO = Path(__file__).resolve().parent.parent
 REPORTS = (REPO / ".." / "shared" / "corpus" / "reports").resolve()
@@ -32,27 +34,8 @@ TARGETS = {
 
 
 def convert(sources: list[Path], target: str, outdir: Path) -> list[Path]:
-    soffice = shutil.which("soffice") or shutil.which("libreoffice")
-    if soffice is None:
-        return []
-    subprocess.run(
-        [
-            soffice,
-            f"-env:UserInstallation=file://{outdir / '.lo-profile'}",
-            "--headless",
-            "--norestore",
-            "--convert-to",
-            target,
-            "--outdir",
-            str(outdir),
-            *map(str, sources),
-        ],
-        check=True,
-        capture_output=True,
-        timeout=600,
-    )
-    extension = target.split(":", 1)[0]
-    return [outdir / f"{s.stem}.{extension}" for s in sources]
+    binary = soffice_binary()
+    return lo_convert(sources, target, outdir, binary) if binary else []
 
 
 def time_reading(path: Path, repeat: int) -> float:

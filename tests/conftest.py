@@ -10,13 +10,12 @@ from __future__ import annotations
 
 import json
 import os
-import shutil
-import subprocess
 import uuid
 from pathlib import Path
 
 import pytest
 from hypothesis import HealthCheck, settings
+from libreoffice import convert, soffice_binary
 
 # Timings are never asserted: a busy CI machine must not fail a property test
 # because one generated example ran slowly.
@@ -95,10 +94,6 @@ def db_url(request: pytest.FixtureRequest) -> str:
     return request.getfixturevalue("postgres_url")
 
 
-def soffice_binary() -> str | None:
-    return shutil.which("soffice") or shutil.which("libreoffice")
-
-
 def soffice_convert(sources: list[Path], target: str, outdir: Path) -> list[Path]:
     """Convert documents with LibreOffice headless in one run.
 
@@ -107,26 +102,7 @@ def soffice_convert(sources: list[Path], target: str, outdir: Path) -> list[Path
     """
     binary = soffice_binary()
     need(binary is not None, "LibreOffice (soffice) is not installed")
-    outdir.mkdir(parents=True, exist_ok=True)
-    profile = outdir / ".lo-profile"
-    subprocess.run(
-        [
-            binary,
-            f"-env:UserInstallation=file://{profile}",
-            "--headless",
-            "--norestore",
-            "--convert-to",
-            target,
-            "--outdir",
-            str(outdir),
-            *map(str, sources),
-        ],
-        check=True,
-        capture_output=True,
-        timeout=600,
-    )
-    extension = target.split(":", 1)[0]
-    results = [outdir / f"{src.stem}.{extension}" for src in sources]
+    results = convert(sources, target, outdir, binary)
     missing = [p for p in results if not p.exists()]
     assert not missing, f"LibreOffice did not write {missing}"
     return results
