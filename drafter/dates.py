@@ -365,16 +365,6 @@ def parse_user_date(text: str, *, option: str = "date") -> date:
     return found
 
 
-def parse_iso_date(text: str) -> date:
-    """A date given as YYYY-MM-DD (the letter date of a draft)."""
-    try:
-        return date.fromisoformat(text)
-    except ValueError:
-        raise DrafterError(
-            f"'{text}' is not a date.", hint="Write it as YYYY-MM-DD, e.g. 2025-07-24."
-        ) from None
-
-
 def long_date(value: date | None) -> str | None:
     """ "24 July 2025", as letters write dates; None for no date."""
     if value is None:

@@ -160,10 +160,6 @@ _STOP_WORD_TEXT = """
 """
 STOP_WORDS = frozenset(_STOP_WORD_TEXT.split())
 
-#: Domain words that are informative and must survive stop-word removal even
-#: though they look generic (kept out of STOP_WORDS on purpose; listed for tests).
-KEEP_WORDS = frozenset({"management", "oversight", "risk", "harm", "workload", "caseload"})
-
 _APOSTROPHES = str.maketrans({"\u2019": "'", "\u2018": "'", "`": "'", "\u201c": '"', "\u201d": '"'})
 _POSSESSIVE = re.compile(r"'s\b")
 _WORD = re.compile(r"[a-z0-9]+")
