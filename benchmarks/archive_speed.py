@@ -26,9 +26,9 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
-from drafter.archive import archive_letter, read_sent_letter  # noqa: E402
-from drafter.commitments import extract_due_date, list_commitments  # noqa: E402
-from drafter.library import Library  # noqa: E402
+from drafter.archive.commitments import extract_due_date, list_commitments  # noqa: E402
+from drafter.archive.store import archive_letter, read_sent_letter  # noqa: E402
+from drafter.library.store import Library  # noqa: E402
 
 SHARED = REPO.parent / "shared"
 SEED_LETTER = SHARED / "seeds" / "response_letter_stockton_hartlepool_2025.txt"

@@ -32,14 +32,14 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
-from drafter.drafting import draft_letter  # noqa: E402
-from drafter.fileio import atomic_write_bytes  # noqa: E402
-from drafter.importer import read_starter_records  # noqa: E402
-from drafter.letter import render_letter  # noqa: E402
-from drafter.library import Library  # noqa: E402
-from drafter.matching import match_report  # noqa: E402
-from drafter.plan import build_plan  # noqa: E402
-from drafter.reader import read_report  # noqa: E402
+from drafter.core.fileio import atomic_write_bytes  # noqa: E402
+from drafter.letter.document import render_letter  # noqa: E402
+from drafter.letter.drafting import draft_letter  # noqa: E402
+from drafter.letter.plan import build_plan  # noqa: E402
+from drafter.library.store import Library  # noqa: E402
+from drafter.library.transfer import read_starter_records  # noqa: E402
+from drafter.matching.matcher import match_report  # noqa: E402
+from drafter.reading.reader import read_report  # noqa: E402
 
 SEED_REPORT = (
     REPO.parent / "shared" / "seeds" / "inspection_report_redcar_cleveland_middlesbrough_2025.txt"

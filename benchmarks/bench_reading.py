@@ -17,7 +17,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from drafter.reader import read_report
+from drafter.reading.reader import read_report
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests"))
 from libreoffice import convert as lo_convert  # noqa: E402 - the tests' converter

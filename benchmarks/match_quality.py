@@ -44,10 +44,11 @@ import yaml
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
-from drafter import matching, textmatch  # noqa: E402
-from drafter.library import Decision, Library  # noqa: E402
-from drafter.matching import NO_MATCH_THRESHOLD, Matcher  # noqa: E402
-from drafter.model import LibraryAction  # noqa: E402
+from drafter.core import textmatch  # noqa: E402
+from drafter.core.model import LibraryAction  # noqa: E402
+from drafter.library.store import Decision, Library  # noqa: E402
+from drafter.matching import matcher as matching  # noqa: E402
+from drafter.matching.matcher import NO_MATCH_THRESHOLD, Matcher  # noqa: E402
 
 
 @dataclass(frozen=True)

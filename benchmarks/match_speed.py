@@ -24,9 +24,9 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
-from drafter.importer import read_starter_records  # noqa: E402
-from drafter.matching import Matcher  # noqa: E402
-from drafter.model import LibraryAction  # noqa: E402
+from drafter.core.model import LibraryAction  # noqa: E402
+from drafter.library.transfer import read_starter_records  # noqa: E402
+from drafter.matching.matcher import Matcher  # noqa: E402
 
 RECOMMENDATIONS = [
     "Reduce caseloads for probation officers to the level the WMT says is manageable",

@@ -3,7 +3,7 @@
 End to end through the real review session and database: the labelled
 recommendations in ``../shared/corpus/recommendations.jsonl`` are split into
 k folds. For each fold, a fresh library (``actions.jsonl``) has the *other*
-folds reviewed through :class:`drafter.reviewing.ReviewSession` by a scripted
+folds reviewed through :class:`drafter.review.session.ReviewSession` by a scripted
 reviewer who knows the right theme -- it accepts the top candidate when it
 fits, swaps to a lower one that fits (which rejects those passed over), looks
 at more candidates, or marks "no action yet" -- exactly as the keys would be
@@ -32,11 +32,11 @@ sys.path.insert(0, str(REPO))
 
 from match_quality import HEADER, Figures, LabelledRec, evaluate  # noqa: E402
 
-from drafter.library import Library  # noqa: E402
-from drafter.matching import NO_MATCH_THRESHOLD, Matcher  # noqa: E402
-from drafter.model import LibraryAction, Report  # noqa: E402
-from drafter.review import build_review  # noqa: E402
-from drafter.reviewing import ReviewInterrupted, ReviewSession  # noqa: E402
+from drafter.core.model import LibraryAction, Report  # noqa: E402
+from drafter.library.store import Library  # noqa: E402
+from drafter.matching.matcher import NO_MATCH_THRESHOLD, Matcher  # noqa: E402
+from drafter.review.file import build_review  # noqa: E402
+from drafter.review.session import ReviewInterrupted, ReviewSession  # noqa: E402
 
 PAGE = 3
 

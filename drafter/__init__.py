@@ -6,8 +6,8 @@ The library API can be used without the command line::
     report = read_report("report.pdf")
 """
 
-from .errors import DrafterError
-from .model import (
+from drafter.core.errors import DrafterError
+from drafter.core.model import (
     Candidate,
     Finding,
     LibraryAction,
@@ -23,13 +23,13 @@ from .model import (
 #: Functions re-exported lazily so ``import drafter`` stays fast (the readers
 #: pull in PDF and HTML parsers).
 _LAZY = {
-    "read_report": "drafter.reader",
-    "Library": "drafter.library",
-    "match_report": "drafter.matching",
-    "build_plan": "drafter.plan",
-    "render_letter": "drafter.letter",
-    "draft_letter": "drafter.drafting",
-    "archive_letter": "drafter.archive",
+    "read_report": "drafter.reading.reader",
+    "Library": "drafter.library.store",
+    "match_report": "drafter.matching.matcher",
+    "build_plan": "drafter.letter.plan",
+    "render_letter": "drafter.letter.document",
+    "draft_letter": "drafter.letter.drafting",
+    "archive_letter": "drafter.archive.store",
 }
 
 

@@ -1,3 +1,3 @@
-from .cli import main
+from drafter.cli.commands import main
 
 main()

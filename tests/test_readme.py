@@ -26,7 +26,7 @@ def test_ci_runs_the_readme_test_command_exactly():
 
 
 def test_every_command_is_documented_in_the_readme():
-    from drafter.cli import cli
+    from drafter.cli.commands import cli
 
     readme = (REPO / "README.md").read_text(encoding="utf-8")
     for name in cli.commands:

@@ -1,0 +1,400 @@
+"""How drafter's results read on screen: the plain-text summaries and tables
+the command line prints for settings, drafts, reviews, the archive and
+commitments.
+
+Each function takes library objects and returns the lines to print, so the
+command line only echoes them and another front end can reuse the wording.
+Imports stay light (no document or database libraries) to keep ``drafter
+--help`` fast.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from drafter.core.dates import long_date
+
+if TYPE_CHECKING:
+    from drafter.archive.commitments import Commitment
+    from drafter.archive.store import ArchivedLetter, ArchiveResult
+    from drafter.core.model import LibraryAction, RecommendationMatch
+    from drafter.letter.drafting import DraftResult
+    from drafter.letter.settings import Config
+    from drafter.review.file import ReviewFile, ReviewSummary
+    from drafter.review.session import ReviewStatus
+
+
+def shorten(text: str, width: int = 110) -> str:
+    """``text`` on one line, cut to ``width`` characters with an ellipsis."""
+    text = " ".join(text.split())
+    return text if len(text) <= width else text[: width - 1].rstrip() + "…"
+
+
+def counted(number: int, noun: str, plural: str | None = None) -> str:
+    """ "1 action", "3 actions", "20,000 actions"; ``plural`` for irregular nouns."""
+    return f"{number:,} {noun if number == 1 else (plural or noun + 's')}"
+
+
+def table(rows: Sequence[Sequence[str]]) -> list[str]:
+    """Rows as left-aligned columns two spaces apart (the first row is the heading)."""
+    widths = [max(len(row[i]) for row in rows) for i in range(len(rows[0]))]
+    return [
+        "  ".join(cell.ljust(width) for cell, width in zip(row, widths, strict=True)).rstrip()
+        for row in rows
+    ]
+
+
+# --- library and match -----------------------------------------------------------
+
+
+def action_label(action: LibraryAction) -> str:
+    """ "#12", or "#12 (ACT-7)" when the action was imported with its own id."""
+    return f"#{action.id}" + (f" ({action.external_id})" if action.external_id else "")
+
+
+def action_lines(action: LibraryAction) -> list[str]:
+    """An action as 'library list' and 'library search' show it: label, status
+    (unless active) and source, then its text shortened on the next line."""
+    status = "" if action.status == "active" else f" [{action.status}]"
+    return [f"{action_label(action)}{status}  {action.source_label}", f"    {shorten(action.text)}"]
+
+
+def action_detail_lines(action: LibraryAction) -> list[str]:
+    """One action in full ('library show'), leaving out the fields it lacks."""
+    rows = [
+        ("Action", action.text),
+        ("Answered", action.recommendation),
+        ("Unit", action.unit),
+        ("Region", action.region),
+        ("Committed", action.committed_on.isoformat() if action.committed_on else None),
+        ("Owner", action.owner),
+        ("Due", action.due),
+        ("Tags", ", ".join(action.tags) or None),
+        ("Source", f"{action.source_kind}: {action.source_ref or '-'}"),
+        ("Import id", action.external_id),
+        ("Status", action.status),
+    ]
+    details = [f"  {name + ':':<11} {value}" for name, value in rows if value]
+    return [f"Action #{action.id}", *details]
+
+
+def match_lines(results: Sequence[RecommendationMatch]) -> list[str]:
+    """Each recommendation with its ranked suggestions, score and reason, and a
+    blank line after each."""
+    lines: list[str] = []
+    for result in results:
+        rec = result.recommendation
+        who = f" ({rec.addressee})" if rec.addressee else ""
+        lines.append(f"Recommendation {rec.number}{who}: {shorten(rec.text, 400)}")
+        if result.no_match:
+            lines.append("  No good match in the library — a new action is needed.")
+        for rank, candidate in enumerate(result.candidates, start=1):
+            action = candidate.action
+            lines.append(f"  {rank}. [{candidate.score:.0f}] {shorten(action.text, 300)}")
+            lines.append(
+                f"     {action_label(action)}, {action.source_label}. Why: {candidate.reason}"
+            )
+        lines.append("")
+    return lines
+
+
+# --- settings --------------------------------------------------------------------
+
+
+def config_lines(config: Config, config_path: str | Path | None = None) -> list[str]:
+    """Where the settings come from and what a letter will use."""
+    from drafter.letter.settings import resolve_config_path
+
+    if config.source is None:
+        lines = [f"No settings file ({resolve_config_path(config_path)}): using defaults."]
+    else:
+        lines = [f"Settings from {config.source}"]
+    address = " ".join(config.inspectorate_address)
+    lines += [
+        f"Letters go to: {config.chief_inspector_title}, {address}",
+        f"CC: {', '.join(config.cc) or '(nobody)'}",
+        f"Default action owner: {config.default_action_owner or '(not set)'}",
+    ]
+    named = {r: s for r, s in config.signatories.items() if s.name.strip()}
+    if not named:
+        lines.append("Signatories: none set yet.")
+    for region, signatory in sorted(named.items()):
+        lines.append(f"Signatory for {region}: {signatory.name}, {signatory.title}")
+    return lines
+
+
+# --- drafting --------------------------------------------------------------------
+
+
+def draft_summary_line(result: DraftResult) -> str:
+    """ "4 recommendations, 3 actions from the library, 2 to fill in, 1 date
+    to check": each count is the number of lines :func:`fill_in_lines` lists."""
+    parts = [
+        counted(result.recommendations, "recommendation"),
+        counted(result.from_library, "action") + " from the library",
+    ]
+    if result.to_fill_in:
+        parts.append(f"{len(result.to_fill_in)} to fill in")
+    if result.dates_to_confirm:
+        parts.append(counted(len(result.dates_to_confirm), "date") + " to check")
+    if result.to_check:
+        parts.append(counted(len(result.to_check), "other thing") + " to check")
+    return ", ".join(parts)
+
+
+def _places(count: int) -> str:
+    return f" ({count} places)" if count > 1 else ""
+
+
+def fill_in_lines(result: DraftResult) -> list[str]:
+    """What the editor must fill in or check before the letter is sent: each
+    thing once, in the order the summary line counts them."""
+    lines: list[str] = []
+    if not (result.to_fill_in or result.dates_to_confirm or result.to_check):
+        return lines
+    lines.append("Before sending, fill in or check (highlighted in yellow, with comments):")
+    for item in result.to_fill_in:
+        lines.append(f"  - {shorten(item.label, 70)}{_places(item.places)}: {item.note}")
+    for item in result.dates_to_confirm:
+        lines.append(
+            f'  - the date "{item.label}"{_places(item.places)} came from an earlier letter: '
+            "check it holds"
+        )
+    for item in result.to_check:
+        lines.append(f"  - {item.note}")
+    return lines
+
+
+def batch_table(results: Sequence[DraftResult]) -> list[str]:
+    """One row per report of a batch, after a blank line."""
+    rows = [("Unit", "Recs", "From library", "To fill in", "Dates to check", "File")]
+    for r in results:
+        if r.error or r.output is None:
+            rows.append((r.report_path.name, "-", "-", "-", "-", "not drafted"))
+        elif r.kept:
+            rows.append((r.report_path.name, "-", "-", "-", "-", "kept (already there)"))
+        else:
+            rows.append(
+                (
+                    r.unit,
+                    "none found" if r.no_recommendations else str(r.recommendations),
+                    str(r.from_library),
+                    str(len(r.to_fill_in) + len(r.to_check)),
+                    str(len(r.dates_to_confirm)),
+                    r.output.name,
+                )
+            )
+    lines = ["", *table(rows)]
+    if any(r.no_recommendations for r in results):
+        lines.append(
+            "none found: drafter could not read that report's recommendations; "
+            "its letter has placeholders for them."
+        )
+    return lines
+
+
+def batch_failures_line(results: Sequence[DraftResult]) -> str | None:
+    """ "2 of 5 reports could not be drafted", or None when all were."""
+    failed = sum(1 for r in results if r.error or r.output is None)
+    if not failed:
+        return None
+    return (
+        f"{failed} of {counted(len(results), 'report')} could not be drafted "
+        "(see 'Not drafted' above); the others were written."
+    )
+
+
+def batch_stopped_lines(results: Sequence[DraftResult], folder: str | Path) -> list[str]:
+    """What to say when a batch is stopped with Ctrl-C: what is there, and
+    how to carry on without redrafting it."""
+    written = sum(1 for r in results if r.output is not None and not r.kept)
+    kept = sum(1 for r in results if r.kept)
+    done = f"{counted(written, 'letter')} {'was' if written == 1 else 'were'} written"
+    if kept:
+        done += f" and {counted(kept, 'letter')} kept"
+    return [
+        f"Stopped. {done} in {folder} before you stopped; nothing half-written was kept.",
+        "To carry on, run the same command again with --skip-existing: the letters "
+        "already there are kept and the rest are drafted.",
+    ]
+
+
+def draft_lines(results: Sequence[DraftResult], *, batch: bool, has_settings: bool) -> list[str]:
+    """Everything ``drafter draft`` says after drafting."""
+    lines: list[str] = []
+    for result in results:
+        if result.error:
+            lines.append(f"Not drafted: {result.report_path}: {result.error}")
+            continue
+        if result.kept:
+            lines.append(f"Kept {result.output} (already there)")
+            continue
+        lines.append(f"Wrote {result.output} ({result.unit}): {draft_summary_line(result)}")
+        # Reading warnings already in the fill-in list are not said twice.
+        listed = set() if batch else {item.note for item in result.to_check}
+        lines += [f"  Warning: {w}" for w in result.warnings if w not in listed]
+        if not batch:
+            lines += fill_in_lines(result)
+    if batch:
+        lines += batch_table(results)
+    if not has_settings and any(r.placeholders for r in results):
+        lines.append(
+            "No settings file yet: run 'drafter config init' and fill in your region's "
+            "signatory so future letters have it."
+        )
+    return lines
+
+
+# --- review ----------------------------------------------------------------------
+
+
+def review_status_lines(status: ReviewStatus) -> list[str]:
+    """How far a review has got, recommendation by recommendation."""
+    from drafter.review.file import summarise_review
+
+    review = status.review
+    summary = summarise_review(review)
+    lines = [
+        f"{status.path}: {summary.total} recommendations, {summary.decided} decided, "
+        f"{summary.no_action} with no action yet, {summary.pending} pending."
+    ]
+    labels = {"pending": "pending", "decided": "decided", "no_action": "no action yet"}
+    for position, decision in enumerate(review.decisions, start=1):
+        agreement = f", {decision.agreement}" if decision.agreement else ""
+        count = len(decision.actions)
+        actions = f", {count} action{'s' * (count != 1)}" if count else ""
+        lines.append(
+            f"  {position}. {labels[decision.status]}{agreement}{actions}: "
+            f"{shorten(decision.recommendation, 70)}"
+        )
+    if status.report_changed:
+        lines.append("The report has changed since; run 'drafter review REPORT' to update.")
+    return lines
+
+
+def sheet_written_line(
+    review: ReviewFile, path: str | Path, report_path: str | Path, *, accept_best: bool
+) -> str:
+    """What ``drafter review --sheet`` wrote and what to do next."""
+    from drafter.review.file import summarise_review
+
+    summary = summarise_review(review)
+    filled = f" ({summary.decided} filled in with the best match)" if accept_best else ""
+    return (
+        f"Wrote {path} with {summary.total} recommendations{filled}. "
+        f"Edit it in any text editor, then: drafter draft {report_path} --review {path}"
+    )
+
+
+def review_saved_line(summary: ReviewSummary, path: str | Path, report_path: str | Path) -> str:
+    """Where an interactive review was saved, how far it got, and what to do next."""
+    return (
+        f"Saved in {path}: {summary.decided} decided, {summary.no_action} with no action yet, "
+        f"{summary.pending} pending. Draft the letter with: "
+        f"drafter draft {report_path} --review {path}"
+    )
+
+
+# --- archive ---------------------------------------------------------------------
+
+
+def archived_lines(result: ArchiveResult) -> list[str]:
+    """What ``drafter archive`` did, and how to follow the commitments up."""
+    lines = [result.message]
+    if not result.created:
+        return lines
+    actions = result.letter.actions
+    dated = sum(1 for a in actions if a.due_date)
+    states = "states" if len(actions) == 1 else "state"
+    lines.append(
+        f"{dated} of {counted(len(actions), 'action')} {states} a due date; follow them up with "
+        f"'drafter commitments --unit \"{result.letter.unit or ''}\"'."
+    )
+    return lines
+
+
+def link_tip(result: ArchiveResult) -> str | None:
+    """A hint when no action could be tied to its recommendation."""
+    actions = result.letter.actions
+    if result.created and actions and all(a.link == "unknown" for a in actions):
+        return (
+            "Tip: add --report REPORT (or --review FILE) to link each action to the "
+            "recommendation it answers."
+        )
+    return None
+
+
+def letters_table(letters: Sequence[ArchivedLetter]) -> list[str]:
+    if not letters:
+        return ["No letters are archived yet. Archive one with 'drafter archive SENT'."]
+    lines = [f"{'ID':>4}  {'Date':<10}  {'Status':<10}  {'Actions':>7}  Unit"]
+    for letter in letters:
+        lines.append(
+            f"{letter.id:>4}  {str(letter.letter_date or ''):<10}  {letter.status:<10}  "
+            f"{len(letter.actions):>7}  {letter.unit or '(unknown unit)'}"
+        )
+    return lines
+
+
+def letter_lines(letter: ArchivedLetter) -> list[str]:
+    """One archived letter: its details, actions (by commitment number) and findings."""
+    lines = [f"Letter {letter.id}: {letter.unit or '(unknown unit)'} ({letter.status})"]
+    for label, value in (
+        ("Date", long_date(letter.letter_date)),
+        ("Sent", long_date(letter.sent_date)),
+        ("To", letter.recipient),
+        ("From", letter.signatory),
+        ("Subject", letter.subject),
+        ("Recommendations", letter.recommendation_count),
+        ("File", f"{letter.file_name} (SHA-256 {letter.sha256[:12]}…)"),
+        ("Replaces letter", letter.supersedes_id),
+    ):
+        if value:
+            lines.append(f"  {label}: {value}")
+    lines.append("Actions (numbered as commitments, for 'drafter commitments done'):")
+    for action in letter.actions:
+        due = f" [due {action.due_date}]" if action.due_date else ""
+        labels = "; ".join(ref.label for ref in action.recommendation_refs)
+        rec = f" ({labels})" if labels else ""
+        lines.append(f"  {action.commitment_id:>4}. {action.text}{due}{rec}")
+    if letter.positive_findings:
+        lines.append("Positive findings:")
+        lines += [f"  - {finding}" for finding in letter.positive_findings]
+    return lines
+
+
+# --- commitments -----------------------------------------------------------------
+
+
+def commitments_table(commitments: Sequence[Commitment]) -> list[str]:
+    if not commitments:
+        return ["No commitments match."]
+    lines = [f"{'ID':>4}  {'Due':<10}  {'Status':<8}  {'Unit':<28}  Action"]
+    for item in commitments:
+        status = "OVERDUE" if item.is_overdue() else item.status
+        text = item.text if len(item.text) <= 70 else item.text[:69] + "…"
+        lines.append(
+            f"{item.id:>4}  {str(item.due_date or '-'):<10}  {status:<8}  "
+            f"{(item.unit or '')[:28]:<28}  {text}"
+        )
+    return lines
+
+
+def done_line(item: Commitment, *, already_done: bool = False) -> str:
+    """What ``drafter commitments done`` did (``already_done``: nothing, as it
+    was done before)."""
+    if already_done:
+        when = f" on {long_date(item.done_on)}" if item.done_on else ""
+        return f"Commitment {item.id} was already marked done{when}; nothing was changed."
+    return f"Commitment {item.id} for {item.unit or 'its unit'} is marked done."
+
+
+def noted_line(item: Commitment) -> str:
+    """What ``drafter commitments note`` did."""
+    line = f"Noted on commitment {item.id} ({counted(len(item.notes), 'note')} so far)."
+    if item.status == "done":
+        when = long_date(item.done_on)
+        line += f" It is already marked done{f' (on {when})' if when else ''}."
+    return line

@@ -1,0 +1,687 @@
+"""Matching recommendations to previously committed actions.
+
+For each recommendation the :class:`Matcher` scores every library action in
+one batch and returns the best few as :class:`~drafter.core.model.Candidate`s with a
+0-100 score and a plain reason. When nothing clears
+:data:`NO_MATCH_THRESHOLD` the recommendation is reported as having no good
+match, instead of padding the list with weak suggestions.
+
+How a score is made (each step measurably improved ``benchmarks/match_quality.py``):
+
+1. Both sides go through :mod:`drafter.core.textmatch`: normalised spelling and
+   abbreviations, stop words dropped, light stemming, two-word phrases and
+   domain concepts ("caseload" and "workload" are one idea).
+2. Terms are weighted by rarity in *this* library (TF-IDF), so "countersign"
+   counts for more than "assessment". A term the library has never seen keeps
+   the highest weight: when a recommendation is mostly about something the
+   library does not cover, its best score drops and it is reported as unmatched.
+3. The recommendation is compared with each action's own text *and* with the
+   recommendation that action originally answered, which is usually the
+   strongest signal; the two cosine similarities are blended.
+4. The best few hundred by that lexical score are re-scored with rapidfuzz
+   (``process.cdist``, all cores) on the normalised texts, which rewards shared
+   word order and wording the term model cannot see.
+5. Evidence must agree: when the recommendation names a domain concept, an
+   action sharing none of its concepts keeps only part of its score, since
+   its word overlap is then incidental ("training" in a recommendation on
+   unpaid work and an action on resettlement). An action tied to a setting
+   (court work, unpaid work, custody: ``setting: true`` in the lexicon) that
+   the recommendation does not name keeps only part of its score too: a
+   pre-sentence report action does not answer a case-management
+   recommendation however much else the wording shares.
+6. Reviewers' past decisions move scores: an action accepted for a *similar*
+   recommendation gains, one rejected for a similar recommendation loses, in
+   proportion to how similar the recommendations are. A gain is capped on the
+   shown scale (:data:`MAX_SHOWN_BOOST`) and never lifts an action into the
+   "close match" band (85+) on feedback alone, so shown scores keep their
+   meaning; the reason says when feedback moved a score.
+7. The raw evidence is put on the scale people see, anchored on the
+   threshold: 50 means "just good enough", 70 a typical good match, 85 and
+   above a close one (:func:`shown_score`).
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections import Counter
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
+from datetime import date
+from typing import TYPE_CHECKING
+
+import numpy as np
+from rapidfuzz import fuzz, process
+
+from drafter.cli.presenters import counted
+from drafter.core.model import Candidate, LibraryAction, Recommendation, RecommendationMatch, Report
+from drafter.core.textmatch import (
+    Terms,
+    TermTable,
+    _ranges,
+    concept_label,
+    concept_mentions,
+    normalise,
+    setting_concepts,
+    shared_phrases,
+    stem,
+    term_table,
+    terms,
+)
+
+if TYPE_CHECKING:
+    from drafter.library.store import Decision, Library
+
+#: Raw evidence (0-100) below which there is "no good match". Chosen by
+#: cross-validation, not by the best cut on one data set (see
+#: benchmarks/match_quality.py): a cut picked on four fifths of the corpus
+#: lands between 26.2 and 27.2, one picked with a whole theme held out between
+#: 26.6 and 29.7. 26 is at the low end on purpose: recommendations written in
+#: other words than the library's score lower, and a higher cut would hide
+#: more usable actions from them. It leaves a margin above the best score
+#: (23.8) of any corpus recommendation whose theme the library lacks.
+RAW_THRESHOLD = 26.0
+
+#: Raw evidence is rarely above 60 even for a good match, and people read 40
+#: out of 100 as "poor". Scores are shown on a scale anchored on the
+#: threshold instead, piecewise linear so the order never changes:
+#: 0 = nothing in common, 50 = just good enough (the threshold), 70 = a
+#: typical good match (the median best score on the labelled corpus is about
+#: 70), 85 = twice the evidence the threshold needs, 100 = the same wording.
+RAW_ANCHORS = (0.0, RAW_THRESHOLD, 2 * RAW_THRESHOLD, 100.0)
+SHOWN_ANCHORS = (0.0, 50.0, 85.0, 100.0)
+
+#: Shown scores below this mean "no good match in the library".
+NO_MATCH_THRESHOLD = 50.0
+
+
+def shown_score(raw: np.ndarray | float) -> np.ndarray:
+    """The 0-100 score people see for raw evidence (see :data:`SHOWN_ANCHORS`)."""
+    return np.interp(raw, RAW_ANCHORS, SHOWN_ANCHORS)
+
+
+#: Distinct (text, recommendation) pairs handled at once when counting the
+#: terms both fields of an action share (bounds memory on large libraries).
+PAIR_CHUNK = 16384
+#: Relative weight of each kind of term in the vectors.
+WORD_WEIGHT = 1.0
+PHRASE_WEIGHT = 0.5
+CONCEPT_WEIGHT = 1.0
+#: Blend of similarity to the action's original recommendation and to its text.
+RECOMMENDATION_SHARE = 0.6
+#: Blend of the term model and rapidfuzz in the final score.
+FUZZY_SHARE = 0.2
+#: How many lexical leaders per recommendation rapidfuzz re-scores.
+SHORTLIST = 200
+#: Scores are multiplied by this for each domain concept in the recommendation
+#: that no library action mentions (at most twice).
+UNSEEN_CONCEPT_FACTOR = 0.65
+#: Scores of actions sharing no domain concept with a recommendation that has
+#: some are multiplied by this.
+NO_SHARED_CONCEPT_FACTOR = 0.7
+#: Scores of actions tied to a setting (court work, unpaid work, custody…)
+#: that the recommendation does not name are multiplied by this: a director
+#: will not sign a court-report action for a recommendation on case management.
+SETTING_MISMATCH_FACTOR = 0.6
+#: Feedback: points an accepted action gains, and the share of its score a
+#: rejected one loses, for an equivalent recommendation; and the least
+#: similarity at which a past decision counts at all.
+ACCEPT_BOOST = 25.0
+REJECT_SHARE = 0.7
+FEEDBACK_MIN_SIMILARITY = 0.3
+#: Most shown points an acceptance can add, and the shown score from which a
+#: match reads as "says much the same thing": feedback alone never lifts an
+#: action to it (a boosted score stops just below, at CLOSE_MATCH - 1).
+MAX_SHOWN_BOOST = 10.0
+CLOSE_MATCH = 85.0
+ACCEPTED_BEFORE = "accepted before for a similar recommendation"
+TURNED_DOWN_BEFORE = "turned down before for a similar recommendation"
+
+
+@dataclass(frozen=True)
+class _Field:
+    """One text field of every action as a sparse matrix stored by term
+    (an inverted index): term t's postings are docs[ptr[t]:ptr[t+1]]."""
+
+    ptr: np.ndarray
+    docs: np.ndarray
+    weights: np.ndarray
+
+    def dot(self, query: dict[int, float], size: int) -> np.ndarray:
+        scores = np.zeros(size, dtype=np.float32)
+        for term, weight in query.items():
+            start, end = self.ptr[term], self.ptr[term + 1]
+            if start != end:
+                scores[self.docs[start:end]] += weight * self.weights[start:end]
+        return scores
+
+
+class Matcher:
+    """Scores recommendations against a fixed set of actions.
+
+    Build it once per library load (tokenising the library is the slow part)
+    and call :meth:`match` as often as needed. ``feedback`` is the list of
+    reviewers' decisions from :meth:`drafter.library.store.Library.feedback`;
+    ``progress(done, total)`` is told how far tokenising the library has got.
+    """
+
+    def __init__(
+        self,
+        actions: Sequence[LibraryAction],
+        feedback: Iterable[Decision] | None = None,
+        *,
+        threshold: float = NO_MATCH_THRESHOLD,
+        progress: Callable[[int, int], None] | None = None,
+    ) -> None:
+        self.actions = list(actions)
+        self.threshold = threshold
+        self._size = len(self.actions)
+        # Many actions share wording (one recommendation answered by several
+        # actions), so each distinct text is tokenised once, all in one batch.
+        unique: dict[str, int] = {}
+        text_uid = np.fromiter(
+            (unique.setdefault(a.text, len(unique)) for a in self.actions),
+            dtype=np.int64,
+            count=self._size,
+        )
+        rec_uid = np.fromiter(
+            (unique.setdefault(a.recommendation or "", len(unique)) for a in self.actions),
+            dtype=np.int64,
+            count=self._size,
+        )
+        table = term_table(list(unique), progress=progress)
+        self._vocab = {term: term_id for term_id, term in enumerate(table.vocabulary)}
+        self._concept_ids = {i for i, t in enumerate(table.vocabulary) if t.startswith("@")}
+        self._kind = np.array(
+            [self._kind_weight(term) for term in table.vocabulary] + [1.0], dtype=np.float32
+        )
+        self._idf = self._inverse_document_frequency(table, text_uid, rec_uid)
+        n = max(self._size, 1)
+        #: A term no action uses is as informative as a term can be.
+        self._unseen_idf = math.log(n + 1) + 1.0
+        # One field at a time, so only one field's temporary arrays exist at once.
+        self._text = self._build_field(*_gather(table, text_uid))
+        self._rec = self._build_field(*_gather(table, rec_uid))
+        self._settings = self._setting_carriers()
+        self._has_rec = np.fromiter(
+            (bool(a.recommendation) for a in self.actions), dtype=bool, count=self._size
+        )
+        self._normalised: dict[str, str] = {}
+        # Actions worded identically once normalised are one suggestion.
+        self._group_of = table.wording[text_uid]
+        self._group_members: dict[int, list[int]] = {}
+        if self._size:
+            repeated = np.bincount(self._group_of)[self._group_of] > 1
+            for index in np.flatnonzero(repeated).tolist():
+                self._group_members.setdefault(int(self._group_of[index]), []).append(index)
+        self._index_of = {a.id: i for i, a in enumerate(self.actions)}
+        self._feedback: list[tuple[dict[int, float], int, bool]] = []
+        for decision in feedback or ():
+            index = self._index_of.get(decision.action_id)
+            if index is None:
+                continue
+            accepted = decision.verdict == "accepted"
+            vector = self._vector(terms(decision.recommendation_text))
+            self._feedback.append((vector, index, accepted))
+
+    def _setting_carriers(self) -> list[tuple[int, np.ndarray]]:
+        """(concept term id, which actions carry it) for each setting concept
+        the library uses. An action carries a setting when its text or the
+        recommendation it answered names it."""
+        carriers = []
+        for concept_id in setting_concepts():
+            term_id = self._vocab.get("@" + concept_id)
+            if term_id is None:
+                continue
+            carries = np.zeros(self._size, dtype=bool)
+            for field in (self._text, self._rec):
+                carries[field.docs[field.ptr[term_id] : field.ptr[term_id + 1]]] = True
+            carriers.append((term_id, carries))
+        return carriers
+
+    # --- vectors ------------------------------------------------------------
+
+    @staticmethod
+    def _kind_weight(term: str) -> float:
+        if term.startswith("@"):
+            return CONCEPT_WEIGHT
+        return PHRASE_WEIGHT if " " in term else WORD_WEIGHT
+
+    def _weighted(self, found: Terms, idf_of) -> dict[str, float]:  # noqa: ANN001
+        counts = Counter(found.all())
+        vector = {
+            term: (1.0 + math.log(count)) * idf_of(term) * self._kind_weight(term)
+            for term, count in counts.items()
+        }
+        norm = math.sqrt(sum(w * w for w in vector.values())) or 1.0
+        return {term: w / norm for term, w in vector.items()}
+
+    def _inverse_document_frequency(
+        self, table: TermTable, text_uid: np.ndarray, rec_uid: np.ndarray
+    ) -> np.ndarray:
+        """IDF over the union of both fields of each action. A term in both the
+        text and the recommendation of one action counts once for it."""
+        vocabulary_size = len(table.vocabulary) + 1
+        lengths = np.diff(table.ptr)
+        n_texts = len(lengths)
+        uses = np.bincount(text_uid, minlength=n_texts) + np.bincount(rec_uid, minlength=n_texts)
+        frequency = np.bincount(
+            table.term_ids,
+            weights=np.repeat(uses, lengths).astype(np.float64),
+            minlength=vocabulary_size,
+        )
+        # Subtract terms shared by the two fields of one action, counted per
+        # distinct (text, recommendation) pair.
+        pair_codes, pair_count = np.unique(text_uid * n_texts + rec_uid, return_counts=True)
+        for start in range(0, len(pair_codes), PAIR_CHUNK):
+            codes = pair_codes[start : start + PAIR_CHUNK]
+            keys = []
+            for uids in (codes // n_texts, codes % n_texts):
+                docs, term_ids, _ = _gather(table, uids)
+                keys.append(docs.astype(np.int64) * vocabulary_size + term_ids)
+            merged = np.concatenate(keys)
+            merged.sort()
+            shared = merged[1:][merged[1:] == merged[:-1]]
+            frequency -= np.bincount(
+                shared % vocabulary_size,
+                weights=pair_count[start + shared // vocabulary_size],
+                minlength=vocabulary_size,
+            )
+        n = max(self._size, 1)
+        return (np.log((n + 1) / (frequency + 1)) + 1.0).astype(np.float32)
+
+    def _build_field(self, docs: np.ndarray, term_ids: np.ndarray, counts: np.ndarray) -> _Field:
+        """TF-IDF vectors of one field, L2-normalised, stored by term."""
+        vocabulary_size = len(self._vocab) + 1
+        if not len(term_ids):
+            empty = np.zeros(0, dtype=np.int64)
+            return _Field(np.zeros(vocabulary_size + 1, dtype=np.int64), empty, empty)
+        weights = (1.0 + np.log(counts)) * self._idf[term_ids] * self._kind[term_ids]
+        norms = np.sqrt(np.bincount(docs, weights=weights * weights, minlength=self._size))
+        weights = (weights / norms[docs]).astype(np.float32)
+        # A stable sort of 16-bit numbers is a radix sort: linear time.
+        small = term_ids.astype(np.uint16) if vocabulary_size <= 65536 else term_ids
+        order = np.argsort(small, kind="stable")
+        ptr = np.concatenate([[0], np.cumsum(np.bincount(term_ids, minlength=vocabulary_size))])
+        return _Field(ptr=ptr, docs=docs[order].astype(np.int32), weights=weights[order])
+
+    def _vector(self, found: Terms) -> dict[int, float]:
+        """A query's weights by term id; terms the library lacks still count
+        towards the norm (lowering every similarity) but match nothing."""
+
+        def idf_of(term: str) -> float:
+            term_id = self._vocab.get(term)
+            return float(self._idf[term_id]) if term_id is not None else self._unseen_idf
+
+        weighted = self._weighted(found, idf_of)
+        return {self._vocab[t]: w for t, w in weighted.items() if t in self._vocab}
+
+    # --- scoring ------------------------------------------------------------
+
+    def scores(self, text: str) -> np.ndarray:
+        """The shown 0-100 score of every action for one recommendation text
+        (50 = just good enough, see :data:`SHOWN_ANCHORS`)."""
+        return self._score_one(text)[0]
+
+    def _score_one(
+        self, text: str
+    ) -> tuple[np.ndarray, np.ndarray, np.ndarray, Terms, dict[int, str]]:
+        """Shown scores, the two raw similarities, the query's terms and, by
+        action index, how reviewers' past decisions moved the score."""
+        found = terms(text)
+        query = self._vector(found)
+        if self._size == 0:
+            empty = np.zeros(0, dtype=np.float32)
+            return empty, empty, empty, found, {}
+        rec_sim = self._rec.dot(query, self._size)
+        text_sim = self._text.dot(query, self._size)
+        # Actions imported without their original recommendation rely on their text.
+        lexical = np.where(
+            self._has_rec,
+            RECOMMENDATION_SHARE * rec_sim + (1 - RECOMMENDATION_SHARE) * text_sim,
+            text_sim,
+        )
+        final = lexical * (100.0 * (1 - FUZZY_SHARE))
+        shortlist = _top_indices(lexical, min(SHORTLIST, self._size))
+        shortlist = shortlist[lexical[shortlist] > 0]
+        if len(shortlist):
+            normal = [normalise(text)]
+            fuzzy = np.maximum(
+                process.cdist(
+                    normal,
+                    [self._normal(self.actions[i].recommendation) for i in shortlist],
+                    scorer=fuzz.token_sort_ratio,
+                    workers=-1,
+                )[0],
+                process.cdist(
+                    normal,
+                    [self._normal(self.actions[i].text) for i in shortlist],
+                    scorer=fuzz.token_sort_ratio,
+                    workers=-1,
+                )[0],
+            )
+            final[shortlist] += FUZZY_SHARE * fuzzy
+        # A domain idea the library has never dealt with ("unpaid work" when no
+        # action mentions it) means the best candidates answer something else.
+        unseen = sum(1 for t in found.concepts if t not in self._vocab)
+        if unseen:
+            final *= UNSEEN_CONCEPT_FACTOR ** min(unseen, 2)
+        # Word overlap without a shared domain idea is weaker evidence than
+        # overlap that agrees on one: "training" shared by a recommendation on
+        # unpaid work and an action on resettlement is incidental.
+        if NO_SHARED_CONCEPT_FACTOR != 1.0:
+            concept_query = {t: w for t, w in query.items() if t in self._concept_ids}
+            if concept_query:
+                shared = (self._rec.dot(concept_query, self._size) > 0) | (
+                    self._text.dot(concept_query, self._size) > 0
+                )
+                final = np.where(shared, final, final * NO_SHARED_CONCEPT_FACTOR)
+        # An action tied to a setting the recommendation does not name (a
+        # pre-sentence report action for a case-management recommendation)
+        # answers something else, however much else the wording shares.
+        if SETTING_MISMATCH_FACTOR != 1.0 and self._settings:
+            named = {self._vocab.get(t) for t in found.concepts}
+            mismatch = np.zeros(self._size, dtype=bool)
+            for term_id, carries in self._settings:
+                if term_id not in named:
+                    mismatch |= carries
+            final = np.where(mismatch, final * SETTING_MISMATCH_FACTOR, final)
+        shown, notes = self._apply_feedback(query, final)
+        return shown, rec_sim, text_sim, found, notes
+
+    def _normal(self, text: str | None) -> str:
+        normal = self._normalised.get(text or "")
+        if normal is None:
+            normal = self._normalised[text or ""] = normalise(text or "")
+        return normal
+
+    def _apply_feedback(
+        self, query: dict[int, float], raw: np.ndarray
+    ) -> tuple[np.ndarray, dict[int, str]]:
+        """Shown scores after reviewers' past decisions, and a note for each
+        action a decision moved.
+
+        Rejected actions lose a share of their raw score, so a rejection for a
+        near-identical recommendation sinks the action whatever its wording.
+        Accepted actions gain, but on the shown scale by at most
+        :data:`MAX_SHOWN_BOOST` points and never into the close-match band:
+        "85" must still mean the wording says much the same thing. Both scale
+        with how similar the earlier recommendation is to this one."""
+        if not self._feedback:
+            return shown_score(np.clip(raw, 0.0, 100.0)).astype(np.float32), {}
+        gain = np.zeros(self._size, dtype=np.float32)
+        keep = np.ones(self._size, dtype=np.float32)
+        notes: dict[int, str] = {}
+        for vector, index, accepted in self._feedback:
+            similarity = sum(w * vector.get(t, 0.0) for t, w in query.items())
+            if similarity < FEEDBACK_MIN_SIMILARITY:
+                continue
+            strength = min(
+                1.0, 1.5 * (similarity - FEEDBACK_MIN_SIMILARITY) / (1 - FEEDBACK_MIN_SIMILARITY)
+            )
+            if accepted:
+                gain[index] += ACCEPT_BOOST * strength
+            else:
+                keep[index] *= 1.0 - REJECT_SHARE * strength
+        kept = raw * keep
+        base = shown_score(np.clip(kept, 0.0, 100.0))
+        boosted = shown_score(np.clip(kept + gain, 0.0, 100.0))
+        ceiling = np.where(
+            base >= CLOSE_MATCH, base + MAX_SHOWN_BOOST, np.maximum(base, CLOSE_MATCH - 1.0)
+        )
+        shown = np.minimum(np.minimum(boosted, base + MAX_SHOWN_BOOST), ceiling)
+        for index in np.flatnonzero(keep < 1.0).tolist():
+            notes[index] = TURNED_DOWN_BEFORE
+        # An acceptance speaks last: the reviewer's latest word on the action.
+        for index in np.flatnonzero(gain > 0).tolist():
+            notes[index] = ACCEPTED_BEFORE
+        return shown.astype(np.float32), notes
+
+    def match(
+        self, recommendations: Sequence[Recommendation | str], top: int = 3
+    ) -> list[RecommendationMatch]:
+        """The best ``top`` candidates for each recommendation, best first, with
+        ``no_match`` set (and no candidates) when none clears the threshold."""
+        results = []
+        for number, item in enumerate(recommendations, start=1):
+            recommendation = (
+                item if isinstance(item, Recommendation) else Recommendation(number, "", str(item))
+            )
+            final, rec_sim, text_sim, found, notes = self._score_one(recommendation.text)
+            candidates: list[Candidate] = []
+            for index, twins in self._distinct_leaders(final, max(top, 0)):
+                action = self.actions[index]
+                reason = self._reason(recommendation.text, index, float(rec_sim[index]))
+                reason += _twins_note(action, [self.actions[i] for i in twins])
+                if index in notes:
+                    reason += f"; {notes[index]}"
+                score = round(float(final[index]), 1)
+                candidates.append(Candidate(action=action, score=score, reason=reason))
+            results.append(RecommendationMatch(recommendation, candidates, no_match=not candidates))
+        return results
+
+    def _distinct_leaders(self, final: np.ndarray, top: int) -> list[tuple[int, list[int]]]:
+        """Up to ``top`` best actions above the threshold with different wording,
+        each with the indices of the other actions saying the same thing.
+
+        The same action is often in the library several times (a starter action
+        later committed by other units); people want ``top`` different ideas.
+        Of identical texts the best-scoring one is shown, the most recent among
+        near-equal scores."""
+        if top == 0 or self._size == 0:
+            return []
+        above = int(np.count_nonzero(final >= self.threshold))
+        groups = self._group_of
+        leaders: list[tuple[int, list[int]]] = []
+        seen: set[int] = set()
+        wanted = min(above, top * 4)
+        while True:
+            for index in _top_indices(final, wanted):
+                index = int(index)
+                group = int(groups[index])
+                if group in seen:
+                    continue
+                seen.add(group)
+                members = self._group_members.get(group, [index])
+                best = float(final[index])
+                near = [i for i in members if float(final[i]) >= best - 0.05]
+                chosen = max(near, key=lambda i: (self.actions[i].committed_on or date.min, -i))
+                leaders.append((chosen, [i for i in members if i != chosen]))
+                if len(leaders) == top:
+                    return leaders
+            if wanted >= above:
+                return leaders
+            leaders, seen = [], set()
+            wanted = min(above, wanted * 4)
+
+    def _reason(self, text: str, index: int, rec_similarity: float) -> str:
+        """Why an action was suggested, in words people can check: the words and
+        phrases both texts use as written, then the ideas they share in other
+        words, then whether the action answered a similar recommendation."""
+        action = self.actions[index]
+        quoted = shared_phrases(text, action.text, weight=self._word_weight)
+        said = {w for phrase in quoted for w in normalise(phrase).split()}
+        theirs = concept_mentions(action.text)
+        links: list[tuple[float, str]] = []
+        for concept_id, mine in concept_mentions(text).items():
+            other = theirs.get(concept_id)
+            if other is None:
+                continue
+            same = other.casefold() == mine.casefold()
+            if same and set(normalise(mine).split()) <= said:
+                continue  # already quoted as a shared phrase
+            term_id = self._vocab.get("@" + concept_id)
+            rarity = float(self._idf[term_id]) if term_id is not None else 0.0
+            label = concept_label(concept_id)
+            if not same:
+                label += f" ({mine} ~ {other})"
+            elif mine.casefold() != label.casefold():
+                label += f" ({mine})"
+            links.append((rarity, label))
+        links.sort(key=lambda item: -item[0])
+        parts = []
+        if quoted:
+            parts.append("shares " + ", ".join(f'"{phrase}"' for phrase in quoted))
+        if links:
+            parts.append("both about " + ", ".join(link for _, link in links[:2]))
+        if not parts:
+            parts.append("similar wording")
+        if action.recommendation and rec_similarity >= 0.35:
+            parts.append(f"answered a similar recommendation ({action.source_label})")
+        return "; ".join(parts)
+
+    def _word_weight(self, word: str) -> float:
+        """How telling a written word is: its rarity in this library."""
+        best = 0.0
+        for part in normalise(word).split():
+            term_id = self._vocab.get(stem(part))
+            if term_id is not None:
+                best = max(best, float(self._idf[term_id]))
+            else:
+                best = max(best, self._unseen_idf)
+        return best
+
+
+def _gather(table: TermTable, uids: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """(document, term, count) rows for documents whose texts are ``uids``."""
+    lengths = np.diff(table.ptr)
+    rows = _ranges(table.ptr[:-1], lengths, uids)
+    docs = np.repeat(np.arange(len(uids), dtype=np.int32), lengths[uids])
+    return docs, table.term_ids[rows], table.counts[rows]
+
+
+def _twins_note(action: LibraryAction, twins: Sequence[LibraryAction]) -> str:
+    """ "also committed by 2 other units" for an action other units also chose."""
+    if not twins:
+        return ""
+    others = {t.unit for t in twins if t.unit and t.unit != action.unit}
+    if others:
+        return f"; also committed by {counted(len(others), 'other unit')}"
+    return f"; the same action is in the library {counted(len(twins), 'more time')}"
+
+
+def _top_indices(scores: np.ndarray, k: int) -> np.ndarray:
+    if k <= 0 or scores.size == 0:
+        return np.zeros(0, dtype=np.int64)
+    if k >= scores.size:
+        return np.argsort(-scores, kind="stable")
+    part = np.argpartition(-scores, k - 1)[:k]
+    return part[np.argsort(-scores[part], kind="stable")]
+
+
+#: Largest --from-file accepted: a list of recommendations is a few kilobytes.
+MAX_RECOMMENDATIONS_FILE_BYTES = 2 * 1024 * 1024
+
+#: Opening bytes of documents that are not plain text, with what they are.
+_DOCUMENT_SIGNATURES = (
+    (b"PK\x03\x04", "a Word document or other zipped file"),
+    (b"%PDF", "a PDF"),
+    (b"\xd0\xcf\x11\xe0", "an old-style Word document"),
+    (b"{\\rtf", "a rich text (RTF) document"),
+)
+
+
+def read_recommendations_file(path: str) -> list[str]:
+    """The recommendations in a plain text file, one a line (blank lines skipped).
+
+    A report as a document (Word, PDF) is refused with a pointer to
+    ``drafter match REPORT``, which reads documents properly; reading one as
+    text would match its binary content as if it were recommendations.
+    """
+    from drafter.core.errors import InputFileError
+    from drafter.core.fileio import read_input_bytes
+
+    data = read_input_bytes(path, MAX_RECOMMENDATIONS_FILE_BYTES)
+    for signature, kind in _DOCUMENT_SIGNATURES:
+        if data.startswith(signature):
+            raise InputFileError(
+                f"'{path}' is {kind}, not a plain text file of recommendations.",
+                hint=f"To match a report's recommendations, run: drafter match {path}",
+            )
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        try:
+            text = data.decode("utf-16")
+        except UnicodeDecodeError:
+            text = None
+    elif b"\x00" in data:
+        text = None
+    else:
+        try:
+            text = data.decode("utf-8-sig")
+        except UnicodeDecodeError:
+            text = _windows_text(data)
+    if text is None:
+        raise InputFileError(
+            f"'{path}' is not a plain text file.",
+            hint="Save the recommendations as UTF-8 text, one a line, "
+            "or give the report itself: drafter match REPORT.",
+        )
+    texts = [line.strip() for line in text.splitlines() if line.strip()]
+    if not texts:
+        raise InputFileError(
+            f"'{path}' holds no recommendations.", hint="Put one recommendation on each line."
+        )
+    return texts
+
+
+_CONTROL_BYTES = re.compile(rb"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+
+def _windows_text(data: bytes) -> str | None:
+    """Text saved by an older Windows program (Windows-1252, e.g. a '£' or curly
+    quotes), or None for bytes that are not text at all."""
+    if _CONTROL_BYTES.search(data):
+        return None
+    try:
+        return data.decode("cp1252")
+    except UnicodeDecodeError:
+        return None
+
+
+def check_recommendation_texts(texts: Sequence[str]) -> list[str]:
+    """``texts`` stripped; refuses an empty one (``--text ""``)."""
+    from drafter.core.errors import InputFileError
+
+    cleaned = [" ".join(t.split()) for t in texts]
+    if not all(cleaned):
+        raise InputFileError(
+            "A recommendation given with --text is empty.",
+            hint='Give its words, e.g. --text "Reduce caseloads for probation officers".',
+        )
+    return cleaned
+
+
+def match_texts(texts: Sequence[str], library: Library, top: int = 3) -> list[RecommendationMatch]:
+    """Match recommendations that arrived without a report (numbered 1, 2, …)."""
+    recommendations = [Recommendation(i, "", t) for i, t in enumerate(texts, start=1)]
+    return library.matcher().match(recommendations, top=top)
+
+
+def match_report(
+    report: Report, library: Library, top: int = 3, *, allow_empty: bool = False
+) -> list[RecommendationMatch]:
+    """Match every recommendation of a report. An empty library is an error
+    unless ``allow_empty`` (then every recommendation has no candidates)."""
+    return library.matcher(allow_empty=allow_empty).match(report.recommendations, top=top)
+
+
+def match_to_dict(result: RecommendationMatch) -> dict:
+    """The ``--json`` shape of one recommendation's matches."""
+    return {
+        "number": result.recommendation.number,
+        "addressee": result.recommendation.addressee,
+        "text": result.recommendation.text,
+        "no_match": result.no_match,
+        "candidates": [
+            {
+                "id": c.action.id,
+                "external_id": c.action.external_id,
+                "action": c.action.text,
+                "score": c.score,
+                "unit": c.action.unit,
+                "date": c.action.committed_on.isoformat() if c.action.committed_on else None,
+                "reason": c.reason,
+            }
+            for c in result.candidates
+        ],
+    }

@@ -1,0 +1,242 @@
+"""Read an inspection report file (HTML, PDF, DOCX, text or Markdown) into a
+:class:`~drafter.core.model.Report`.
+
+The format is worked out from the file's content (a PDF starts with "%PDF", a
+DOCX is a zip holding ``word/document.xml``, a web page has ``<html``), with
+the extension only as a tie-breaker, because reports are often saved or
+renamed carelessly. Each format is reduced to the same list of
+:class:`~drafter.reading.parser.Block` objects and handed to one parser.
+"""
+
+from __future__ import annotations
+
+import io
+import os
+import re
+import zipfile
+from collections import Counter
+from pathlib import Path
+from typing import Literal
+
+from drafter.core.errors import InputFileError
+from drafter.core.fileio import DEFAULT_MAX_INPUT_BYTES, read_input_bytes, sha256_bytes
+from drafter.core.model import Report
+from drafter.core.normalise import normalise_text, split_list_marker
+from drafter.reading.parser import Block, addressee_of, parse_blocks, section_of, split_alpha_marker
+
+SourceFormat = Literal["html", "pdf", "docx", "text"]
+
+_HTML_SNIFF = re.compile(rb"<\s*(?:!doctype\s+html|html|head|body|h1|p|div|table)\b", re.I)
+
+
+def detect_format(data: bytes, name: str = "") -> SourceFormat:
+    """Work out a document's format from its first bytes, then its extension.
+
+    Raises :class:`InputFileError` for a ``.docx``/``.pdf`` whose content is
+    not what its name promises, and for binary files drafter cannot read.
+    """
+    suffix = Path(name).suffix.lower()
+    head = data[:2048].lstrip()
+    if head.startswith(b"%PDF"):
+        return "pdf"
+    if data.startswith(b"PK\x03\x04"):
+        try:
+            with zipfile.ZipFile(io.BytesIO(data)) as archive:
+                if "word/document.xml" in archive.namelist():
+                    return "docx"
+        except zipfile.BadZipFile as exc:
+            raise InputFileError(
+                f"'{name}' looks like a damaged Word or zip file.",
+                hint="Open it in Word and save it again.",
+            ) from exc
+        raise InputFileError(
+            f"'{name}' is a zip archive, not a Word document or report.",
+            hint="Unzip it and choose the report inside.",
+        )
+    if data.startswith(b"\xd0\xcf\x11\xe0"):
+        raise InputFileError(
+            f"'{name}' is in the old Word 97-2003 (.doc) format, which drafter cannot read.",
+            hint="Open it in Word and save it as .docx or PDF.",
+        )
+    if head.startswith(b"{\\rtf"):
+        raise InputFileError(
+            f"'{name}' is a Rich Text (.rtf) file, which drafter cannot read.",
+            hint="Open it in Word and save it as .docx or PDF.",
+        )
+    # A web page saved under the wrong name is still a web page: the content
+    # decides. Anything else misnamed .docx/.pdf is refused below.
+    if _HTML_SNIFF.match(head.lstrip(b"\xef\xbb\xbf")):
+        return "html"
+    if suffix == ".docx":
+        raise InputFileError(
+            f"'{name}' is named .docx but is not a Word document (it is not a zip file).",
+            hint="Open it in Word and save it again as .docx.",
+        )
+    if suffix == ".pdf":
+        raise InputFileError(
+            f"'{name}' is named .pdf but is not a PDF.",
+            hint="Download or export the report again.",
+        )
+    if b"\x00" in head and not head.startswith((b"\xff\xfe", b"\xfe\xff")):
+        raise InputFileError(
+            f"'{name}' is not a document drafter can read.",
+            hint="Use the report as a web page (.html), PDF, Word (.docx) or text file.",
+        )
+    text_head = head.lstrip(b"\xef\xbb\xbf")
+    if _HTML_SNIFF.match(text_head) or (suffix in (".html", ".htm") and b"<" in text_head):
+        return "html"
+    return "text"
+
+
+def read_report(
+    path: str | os.PathLike[str], *, max_bytes: int = DEFAULT_MAX_INPUT_BYTES
+) -> Report:
+    """Read the inspection report at ``path``.
+
+    Raises :class:`InputFileError` (missing, empty, too large, damaged,
+    encrypted) or :class:`~drafter.core.errors.NotAReportError` (readable, but not
+    an HMI Probation inspection report). A report with no Recommendations
+    section is returned with a warning in ``report.warnings``.
+    """
+    data = read_input_bytes(path, max_bytes)
+    report = read_report_bytes(data, name=str(path))
+    report.source_path = str(path)
+    return report
+
+
+def read_report_bytes(data: bytes, *, name: str = "report") -> Report:
+    """Like :func:`read_report` for a document already in memory."""
+    source_format = detect_format(data, name)
+    blocks = extract_blocks(data, source_format, name=name)
+    report = parse_blocks(blocks)
+    report.sha256 = sha256_bytes(data)
+    report.source_format = source_format
+    return report
+
+
+def extract_blocks(data: bytes, source_format: SourceFormat, *, name: str = "") -> list[Block]:
+    """The document's headings, paragraphs, list items and table rows in order."""
+    if source_format == "pdf":
+        from drafter.reading.formats.pdf import pdf_blocks
+
+        return pdf_blocks(data, name)
+    if source_format == "docx":
+        from drafter.reading.formats.docx import docx_blocks
+
+        return docx_blocks(data, name)
+    text = decode_text(data, name)
+    if source_format == "html":
+        from drafter.reading.formats.html import html_blocks
+
+        return html_blocks(text)
+    return text_blocks(text)
+
+
+def decode_text(data: bytes, name: str = "") -> str:
+    """Decode a text or HTML file: UTF-8 (with or without BOM), UTF-16 with a
+    BOM, else Windows-1252, which is what older Office exports use."""
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return data.decode("utf-16")
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        try:
+            return data.decode("cp1252")
+        except UnicodeDecodeError as exc:
+            raise InputFileError(
+                f"'{name}' is not readable text.", hint="Save it as UTF-8 text and retry."
+            ) from exc
+
+
+# --- plain text and Markdown ---------------------------------------------------
+
+_MD_HEADING = re.compile(r"^(#{1,6})\s+(.*?)\s*#*\s*$")
+_MD_TABLE_RULE = re.compile(r"^\|?\s*:?-{3,}")
+_MD_EMPHASIS = re.compile(r"(\*\*|__)(.+?)\1")
+
+
+def text_blocks(text: str) -> list[Block]:
+    """Blocks from pasted or flattened text, or Markdown.
+
+    Each non-blank line is a block, as in a flattened web page where table
+    cells and paragraphs each sit on their own line. A line straight after a
+    list item, without a marker, that starts in lower case or is indented
+    further than the item's marker, is that item's wrapped tail.
+    """
+    blocks: list[Block] = []
+    previous_blank = True
+    item_indent = 0
+    lines = text.splitlines()
+    wrap_width = _wrap_width(lines)
+    repeated = {line for line, n in Counter(x.strip() for x in lines).items() if n >= 3}
+    previous_line = ""
+    for raw in lines:
+        if not raw.strip():
+            previous_blank = True
+            continue
+        line = raw.rstrip()
+        last_line, previous_line = previous_line, line
+        heading = _MD_HEADING.match(line)
+        if heading:
+            level = len(heading.group(1))
+            blocks.append(Block("heading", _plain(heading.group(2)), level=level))
+        elif line.lstrip().startswith("|") and line.rstrip().endswith("|"):
+            if not _MD_TABLE_RULE.match(line.strip()):
+                cells = tuple(_plain(c) for c in line.strip().strip("|").split("|"))
+                blocks.append(Block("row", " ".join(cells), cells=cells))
+        else:
+            number, bullet, rest = split_list_marker(line)
+            indent = len(line) - len(line.lstrip())
+            if number is not None or bullet:
+                blocks.append(Block("item", _plain(rest), number=number, bullet=bullet))
+                item_indent = indent
+            elif (
+                blocks
+                and blocks[-1].kind == "item"
+                and not previous_blank
+                and split_alpha_marker(line) is None
+                and (
+                    line.lstrip()[:1].islower()
+                    or indent > item_indent
+                    or _wrapped_at_margin(last_line, line, wrap_width, repeated)
+                )
+            ):
+                last = blocks.pop()
+                joined = f"{last.text} {_plain(line)}"
+                blocks.append(Block("item", joined, number=last.number, bullet=last.bullet))
+            else:
+                blocks.append(Block("paragraph", _plain(line)))
+        previous_blank = False
+    return blocks
+
+
+def _wrap_width(lines: list[str]) -> int | None:
+    """The width text was hard-wrapped at (pasted from a PDF, or an email),
+    or None for text whose paragraphs are each one long line."""
+    lengths = sorted(len(line.strip()) for line in lines if line.strip())
+    if len(lengths) < 20:
+        return None
+    width = lengths[int(len(lengths) * 0.9)]
+    return width if 60 <= width <= 130 else None
+
+
+def _wrapped_at_margin(last_line: str, line: str, width: int | None, repeated: set[str]) -> bool:
+    """Does ``line`` continue an item whose previous line ran to the wrap
+    margin without finishing ("… with the" / "Probation Service")? Repeated
+    lines (running footers), page numbers, section titles and addressee
+    lines never do."""
+    stripped = line.strip()
+    return bool(
+        width
+        and len(last_line.strip()) >= 0.8 * width
+        and not re.search(r"[.;:!?]$", last_line.strip())
+        and stripped[:1].isalpha()
+        and stripped not in repeated
+        and section_of(Block("paragraph", stripped)) is None
+        and addressee_of(stripped) is None
+    )
+
+
+def _plain(text: str) -> str:
+    """Markdown emphasis removed; everything else kept as written."""
+    return normalise_text(_MD_EMPHASIS.sub(r"\2", text))

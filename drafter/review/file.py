@@ -1,0 +1,683 @@
+"""Reviewers' decisions on suggested matches, kept in a review file.
+
+A review file is YAML beside the report (``<report>.review.yaml``), readable and
+editable by hand, with a schema version. ``drafter draft --review FILE`` drafts
+from it; ``drafter review`` writes it one decision at a time.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import os
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, Literal
+
+from drafter.core.errors import ReviewFileError
+from drafter.core.model import AGREEMENTS
+
+if TYPE_CHECKING:
+    from drafter.core.model import RecommendationMatch, Report
+
+SCHEMA_VERSION = 1
+DecisionStatus = Literal["pending", "decided", "no_action"]
+STATUSES: tuple[str, ...] = ("pending", "decided", "no_action")
+#: A review file is a few hundred lines; anything far bigger is the wrong file.
+MAX_REVIEW_BYTES = 5 * 1024 * 1024
+
+
+@dataclass
+class ChosenAction:
+    """An action the reviewer committed to for one recommendation."""
+
+    text: str
+    library_id: int | None = None  # None for a new action written by the reviewer
+    score: float | None = None
+    source: str | None = None  # "Calderholme PDU, 18 April 2023"
+    edited: bool = False  # reworded from the library action, or new
+
+
+@dataclass
+class SuggestedAction:
+    """A candidate shown to the reviewer (kept in the file for editing by hand)."""
+
+    library_id: int
+    text: str
+    score: float
+    source: str | None = None
+    reason: str | None = None
+
+
+@dataclass
+class ReviewDecision:
+    number: int
+    addressee: str
+    recommendation: str
+    status: DecisionStatus = "pending"
+    agreement: str | None = None  # "Agreed", "Partly agreed", "Not agreed"
+    actions: list[ChosenAction] = field(default_factory=list)
+    rejected: list[int] = field(default_factory=list)  # library ids turned down
+    # Library ids ranked above the one swapped to: seen and passed over, which
+    # says less than a rejection, so they are kept here and not taught to the
+    # matcher (only ``rejected`` lowers an action's later scores).
+    passed_over: list[int] = field(default_factory=list)
+    owner: str | None = None
+    target_date: str | None = None
+    note: str | None = None
+    suggestions: list[SuggestedAction] = field(default_factory=list)
+
+
+@dataclass
+class ReviewFile:
+    report_sha256: str
+    unit: str
+    report_path: str | None = None
+    decisions: list[ReviewDecision] = field(default_factory=list)
+    schema_version: int = SCHEMA_VERSION
+
+    def pending(self) -> list[ReviewDecision]:
+        return [d for d in self.decisions if d.status == "pending"]
+
+
+# --- where the file lives ----------------------------------------------------------
+
+
+def default_review_path(report_path: str | os.PathLike[str]) -> Path:
+    """The review file beside the report: ``report.html`` → ``report.review.yaml``."""
+    report = Path(report_path)
+    return report.with_name(f"{report.stem}.review.yaml")
+
+
+# --- building a review from matches --------------------------------------------------
+
+
+def suggestion_from_candidate(candidate: Any) -> SuggestedAction:
+    """A :class:`drafter.core.model.Candidate` as kept in the review file."""
+    action = candidate.action
+    return SuggestedAction(
+        library_id=int(action.id),
+        text=action.text,
+        score=round(float(candidate.score), 1),
+        source=action.source_label,
+        reason=candidate.reason or None,
+    )
+
+
+def chosen_from_suggestion(suggestion: SuggestedAction, *, edited: bool = False) -> ChosenAction:
+    return ChosenAction(
+        text=suggestion.text,
+        library_id=suggestion.library_id,
+        score=suggestion.score,
+        source=suggestion.source,
+        edited=edited,
+    )
+
+
+def build_review(
+    report: Report,
+    matches: Sequence[RecommendationMatch],
+    *,
+    report_path: str | os.PathLike[str] | None = None,
+    top: int = 3,
+    accept_best: bool = False,
+) -> ReviewFile:
+    """A fresh review: every recommendation pending, with its ``top`` candidates
+    as suggestions. ``accept_best`` pre-fills the best match as the decision
+    (agreement "Agreed") where the library has a good enough one."""
+    by_recommendation = {id(m.recommendation): m for m in matches}
+    decisions = []
+    for index, recommendation in enumerate(report.recommendations):
+        match = by_recommendation.get(id(recommendation))
+        if match is None and index < len(matches):
+            match = matches[index]
+        candidates = list(match.candidates[:top]) if match is not None else []
+        decision = ReviewDecision(
+            number=recommendation.number,
+            addressee=recommendation.addressee,
+            recommendation=recommendation.text,
+            suggestions=[suggestion_from_candidate(c) for c in candidates],
+        )
+        if accept_best and decision.suggestions and not (match is not None and match.no_match):
+            decision.status = "decided"
+            decision.agreement = "Agreed"
+            decision.actions = [chosen_from_suggestion(decision.suggestions[0])]
+        decisions.append(decision)
+    return ReviewFile(
+        report_sha256=report.sha256,
+        unit=report.unit,
+        report_path=str(report_path) if report_path is not None else report.source_path,
+        decisions=decisions,
+    )
+
+
+def recommendation_key(text: str) -> str:
+    """Two recommendations are the same when their words are, ignoring case,
+    spacing and curly quotes."""
+    cleaned = text.replace("\u2019", "'").replace("\u2018", "'").casefold()
+    return " ".join(cleaned.split()).rstrip(" .;")
+
+
+@dataclass
+class Reconciliation:
+    """An existing review fitted to the report as it is now."""
+
+    review: ReviewFile
+    report_changed: bool
+    kept: int  # decisions carried over
+    matched: int  # recommendations found in both, decided or not
+    dropped: list[ReviewDecision]  # decisions whose recommendation is gone or reworded
+
+
+def reconcile_review(existing: ReviewFile, fresh: ReviewFile) -> Reconciliation:
+    """Carry the decisions in ``existing`` over to ``fresh`` (built from the report
+    as it is now), matching recommendations by their wording. Pending
+    recommendations take the fresh suggestions, so the latest ranking shows."""
+    report_changed = existing.report_sha256 != fresh.report_sha256
+    waiting: dict[str, list[ReviewDecision]] = {}
+    for old in existing.decisions:
+        waiting.setdefault(recommendation_key(old.recommendation), []).append(old)
+    merged: list[ReviewDecision] = []
+    kept = matched = 0
+    for new in fresh.decisions:
+        same = waiting.get(recommendation_key(new.recommendation))
+        if not same:
+            merged.append(new)
+            continue
+        old = same.pop(0)
+        matched += 1
+        carried = dataclasses.replace(old, number=new.number, addressee=new.addressee)
+        if old.status == "pending" and new.suggestions:
+            carried.suggestions = new.suggestions
+        if old.status != "pending":
+            kept += 1
+        merged.append(carried)
+    dropped = [d for group in waiting.values() for d in group if d.status != "pending"]
+    review = ReviewFile(
+        report_sha256=fresh.report_sha256,
+        unit=fresh.unit or existing.unit,
+        report_path=fresh.report_path or existing.report_path,
+        decisions=merged,
+    )
+    return Reconciliation(review, report_changed, kept, matched, dropped)
+
+
+# --- summary ---------------------------------------------------------------------------
+
+
+@dataclass
+class ReviewSummary:
+    total: int
+    decided: int
+    pending: int
+    no_action: int
+    next_pending: int | None  # position (1-based) of the first pending recommendation
+
+    @property
+    def complete(self) -> bool:
+        return self.pending == 0
+
+
+def summarise_review(review: ReviewFile) -> ReviewSummary:
+    counts = {status: 0 for status in STATUSES}
+    for decision in review.decisions:
+        counts[decision.status] += 1
+    next_pending = next(
+        (i for i, d in enumerate(review.decisions, start=1) if d.status == "pending"), None
+    )
+    return ReviewSummary(
+        total=len(review.decisions),
+        decided=counts["decided"],
+        pending=counts["pending"],
+        no_action=counts["no_action"],
+        next_pending=next_pending,
+    )
+
+
+def review_to_json(review: ReviewFile) -> dict[str, Any]:
+    """The ``--json`` shape: the whole review plus its summary."""
+    data = dataclasses.asdict(review)
+    data["summary"] = dataclasses.asdict(summarise_review(review))
+    return data
+
+
+# --- writing -------------------------------------------------------------------------
+
+HEADER = """\
+# drafter review file: the decisions on the actions suggested for each
+# recommendation of one inspection report. 'drafter draft REPORT --review FILE'
+# drafts the letter from it; 'drafter review REPORT' carries on reviewing.
+#
+# You can edit it in any text editor. For each recommendation:
+#   status       pending (not decided yet), decided, or no_action (no action yet)
+#   agreement    Agreed, Partly agreed or Not agreed
+#   actions      what the letter will commit to. Copy a suggestion (keep its
+#                library_id), reword one (set edited: true) or write your own
+#                (library_id: null, edited: true).
+#   rejected     library ids of suggestions you turned down (later suggestions
+#                for similar recommendations rank them lower)
+#   passed_over  library ids ranked above the one you swapped to (kept for the
+#                record; they do not count against those actions)
+#   owner, target_date, note   free text, e.g. target_date: March 2026
+# Keep the indentation as it is. Text after '>-' may run over several lines.
+# Leave schema_version and report_sha256 alone: they tie the file to its report.
+"""
+
+_FIELD_ORDER = {
+    "decision": (
+        "number",
+        "addressee",
+        "recommendation",
+        "status",
+        "agreement",
+        "owner",
+        "target_date",
+        "note",
+        "actions",
+        "rejected",
+        "passed_over",
+        "suggestions",
+    ),
+    "action": ("text", "library_id", "score", "source", "edited"),
+    "suggestion": ("library_id", "score", "source", "text", "reason"),
+}
+
+
+def _yaml_dumper() -> type:
+    import yaml
+
+    class ReviewDumper(yaml.SafeDumper):
+        pass
+
+    def represent_str(dumper: yaml.SafeDumper, value: str) -> Any:
+        # Long wording reads best folded over several lines; '>-' keeps it one
+        # paragraph when loaded. Text that folding could alter stays quoted.
+        if any(not c.isprintable() and c != "\n" for c in value):
+            # Control characters and Unicode line breaks survive only escaped.
+            return dumper.represent_scalar("tag:yaml.org,2002:str", value, style='"')
+        if "\n" in value and value.strip() == value:
+            return dumper.represent_scalar("tag:yaml.org,2002:str", value, style="|")
+        foldable = len(value) > 72 and " " in value and value.strip() == value and "  " not in value
+        if foldable and value.isprintable():
+            return dumper.represent_scalar("tag:yaml.org,2002:str", value, style=">")
+        return dumper.represent_str(value)
+
+    ReviewDumper.add_representer(str, represent_str)
+    return ReviewDumper
+
+
+def _ordered(obj: Any, kind: str) -> dict[str, Any]:
+    data = dataclasses.asdict(obj)
+    return {key: data[key] for key in _FIELD_ORDER[kind]}
+
+
+def _decision_data(decision: ReviewDecision) -> dict[str, Any]:
+    data = _ordered(decision, "decision")
+    data["actions"] = [_ordered(a, "action") for a in decision.actions]
+    data["suggestions"] = [_ordered(s, "suggestion") for s in decision.suggestions]
+    if not decision.passed_over:
+        del data["passed_over"]  # only swaps fill it; most files never need it
+    return data
+
+
+def dump_review(review: ReviewFile) -> str:
+    """The review as YAML text, laid out for people: a header explaining how to
+    edit it, a comment above each recommendation, long text folded."""
+    import yaml
+
+    dumper = _yaml_dumper()
+
+    def dump(data: Any) -> str:
+        return yaml.dump(
+            data,
+            Dumper=dumper,
+            sort_keys=False,
+            allow_unicode=True,
+            default_flow_style=False,
+            width=88,
+        )
+
+    head = {
+        "schema_version": review.schema_version,
+        "report_sha256": review.report_sha256,
+        "unit": review.unit,
+        "report_path": review.report_path,
+    }
+    parts = [HEADER, dump(head)]
+    if not review.decisions:
+        parts.append("decisions: []\n")
+        return "".join(parts)
+    parts.append("decisions:\n")
+    total = len(review.decisions)
+    for position, decision in enumerate(review.decisions, start=1):
+        addressee = "".join(c for c in " ".join(decision.addressee.split()) if c.isprintable())
+        label = f" ({addressee})" if addressee else ""
+        parts.append(f"\n# --- Recommendation {position} of {total}{label} ---\n")
+        parts.append(dump([_decision_data(decision)]))
+    return "".join(parts)
+
+
+def save_review(
+    review: ReviewFile, path: str | os.PathLike[str], *, overwrite: bool = True
+) -> Path:
+    """Write the review file atomically (a crash or Ctrl-C never leaves half a
+    file). ``overwrite=False`` refuses to replace an existing file."""
+    from drafter.core.fileio import atomic_write_text
+
+    return atomic_write_text(path, dump_review(review), force=overwrite)
+
+
+# --- reading and checking ------------------------------------------------------------
+
+_REQUIRED_TOP = ("schema_version", "report_sha256", "decisions")
+_OPTIONAL_TOP = ("unit", "report_path")
+_REQUIRED_DECISION = ("number", "recommendation", "status")
+_REQUIRED_ACTION = ("text",)
+_REQUIRED_SUGGESTION = ("library_id", "text")
+
+
+class _Checker:
+    """Checks loaded YAML against the schema, naming the line of each problem.
+
+    The data comes from ``yaml.safe_load``; the node tree from ``yaml.compose``
+    of the same text gives the line of any value by its path."""
+
+    def __init__(self, root: Any, name: str) -> None:
+        self.root = root
+        self.name = name
+
+    def line_of(self, path: Sequence[str | int]) -> int:
+        import yaml
+
+        node = self.root
+        for step in path:
+            if isinstance(node, yaml.MappingNode):
+                # The last of repeated keys, as yaml.safe_load keeps it.
+                found = next(
+                    (v for k, v in reversed(node.value) if getattr(k, "value", None) == step),
+                    None,
+                )
+                if found is None:
+                    break
+                node = found
+            elif isinstance(node, yaml.SequenceNode) and isinstance(step, int):
+                if step >= len(node.value):
+                    break
+                node = node.value[step]
+            else:
+                break
+        return (node.start_mark.line + 1) if node is not None else 1
+
+    def fail(self, path: Sequence[str | int], problem: str) -> ReviewFileError:
+        return ReviewFileError(
+            f"{self.name}, line {self.line_of(path)}: {problem}",
+            hint="Fix that line in a text editor and run the command again.",
+        )
+
+    def mapping(
+        self,
+        value: Any,
+        path: Sequence[str | int],
+        what: str,
+        required: Iterable[str],
+        allowed: Iterable[str],
+    ) -> dict[str, Any]:
+        if not isinstance(value, dict):
+            raise self.fail(path, f"{what} should be a set of 'key: value' lines.")
+        allowed_keys = set(allowed)
+        for key in value:
+            if key not in allowed_keys:
+                known = ", ".join(sorted(allowed_keys))
+                raise self.fail([*path, key], f"unknown key '{key}' in {what} (known: {known}).")
+        for key in required:
+            if key not in value:
+                raise self.fail(path, f"{what} is missing '{key}'.")
+        return value
+
+    def text(
+        self, data: dict, key: str, path: Sequence[str | int], *, optional: bool, what: str
+    ) -> str | None:
+        value = data.get(key)
+        if value is None:
+            if optional:
+                return None
+            raise self.fail([*path, key], f"{what} needs some text.")
+        if isinstance(value, (date, datetime)) and key == "target_date":
+            return value.isoformat()
+        if isinstance(value, bool) or not isinstance(value, (str, int, float)):
+            raise self.fail([*path, key], f"'{key}' should be text, not {_describe(value)}.")
+        if not isinstance(value, str):
+            if key in ("owner", "target_date", "note", "source", "reason", "addressee", "unit"):
+                return str(value)
+            raise self.fail([*path, key], f"'{key}' should be text, not {_describe(value)}.")
+        if not optional and not value.strip():
+            raise self.fail([*path, key], f"{what} needs some text.")
+        return value
+
+    def integer(self, data: dict, key: str, path: Sequence[str | int], *, optional: bool) -> Any:
+        value = data.get(key)
+        if value is None and optional:
+            return None
+        if isinstance(value, bool) or not isinstance(value, int):
+            raise self.fail(
+                [*path, key], f"'{key}' should be a whole number, not {_describe(value)}."
+            )
+        return value
+
+    def number(self, data: dict, key: str, path: Sequence[str | int]) -> float | None:
+        value = data.get(key)
+        if value is None:
+            return None
+        if isinstance(value, bool) or not isinstance(value, (int, float)):
+            raise self.fail([*path, key], f"'{key}' should be a number, not {_describe(value)}.")
+        return float(value)
+
+    def flag(self, data: dict, key: str, path: Sequence[str | int]) -> bool:
+        value = data.get(key, False)
+        if value is None:
+            return False
+        if not isinstance(value, bool):
+            raise self.fail(
+                [*path, key], f"'{key}' should be true or false, not {_describe(value)}."
+            )
+        return value
+
+    def sequence(self, data: dict, key: str, path: Sequence[str | int]) -> list:
+        value = data.get(key)
+        if value is None:
+            return []
+        if not isinstance(value, list):
+            raise self.fail(
+                [*path, key], f"'{key}' should be a list ('- ' lines), not {_describe(value)}."
+            )
+        return value
+
+
+def _describe(value: Any) -> str:
+    if value is None:
+        return "empty"
+    if isinstance(value, bool):
+        return f"'{'true' if value else 'false'}'"
+    if isinstance(value, dict):
+        return "a set of keys"
+    if isinstance(value, list):
+        return "a list"
+    return f"'{value}'"
+
+
+def parse_review(text: str, *, name: str = "The review file") -> ReviewFile:
+    """Read review-file YAML, checking it against the schema. Any problem raises
+    :class:`ReviewFileError` naming the line and what is wrong."""
+    import yaml
+
+    try:
+        root = yaml.compose(text, Loader=yaml.SafeLoader)
+        data = yaml.safe_load(text)
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
+        line = f", line {mark.line + 1}" if mark is not None else ""
+        problem = getattr(exc, "problem", None) or "it is not valid YAML"
+        raise ReviewFileError(
+            f"{name}{line}: {problem} (the YAML layout is broken there).",
+            hint="Check the indentation and any ':' or quotes on that line.",
+        ) from None
+    if root is None:
+        raise ReviewFileError(
+            f"{name} is empty.", hint="Write it again with 'drafter review REPORT --sheet'."
+        )
+    _refuse_duplicate_keys(root, name)
+    check = _Checker(root, name)
+    top = check.mapping(data, [], "the file", _REQUIRED_TOP, _REQUIRED_TOP + _OPTIONAL_TOP)
+    version = check.integer(top, "schema_version", [], optional=False)
+    if version > SCHEMA_VERSION:
+        raise check.fail(
+            ["schema_version"],
+            f"this file was written by a newer drafter (schema version {version}; "
+            f"this drafter reads version {SCHEMA_VERSION}). Update drafter to read it.",
+        )
+    if version < 1:
+        raise check.fail(["schema_version"], f"schema version {version} does not exist.")
+    # Empty when the review was built from a report held only in memory.
+    sha = check.text(top, "report_sha256", [], optional=True, what="report_sha256") or ""
+    decisions = []
+    for index, item in enumerate(check.sequence(top, "decisions", [])):
+        decisions.append(_parse_decision(check, item, ["decisions", index], index + 1))
+    return ReviewFile(
+        report_sha256=str(sha).strip(),
+        unit=check.text(top, "unit", [], optional=True, what="unit") or "",
+        report_path=check.text(top, "report_path", [], optional=True, what="report_path"),
+        decisions=decisions,
+        schema_version=version,
+    )
+
+
+def _refuse_duplicate_keys(root: Any, name: str) -> None:
+    """A key given twice in one entry (two 'status:' lines) is refused at the
+    second one: YAML would silently keep the last, and the reviewer would not
+    know which of the two the letter used."""
+    import yaml
+
+    pending = [root]
+    while pending:
+        node = pending.pop()
+        if isinstance(node, yaml.MappingNode):
+            first_line: dict[Any, int] = {}
+            for key, value in node.value:
+                label = getattr(key, "value", None)
+                if isinstance(key, yaml.ScalarNode) and label in first_line:
+                    raise ReviewFileError(
+                        f"{name}, line {key.start_mark.line + 1}: '{label}' is given twice "
+                        f"in one entry (first on line {first_line[label]}).",
+                        hint="Delete the one that is wrong and run the command again.",
+                    )
+                if isinstance(key, yaml.ScalarNode):
+                    first_line[label] = key.start_mark.line + 1
+                pending.append(value)
+        elif isinstance(node, yaml.SequenceNode):
+            pending.extend(node.value)
+
+
+def _parse_decision(
+    check: _Checker, item: Any, path: list[str | int], position: int
+) -> ReviewDecision:
+    what = f"recommendation {position}"
+    data = check.mapping(item, path, what, _REQUIRED_DECISION, _FIELD_ORDER["decision"])
+    status = data.get("status")
+    if status not in STATUSES:
+        raise check.fail(
+            [*path, "status"],
+            f"status {_describe(status)} is not one of {', '.join(STATUSES)}.",
+        )
+    agreement = data.get("agreement")
+    if agreement is not None and agreement not in AGREEMENTS:
+        raise check.fail(
+            [*path, "agreement"],
+            f"agreement {_describe(agreement)} is not one of {', '.join(AGREEMENTS)} "
+            "(or leave it empty).",
+        )
+    actions = []
+    for i, raw in enumerate(check.sequence(data, "actions", path)):
+        where = [*path, "actions", i]
+        action = check.mapping(
+            raw, where, f"action {i + 1} of {what}", _REQUIRED_ACTION, _FIELD_ORDER["action"]
+        )
+        actions.append(
+            ChosenAction(
+                text=check.text(action, "text", where, optional=False, what="the action") or "",
+                library_id=check.integer(action, "library_id", where, optional=True),
+                score=check.number(action, "score", where),
+                source=check.text(action, "source", where, optional=True, what="source"),
+                edited=check.flag(action, "edited", where),
+            )
+        )
+    rejected = []
+    for i, raw in enumerate(check.sequence(data, "rejected", path)):
+        if isinstance(raw, bool) or not isinstance(raw, int):
+            raise check.fail(
+                [*path, "rejected", i],
+                f"'rejected' should list library ids (whole numbers), not {_describe(raw)}.",
+            )
+        rejected.append(raw)
+    passed_over = []
+    for i, raw in enumerate(check.sequence(data, "passed_over", path)):
+        if isinstance(raw, bool) or not isinstance(raw, int):
+            raise check.fail(
+                [*path, "passed_over", i],
+                f"'passed_over' should list library ids (whole numbers), not {_describe(raw)}.",
+            )
+        passed_over.append(raw)
+    suggestions = []
+    for i, raw in enumerate(check.sequence(data, "suggestions", path)):
+        where = [*path, "suggestions", i]
+        suggestion = check.mapping(
+            raw,
+            where,
+            f"suggestion {i + 1} of {what}",
+            _REQUIRED_SUGGESTION,
+            _FIELD_ORDER["suggestion"],
+        )
+        suggestions.append(
+            SuggestedAction(
+                library_id=check.integer(suggestion, "library_id", where, optional=False),
+                text=check.text(suggestion, "text", where, optional=False, what="the suggestion")
+                or "",
+                score=check.number(suggestion, "score", where) or 0.0,
+                source=check.text(suggestion, "source", where, optional=True, what="source"),
+                reason=check.text(suggestion, "reason", where, optional=True, what="reason"),
+            )
+        )
+    return ReviewDecision(
+        number=check.integer(data, "number", path, optional=False),
+        addressee=check.text(data, "addressee", path, optional=True, what="addressee") or "",
+        recommendation=check.text(
+            data, "recommendation", path, optional=False, what="the recommendation"
+        )
+        or "",
+        status=status,
+        agreement=agreement,
+        actions=actions,
+        rejected=rejected,
+        passed_over=passed_over,
+        owner=check.text(data, "owner", path, optional=True, what="owner"),
+        target_date=check.text(data, "target_date", path, optional=True, what="target_date"),
+        note=check.text(data, "note", path, optional=True, what="note"),
+        suggestions=suggestions,
+    )
+
+
+def load_review(path: str | os.PathLike[str]) -> ReviewFile:
+    """Read and check a review file. A missing file raises
+    :class:`drafter.core.errors.InputFileError`; a malformed one
+    :class:`ReviewFileError` naming the line and what is wrong."""
+    from drafter.core.fileio import read_input_bytes
+
+    data = read_input_bytes(path, max_bytes=MAX_REVIEW_BYTES)
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        raise ReviewFileError(
+            f"'{path}' is not a text file in UTF-8.",
+            hint="Save it as plain text (UTF-8) in your editor.",
+        ) from None
+    return parse_review(text, name=f"'{Path(path).name}'")
