@@ -67,6 +67,10 @@ class ReviewDecision:
     target_date: str | None = None
     note: str | None = None
     suggestions: list[SuggestedAction] = field(default_factory=list)
+    # Who decided and when (ISO timestamp): the letter's comments name them, and
+    # an undecided or machine-filled decision leaves both empty.
+    decided_by: str | None = None
+    decided_at: str | None = None
 
 
 @dataclass
@@ -82,6 +86,25 @@ class ReviewFile:
 
 
 # --- where the file lives ----------------------------------------------------------
+
+
+def current_user() -> str:
+    """The operating-system user, recorded as the maker of each decision until
+    drafter has sign-in of its own."""
+    import getpass
+
+    try:
+        return getpass.getuser()
+    except (KeyError, OSError):  # no passwd entry (containers) and no $USER
+        return "unknown"
+
+
+def mark_decided(decision: ReviewDecision, by: str | None = None) -> None:
+    """Stamp ``decision`` with who decided it and when (UTC, to the second)."""
+    from datetime import UTC, datetime
+
+    decision.decided_by = by or current_user()
+    decision.decided_at = datetime.now(UTC).replace(microsecond=0).isoformat()
 
 
 def default_review_path(report_path: str | os.PathLike[str]) -> Path:
@@ -274,6 +297,8 @@ _FIELD_ORDER = {
         "owner",
         "target_date",
         "note",
+        "decided_by",
+        "decided_at",
         "actions",
         "rejected",
         "passed_over",
@@ -318,6 +343,9 @@ def _decision_data(decision: ReviewDecision) -> dict[str, Any]:
     data["suggestions"] = [_ordered(s, "suggestion") for s in decision.suggestions]
     if not decision.passed_over:
         del data["passed_over"]  # only swaps fill it; most files never need it
+    for key in ("decided_by", "decided_at"):
+        if data[key] is None:
+            del data[key]  # files written before anyone decided stay as they were
     return data
 
 
@@ -663,6 +691,8 @@ def _parse_decision(
         target_date=check.text(data, "target_date", path, optional=True, what="target_date"),
         note=check.text(data, "note", path, optional=True, what="note"),
         suggestions=suggestions,
+        decided_by=check.text(data, "decided_by", path, optional=True, what="decided_by"),
+        decided_at=check.text(data, "decided_at", path, optional=True, what="decided_at"),
     )
 
 

@@ -30,6 +30,7 @@ from drafter.review.file import (
     ReviewSummary,
     build_review,
     load_review,
+    mark_decided,
     recommendation_key,
     reconcile_review,
     save_review,
@@ -651,6 +652,7 @@ class ReviewSession:
         self, decision: ReviewDecision, *, accepted: list[int], rejected: list[int]
     ) -> None:
         decision.status = "decided"
+        mark_decided(decision)
         if decision.agreement is None:
             decision.agreement = "Agreed"
         decision.rejected = [i for i in decision.rejected if i not in accepted]
