@@ -59,7 +59,7 @@ def shared_dir() -> Path:
 def _isolated_default_db(tmp_path_factory: pytest.TempPathFactory, monkeypatch) -> None:
     """No test may touch the user's real database: point the default at a temp file."""
     folder = tmp_path_factory.mktemp("default-db")
-    monkeypatch.setenv("DRAFTER_DB", f"sqlite:///{folder / 'drafter.library.database'}")
+    monkeypatch.setenv("DRAFTER_DB", f"sqlite:///{folder / 'drafter.db'}")
 
 
 @pytest.fixture

@@ -38,7 +38,7 @@ def db_option(func: Any) -> Any:
         envvar="DRAFTER_DB",
         metavar="URL",
         help="Database to use: a file path or SQLAlchemy URL "
-        "(default: drafter.library.database in your data folder; also $DRAFTER_DB).",
+        "(default: drafter.db in your data folder; also $DRAFTER_DB).",
     )(func)
 
 

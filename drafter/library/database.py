@@ -58,7 +58,7 @@ def default_url() -> str:
     from platformdirs import user_data_dir
 
     folder = Path(user_data_dir("drafter", appauthor=False))
-    return f"sqlite:///{folder / 'drafter.library.database'}"
+    return f"sqlite:///{folder / 'drafter.db'}"
 
 
 def resolve_url(url: str | None = None) -> str:
@@ -279,7 +279,7 @@ def _create_engine(url: str, *, create_folder: bool = False) -> Engine:
     except (ArgumentError, ValueError) as exc:
         raise DatabaseError(
             f"'{url}' is not a database address drafter understands.",
-            hint="Use a file path or a URL such as sqlite:///drafter.library.database or postgresql://…",
+            hint="Use a file path or a URL such as sqlite:///drafter.db or postgresql://…",
         ) from exc
     if parsed.drivername == "postgresql" or parsed.drivername == "postgres":
         parsed = parsed.set(drivername="postgresql+psycopg")
