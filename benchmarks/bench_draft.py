@@ -1,18 +1,17 @@
-"""How long drafting one letter takes end to end: read the report, match its
-recommendations against the library, plan, render the Word document, write it.
+"""How long drafting one letter takes, as whole processes a user would run.
 
-Two libraries: drafter's starter library, and a generated 10,000-action one
-(phrases of the starter library recombined, as in ``match_speed.py``), both in
-SQLite files. For each it prints:
+Side by side in the same run, each the median of ``--repeat`` runs after one
+warm-up (figures only, no asserts):
 
-* cold: a fresh ``Library`` object, so the time includes loading the actions
-  from the database and building the matcher (what one ``drafter draft``
-  command pays);
-* warm: the same ``Library`` drafting again (what each further letter of a
-  batch pays);
-* the split of a warm draft into read / match / plan+render / write.
-
-Target: at most 1 s per letter on a 2-core machine. Figures only, no asserts.
+* ``drafter --help``;
+* ``drafter draft`` of the real seed report with the starter library (index
+  cached, as every run after the first);
+* a docxtpl script that only renders a letter of the same size from a Word
+  template (what a user might write instead): the floor for "Python + Word";
+* ``drafter draft`` with a generated 10,000-action library: cold (the matching
+  index cache emptied before each run, as after the library changes) and warm
+  (the index loaded from the cache);
+* the in-process split of a warm draft into read / match / plan+render / write.
 
 Usage: python benchmarks/bench_draft.py [--size 10000] [--repeat 5]
 """
@@ -21,11 +20,15 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import random
+import shutil
 import statistics
+import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Callable
 from datetime import date
 from pathlib import Path
 
@@ -34,7 +37,6 @@ sys.path.insert(0, str(REPO))
 
 from drafter.core.fileio import atomic_write_bytes  # noqa: E402
 from drafter.letter.document import render_letter  # noqa: E402
-from drafter.letter.drafting import draft_letter  # noqa: E402
 from drafter.letter.plan import build_plan  # noqa: E402
 from drafter.library.store import Library  # noqa: E402
 from drafter.library.transfer import read_starter_records  # noqa: E402
@@ -84,10 +86,81 @@ def make_library(folder: Path, size: int | None) -> str:
     return url
 
 
-def cold_draft(url: str, report: Path, out: Path) -> float:
-    started = time.perf_counter()
-    draft_letter(report, out, library=Library(url), letter_date=LETTER_DATE, force=True)
-    return time.perf_counter() - started
+DOCXTPL_SCRIPT = """
+import sys
+from docxtpl import DocxTemplate
+template, context_file, out = sys.argv[1:4]
+import json
+document = DocxTemplate(template)
+document.render(json.loads(open(context_file, encoding="utf-8").read()))
+document.save(out)
+"""
+
+
+def docxtpl_template(folder: Path) -> Path:
+    """A Word template shaped like drafter's letter: address, date, subject,
+    thanks, the count of recommendations, one bullet per action, the positive
+    findings, the assurance and the signature."""
+    import docx
+
+    document = docx.Document()
+    for line in ("{{ recipient }}", "{{ address }}", "{{ date }}", "{{ subject }}"):
+        document.add_paragraph(line)
+    document.add_paragraph("Dear {{ chief_inspector }},")
+    document.add_paragraph("{{ thanks }}")
+    document.add_paragraph("{%p for action in actions %}")
+    document.add_paragraph("{{ action }}", style="List Bullet")
+    document.add_paragraph("{%p endfor %}")
+    document.add_paragraph("{{ findings }}")
+    document.add_paragraph("{%p for finding in positive %}")
+    document.add_paragraph("{{ finding }}", style="List Bullet")
+    document.add_paragraph("{%p endfor %}")
+    for line in ("{{ assurance }}", "Yours sincerely,", "{{ signatory }}", "{{ cc }}"):
+        document.add_paragraph(line)
+    path = folder / "template.docx"
+    document.save(path)
+    return path
+
+
+def docxtpl_context(report_path: Path, library_url: str) -> dict:
+    """The same words drafter's letter holds, so both render the same size."""
+    report = read_report(report_path)
+    plan = build_plan(report, match_report(report, Library(library_url, auto_starter=False)))
+    actions = [a.text for r in plan.responses for a in r.actions] or ["[Action]"]
+    return {
+        "recipient": "HM Chief Inspector of Probation",
+        "address": "1st Floor Civil Justice Centre, 1 Bridge Street West, Manchester, M3 3FX",
+        "date": "24 July 2025",
+        "subject": f"Inspection of {report.unit}",
+        "chief_inspector": report.chief_inspector or "Chief Inspector",
+        "thanks": "Thank you for the report. " * 6,
+        "actions": actions,
+        "findings": "The report also notes:",
+        "positive": [f.text for f in report.strengths[:4]],
+        "assurance": "I am assured that the region will oversee these actions. " * 3,
+        "signatory": "Area Executive Director",
+        "cc": "cc: Private Office",
+    }
+
+
+def timed_runs(command: list[str], repeat: int, before: Callable[[], None] | None = None) -> float:
+    """Median wall time of ``repeat`` runs of ``command`` after one warm-up."""
+    times = []
+    for attempt in range(repeat + 1):
+        if before is not None:
+            before()
+        started = time.perf_counter()
+        subprocess.run(command, check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        if attempt:  # the first run only warms the disk cache and .pyc files
+            times.append(time.perf_counter() - started)
+    return statistics.median(times)
+
+
+def drafter_command() -> list[str]:
+    found = shutil.which("drafter", path=str(Path(sys.executable).parent)) or shutil.which(
+        "drafter"
+    )
+    return [found] if found else [sys.executable, "-m", "drafter"]
 
 
 def warm_split(library: Library, report_path: Path, out: Path) -> dict[str, float]:
@@ -113,23 +186,59 @@ def main() -> None:
     parser.add_argument("--size", type=int, default=10_000)
     parser.add_argument("--repeat", type=int, default=5)
     args = parser.parse_args()
-    reports = [p for p in (SEED_REPORT, SAMPLE) if p.exists()]
+    drafter = drafter_command()
     with tempfile.TemporaryDirectory() as tmp:
         folder = Path(tmp)
         out = folder / "letter.docx"
-        for label, size in (("starter library", None), (f"{args.size:,} actions", args.size)):
-            url = make_library(folder, size)
-            count = Library(url, auto_starter=False).count()
-            print(f"\n== {label} ({count:,} active actions) ==")
-            for report in reports:
-                cold = [cold_draft(url, report, out) for _ in range(max(1, args.repeat // 2))]
-                library = Library(url, auto_starter=False)
-                warm_split(library, report, out)  # builds the matcher once
+        cache = folder / "cache"
+        env_base = {**os.environ, "DRAFTER_CACHE_DIR": str(cache)}
+
+        def run_env(url: str) -> None:
+            os.environ.update(env_base)
+            os.environ["DRAFTER_DB"] = url
+
+        def draft(report: Path) -> list[str]:
+            return [*drafter, "draft", str(report), "-o", str(out), "--force"]
+
+        starter = make_library(folder, None)
+        big = make_library(folder, args.size)
+        run_env(starter)
+        print(f"Whole processes, median of {args.repeat} after a warm-up:")
+        help_time = timed_runs([*drafter, "--help"], args.repeat)
+        print(f"  drafter --help                                   {help_time:.3f} s")
+        seed_time = timed_runs(draft(SEED_REPORT), args.repeat)
+        print(f"  drafter draft, real seed report, starter library  {seed_time:.3f} s")
+        context = folder / "context.json"
+        context.write_text(json.dumps(docxtpl_context(SEED_REPORT, starter)), encoding="utf-8")
+        script = folder / "render.py"
+        script.write_text(DOCXTPL_SCRIPT, encoding="utf-8")
+        template = docxtpl_template(folder)
+        tpl_time = timed_runs(
+            [sys.executable, str(script), str(template), str(context), str(folder / "tpl.docx")],
+            args.repeat,
+        )
+        print(f"  docxtpl script rendering a letter of that size    {tpl_time:.3f} s")
+        print(f"  ratio drafter / docxtpl                           {seed_time / tpl_time:.2f}x")
+        run_env(big)
+        count = Library(big, auto_starter=False).count()
+
+        def empty_cache() -> None:
+            shutil.rmtree(cache / "index", ignore_errors=True)
+
+        cold = timed_runs(draft(SEED_REPORT), args.repeat, before=empty_cache)
+        warm = timed_runs(draft(SEED_REPORT), args.repeat)
+        print(f"  drafter draft, {count:,}-action library, cold     {cold:.3f} s")
+        print(f"  drafter draft, {count:,}-action library, warm     {warm:.3f} s")
+
+        print("\nIn one process, a warm draft of each report (median):")
+        for label, url in (("starter library", starter), (f"{count:,} actions", big)):
+            library = Library(url, auto_starter=False)
+            for report in (SEED_REPORT, SAMPLE):
+                warm_split(library, report, out)  # builds or loads the matcher once
                 splits = [warm_split(library, report, out) for _ in range(args.repeat)]
                 median = {k: statistics.median(s[k] for s in splits) for k in splits[0]}
                 print(
-                    f"{report.name}: cold {statistics.median(cold):.3f} s, "
-                    f"warm {median['total']:.3f} s "
+                    f"  {label}, {report.name}: {median['total']:.3f} s "
                     f"(read {median['read']:.3f}, match {median['match']:.3f}, "
                     f"plan+render {median['plan+render']:.3f}, write {median['write']:.3f})"
                 )

@@ -34,6 +34,7 @@ from match_quality import HEADER, Figures, LabelledRec, evaluate  # noqa: E402
 
 from drafter.core.model import LibraryAction, Report  # noqa: E402
 from drafter.library.store import Library  # noqa: E402
+from drafter.matching.index import matcher_for  # noqa: E402
 from drafter.matching.matcher import NO_MATCH_THRESHOLD, Matcher  # noqa: E402
 from drafter.review.file import build_review  # noqa: E402
 from drafter.review.session import ReviewInterrupted, ReviewSession  # noqa: E402
@@ -82,7 +83,7 @@ def review_fold(library: Library, training: list[LabelledRec], folder: Path) -> 
             ],
         }
     )
-    matches = library.matcher().match(report.recommendations, top=12)
+    matches = matcher_for(library).match(report.recommendations, top=12)
     answers: list[str] = []
     for rec, match in zip(training, matches, strict=True):
         answers += oracle_answers([c.action for c in match.candidates], rec.primary_theme)
@@ -152,7 +153,7 @@ def main() -> None:
             reviewed += len(training)
             for key in totals:
                 totals[key] += counts[key]
-            learned = library.matcher()
+            learned = matcher_for(library)
             after.append(evaluate(held_out, actions, learned.scores, NO_MATCH_THRESHOLD)[0])
             library.db.dispose()
     print(

@@ -57,9 +57,10 @@ def shared_dir() -> Path:
 
 @pytest.fixture(autouse=True)
 def _isolated_default_db(tmp_path_factory: pytest.TempPathFactory, monkeypatch) -> None:
-    """No test may touch the user's real database: point the default at a temp file."""
+    """No test may touch the user's real database or cache: point both at temp folders."""
     folder = tmp_path_factory.mktemp("default-db")
     monkeypatch.setenv("DRAFTER_DB", f"sqlite:///{folder / 'drafter.db'}")
+    monkeypatch.setenv("DRAFTER_CACHE_DIR", str(folder / "cache"))
 
 
 @pytest.fixture

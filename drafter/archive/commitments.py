@@ -8,7 +8,6 @@ progress until the next inspection checks it.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime
@@ -22,6 +21,7 @@ from drafter.core.dates import (
     parse_user_date,
 )
 from drafter.core.errors import DrafterError
+from drafter.core.regions import unit_key
 
 __all__ = [
     "COMMITMENT_CSV_FIELDS",
@@ -231,12 +231,6 @@ def _to_commitment(row, notes: list[CommitmentNote]) -> Commitment:  # type: ign
         action_id=row.action_id,
         notes=notes,
     )
-
-
-def unit_key(name: str) -> str:
-    """A unit name for comparison: case, "&"/"and" and punctuation ignored."""
-    name = name.lower().replace("&", " and ")
-    return " ".join(re.sub(r"[^a-z0-9 ]", " ", name).split())
 
 
 COMMITMENT_CSV_FIELDS = (

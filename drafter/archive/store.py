@@ -28,7 +28,7 @@ from rapidfuzz import fuzz
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
-from drafter.archive.commitments import commitments_csv, database_of, list_commitments, unit_key
+from drafter.archive.commitments import commitments_csv, database_of, list_commitments
 
 # Reading the letter lives in drafter.archive.sent_letter; these names stay importable
 # from here because callers archive and read letters together.
@@ -41,11 +41,12 @@ from drafter.archive.sent_letter import (
     read_sent_letter,
     read_sent_letter_bytes,
 )
-from drafter.cli.presenters import counted
 from drafter.core.dates import extract_due_date, long_date, read_date
 from drafter.core.errors import DrafterError
 from drafter.core.fileio import atomic_write_bytes, atomic_write_text, read_input_bytes
+from drafter.core.regions import unit_key
 from drafter.core.textmatch import normalise
+from drafter.core.wording import counted
 from drafter.library.database import ActionRow, CommitmentRow, LetterFileRow, LetterRow
 from drafter.library.store import action_fingerprint
 

@@ -447,21 +447,33 @@ LARGE_LIBRARY = 10_000
 
 
 def _index_library(library: Any) -> None:
-    """Build (and cache) the library's matcher, with a progress bar on stderr
-    when the library is large enough for that to take a while."""
-    library.ensure_usable()
-    if library.count() < LARGE_LIBRARY:
+    """Build (or load from the cache) the library's matcher, with a progress
+    bar on stderr when a large library has to be indexed afresh."""
+    from drafter.matching.index import matcher_for
+
+    version = library.content_version()
+    if version.active_actions == 0:
+        library.ensure_usable()
+    if version.active_actions < LARGE_LIBRARY:
+        matcher_for(library)
         return
-    with click.progressbar(length=1000, label="Indexing the library", file=sys.stderr) as bar:
-        shown = 0
+    bar: Any = None
+    shown = 0
 
-        def progress(done: int, total: int) -> None:
-            nonlocal shown
-            target = done * 1000 // max(total, 1)
-            bar.update(target - shown)
-            shown = target
+    def progress(done: int, total: int) -> None:
+        nonlocal bar, shown
+        if bar is None:  # only a real build reports progress; a cached index does not
+            bar = click.progressbar(length=1000, label="Indexing the library", file=sys.stderr)
+            bar.__enter__()
+        target = done * 1000 // max(total, 1)
+        bar.update(target - shown)
+        shown = target
 
-        library.matcher(progress=progress)
+    try:
+        matcher_for(library, progress=progress)
+    finally:
+        if bar is not None:
+            bar.__exit__(None, None, None)
 
 
 # --- config and draft --------------------------------------------------------

@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from drafter.core.dates import long_date
+from drafter.core.wording import counted
 
 if TYPE_CHECKING:
     from drafter.archive.commitments import Commitment
@@ -30,11 +31,6 @@ def shorten(text: str, width: int = 110) -> str:
     """``text`` on one line, cut to ``width`` characters with an ellipsis."""
     text = " ".join(text.split())
     return text if len(text) <= width else text[: width - 1].rstrip() + "…"
-
-
-def counted(number: int, noun: str, plural: str | None = None) -> str:
-    """ "1 action", "3 actions", "20,000 actions"; ``plural`` for irregular nouns."""
-    return f"{number:,} {noun if number == 1 else (plural or noun + 's')}"
 
 
 def table(rows: Sequence[Sequence[str]]) -> list[str]:

@@ -100,3 +100,9 @@ def infer_region(report: Report, text: str) -> str | None:
         if match:
             return canonical_region(match.group(1))
     return region_for_unit(report.unit)
+
+
+def unit_key(name: str) -> str:
+    """A unit name for comparison: case, "&"/"and" and punctuation ignored."""
+    name = name.lower().replace("&", " and ")
+    return " ".join(re.sub(r"[^a-z0-9 ]", " ", name).split())

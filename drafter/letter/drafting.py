@@ -189,7 +189,7 @@ def check_review_fits(
     A review belongs to another report when it has decisions and none is for
     a recommendation of this one, or when it has none and names another unit
     and another report's fingerprint."""
-    from drafter.archive.commitments import unit_key
+    from drafter.core.regions import unit_key
     from drafter.review.file import recommendation_key
 
     wanted = {recommendation_key(r.text) for r in report.recommendations}

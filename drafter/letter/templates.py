@@ -14,9 +14,10 @@ from functools import cache
 from importlib import resources
 from pathlib import Path
 
-from jinja2 import ChoiceLoader, FileSystemLoader, StrictUndefined
+from jinja2 import ChoiceLoader, FileSystemBytecodeCache, FileSystemLoader, StrictUndefined
 from jinja2.sandbox import SandboxedEnvironment
 
+from drafter.core.caches import cache_folder
 from drafter.core.errors import TemplateError
 
 
@@ -59,12 +60,25 @@ def template_environment(
     loaders.append(FileSystemLoader(str(builtin_template_dir())))
     return SandboxedEnvironment(
         loader=ChoiceLoader(loaders),
+        bytecode_cache=_compiled_templates(),
         autoescape=False,
         trim_blocks=True,
         lstrip_blocks=True,
         keep_trailing_newline=False,
         undefined=StrictUndefined,
     )
+
+
+def _compiled_templates() -> FileSystemBytecodeCache | None:
+    """Compiling letter.j2 costs more than rendering it, so compiled templates
+    are kept in the cache folder (keyed by each template's own source, so an
+    edited template is compiled afresh). Without a usable folder, none is kept."""
+    folder = cache_folder("templates")
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError:
+        return None
+    return FileSystemBytecodeCache(str(folder))
 
 
 #: The templates a user may copy and reword (config.toml is written by

@@ -42,32 +42,21 @@ from sqlalchemy.exc import (
 from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column, sessionmaker
 
 from drafter.core.errors import DatabaseError
+from drafter.library.version import (  # noqa: F401 - kept importable from here
+    ENV_VAR,
+    MIGRATIONS_DIR,
+    default_url,
+    head_revision,
+    resolve_url,
+    shipped_revisions,
+)
 
-ENV_VAR = "DRAFTER_DB"
-MIGRATIONS_DIR = Path(__file__).parent / "migrations"
 #: Seconds a writer waits for a locked SQLite database before giving up.
 SQLITE_BUSY_TIMEOUT = 15.0
 
 
 def utcnow() -> datetime:
     return datetime.now(UTC).replace(tzinfo=None)
-
-
-def default_url() -> str:
-    """The URL used when neither ``--db`` nor ``DRAFTER_DB`` is given."""
-    from platformdirs import user_data_dir
-
-    folder = Path(user_data_dir("drafter", appauthor=False))
-    return f"sqlite:///{folder / 'drafter.db'}"
-
-
-def resolve_url(url: str | None = None) -> str:
-    """``url`` if given, else ``$DRAFTER_DB``, else the per-user SQLite file.
-    A bare file path is accepted and treated as SQLite."""
-    chosen = url or os.environ.get(ENV_VAR) or default_url()
-    if "://" not in chosen:
-        chosen = f"sqlite:///{Path(chosen).expanduser()}"
-    return chosen
 
 
 class Base(DeclarativeBase):
@@ -198,26 +187,39 @@ class Database:
             session.close()
 
     def migrate(self) -> None:
-        """Bring the schema up to date, refusing a database from a newer drafter."""
+        """Bring the schema up to date, refusing a database from a newer drafter.
+
+        One query reads the schema's revision; Alembic is imported only when a
+        migration must actually run (a new or an older database)."""
+        head = head_revision()
+        current = self.schema_revision()
+        if current == head:
+            return
+        if current is not None and current not in shipped_revisions():
+            raise DatabaseError(
+                f"The database at {safe_url(self.url)} was written by a newer version of drafter.",
+                hint="Upgrade drafter (pip install -U drafter); the database was not changed.",
+            )
         from alembic import command
-        from alembic.runtime.migration import MigrationContext
-        from alembic.script import ScriptDirectory
 
         config = _alembic_config()
-        script = ScriptDirectory.from_config(config)
-        head = script.get_current_head()
         with translate_db_errors(self.url), self.engine.begin() as connection:
-            current = MigrationContext.configure(connection).get_current_revision()
-            if current == head:
-                return
-            if current is not None and current not in {r.revision for r in script.walk_revisions()}:
-                raise DatabaseError(
-                    f"The database at {safe_url(self.url)} was written by a newer "
-                    "version of drafter.",
-                    hint="Upgrade drafter (pip install -U drafter); the database was not changed.",
-                )
             config.attributes["connection"] = connection
             command.upgrade(config, "head")
+
+    def schema_revision(self) -> str | None:
+        """The schema's migration revision, or None for a database drafter has
+        not set up yet."""
+        from sqlalchemy import inspect, text
+
+        with translate_db_errors(self.url), self.engine.connect() as connection:
+            try:
+                return connection.execute(text("SELECT version_num FROM alembic_version")).scalar()
+            except (OperationalError, ProgrammingError):
+                connection.rollback()
+                if inspect(connection).has_table("alembic_version"):
+                    raise
+                return None
 
     def dispose(self) -> None:
         self.engine.dispose()

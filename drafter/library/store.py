@@ -23,17 +23,22 @@ from dataclasses import dataclass
 from datetime import date
 from typing import TYPE_CHECKING, Any, Literal
 
-from sqlalchemy import func, select
-from sqlalchemy.orm import Session
-
-from drafter.cli.presenters import counted
 from drafter.core.errors import LibraryError
 from drafter.core.model import LibraryAction
-from drafter.library.database import ENV_VAR, ActionRow, Database, DecisionRow, resolve_url, utcnow
+from drafter.core.wording import counted
+from drafter.library.version import (
+    ENV_VAR,
+    LibraryVersion,
+    head_revision,
+    peek_sqlite,
+    resolve_url,
+)
 
 if TYPE_CHECKING:
+    from sqlalchemy.orm import Session
+
+    from drafter.library.database import ActionRow, Database
     from drafter.library.transfer import ImportResult
-    from drafter.matching.matcher import Matcher
 
 STATUSES = ("active", "superseded", "retired")
 VERDICTS = ("accepted", "rejected")
@@ -86,7 +91,15 @@ class Library:
         auto_starter: bool | None = None,
         notify: Callable[[str], None] | None = None,
     ) -> None:
-        self.db = Database(url)
+        self.url = resolve_url(url)
+        self._given_url = url
+        self._db: Database | None = None
+        # Most commands only read: when an SQLite library is already at the
+        # current schema, SQLAlchemy is not even imported until a query needs it.
+        self._version: LibraryVersion | None = peek_sqlite(self.url)
+        if self._version is None or self._version.schema != head_revision():
+            self._version = None
+            self.db  # noqa: B018 - opens now: creates, migrates, or explains what is wrong
         if auto_starter is None:
             auto_starter = url is None or resolve_url(url) == resolve_url(os.environ.get(ENV_VAR))
         self.auto_starter = auto_starter
@@ -94,12 +107,43 @@ class Library:
         #: What to tell the user after the starter library was loaded on first
         #: use (None until then).
         self.starter_notice: str | None = None
-        self._matcher_cache: Matcher | None = None
+
+    @property
+    def db(self) -> Database:
+        """The open, migrated database (opened on first use)."""
+        if self._db is None:
+            from drafter.library.database import Database
+
+            self._db = Database(self._given_url)
+        return self._db
+
+    def content_version(self) -> LibraryVersion:
+        """The schema revision and a fingerprint of the actions and decisions
+        held: it changes whenever anything matching depends on changes, so a
+        matching index built for one version can be reused until then."""
+        if self._version is None:
+            self._version = peek_sqlite(self.url)
+        if self._version is None:
+            from sqlalchemy import text
+
+            from drafter.library.version import VERSION_QUERY
+
+            with self.db.session() as session:
+                row = session.execute(text(VERSION_QUERY)).one()
+            self._version = LibraryVersion.from_row(tuple(row))
+        return self._version
+
+    def _changed(self) -> None:
+        self._version = None
 
     # --- reading -------------------------------------------------------------
 
     def count(self, status: str | None = "active") -> int:
         """How many actions have ``status`` (all actions when ``None``)."""
+        from sqlalchemy import func, select
+
+        from drafter.library.database import ActionRow
+
         with self.db.session() as session:
             query = select(func.count(ActionRow.id))
             if status is not None:
@@ -111,6 +155,10 @@ class Library:
     ) -> list[LibraryAction]:
         """Actions with ``status`` (all when ``None``), oldest first; at most
         ``limit`` of them when given."""
+        from sqlalchemy import select
+
+        from drafter.library.database import ActionRow
+
         with self.db.session() as session:
             query = select(ActionRow).order_by(ActionRow.id)
             if status is not None:
@@ -132,6 +180,10 @@ class Library:
         ``None``). A query that is exactly an import id ("S001") finds that
         action first. The recommendation an action answered is not searched:
         it is not shown in a listing, so a result would look unrelated."""
+        from sqlalchemy import select
+
+        from drafter.library.database import ActionRow
+
         words = [w.casefold() for w in query.split() if w]
         if not words:
             raise LibraryError("Give some words to search for.", hint='e.g. "home visits"')
@@ -175,6 +227,10 @@ class Library:
         """Add one action; an identical action already in the library is
         returned instead of a duplicate. With ``session`` the action joins that
         transaction (used when archiving a letter)."""
+        from sqlalchemy import select
+
+        from drafter.library.database import ActionRow
+
         text = " ".join((text or "").split())
         if not text:
             raise LibraryError("An action needs some text.")
@@ -205,13 +261,15 @@ class Library:
             s.flush()
             return to_library_action(row)
 
-        self._matcher_cache = None
+        self._changed()
         if session is not None:
             return work(session)
         with self.db.session() as own:
             return work(own)
 
     def set_status(self, action_id: int | str, status: str) -> LibraryAction:
+        from drafter.library.database import utcnow
+
         if status not in STATUSES:
             raise LibraryError(
                 f"'{status}' is not an action status.", hint=f"Use one of: {', '.join(STATUSES)}."
@@ -223,7 +281,7 @@ class Library:
             row.status = status
             row.updated_at = utcnow()
             session.flush()
-            self._matcher_cache = None
+            self._changed()
             return to_library_action(row)
 
     def retire(self, action_id: int | str) -> LibraryAction:
@@ -241,7 +299,7 @@ class Library:
         :func:`drafter.library.transfer.import_actions`."""
         from drafter.library.transfer import import_actions
 
-        self._matcher_cache = None
+        self._changed()
         return import_actions(self, path, skip_invalid=skip_invalid, progress=progress)
 
     def load_starter(self) -> int:
@@ -249,7 +307,7 @@ class Library:
         actions were added (0 if they are all there already)."""
         from drafter.library.transfer import import_records, read_starter_records
 
-        self._matcher_cache = None
+        self._changed()
         result = import_records(
             self, read_starter_records(), source_kind="starter", source_ref=STARTER_SOURCE_REF
         )
@@ -301,6 +359,10 @@ class Library:
         """Remember that a reviewer accepted or rejected ``action_id`` for this
         recommendation; later matching for similar recommendations uses it.
         Recording the same decision again updates the verdict."""
+        from sqlalchemy import select
+
+        from drafter.library.database import DecisionRow, utcnow
+
         if verdict not in VERDICTS:
             raise LibraryError(
                 f"'{verdict}' is not a decision.", hint="Use 'accepted' or 'rejected'."
@@ -331,10 +393,14 @@ class Library:
                         verdict=verdict,
                     )
                 )
-        self._matcher_cache = None
+        self._changed()
 
     def feedback(self) -> list[Decision]:
         """Every recorded decision, the latest per recommendation and action."""
+        from sqlalchemy import select
+
+        from drafter.library.database import DecisionRow
+
         with self.db.session() as session:
             rows = session.scalars(select(DecisionRow).order_by(DecisionRow.created_at)).all()
             latest: dict[tuple[str, int], Decision] = {}
@@ -345,26 +411,6 @@ class Library:
                     row.verdict,  # type: ignore[arg-type]
                 )
             return list(latest.values())
-
-    def matcher(
-        self,
-        progress: Callable[[int, int], None] | None = None,
-        *,
-        allow_empty: bool = False,
-    ) -> Matcher:
-        """A :class:`drafter.matching.matcher.Matcher` over the active actions and the
-        recorded decisions, built once and reused until the library changes.
-        ``progress(done, total)`` follows the build when it is not cached. An
-        empty library is refused unless ``allow_empty`` (the matcher then
-        suggests nothing)."""
-        from drafter.matching.matcher import Matcher
-
-        self.ensure_usable(allow_empty=allow_empty)
-        if self._matcher_cache is None:
-            self._matcher_cache = Matcher(
-                self.actions(), feedback=self.feedback(), progress=progress
-            )
-        return self._matcher_cache
 
 
 def to_library_action(row: ActionRow) -> LibraryAction:
@@ -387,6 +433,10 @@ def to_library_action(row: ActionRow) -> LibraryAction:
 
 
 def _find_row(session: Session, action_id: int | str) -> ActionRow:
+    from sqlalchemy import select
+
+    from drafter.library.database import ActionRow
+
     row: ActionRow | None = None
     text = str(action_id).strip()
     if text.isdigit():

@@ -23,10 +23,10 @@ from typing import TYPE_CHECKING, Any
 import yaml
 from sqlalchemy import select
 
-from drafter.cli.presenters import counted
 from drafter.core.errors import InputFileError, LibraryError
 from drafter.core.fileio import atomic_write_text, read_input_bytes
 from drafter.core.model import LibraryAction
+from drafter.core.wording import counted
 from drafter.library.database import ActionRow
 
 if TYPE_CHECKING:

@@ -53,7 +53,6 @@ from typing import TYPE_CHECKING
 import numpy as np
 from rapidfuzz import fuzz, process
 
-from drafter.cli.presenters import counted
 from drafter.core.model import Candidate, LibraryAction, Recommendation, RecommendationMatch, Report
 from drafter.core.textmatch import (
     Terms,
@@ -68,6 +67,7 @@ from drafter.core.textmatch import (
     term_table,
     terms,
 )
+from drafter.core.wording import counted
 
 if TYPE_CHECKING:
     from drafter.library.store import Decision, Library
@@ -654,7 +654,9 @@ def check_recommendation_texts(texts: Sequence[str]) -> list[str]:
 def match_texts(texts: Sequence[str], library: Library, top: int = 3) -> list[RecommendationMatch]:
     """Match recommendations that arrived without a report (numbered 1, 2, …)."""
     recommendations = [Recommendation(i, "", t) for i, t in enumerate(texts, start=1)]
-    return library.matcher().match(recommendations, top=top)
+    from drafter.matching.index import matcher_for
+
+    return matcher_for(library).match(recommendations, top=top)
 
 
 def match_report(
@@ -662,7 +664,9 @@ def match_report(
 ) -> list[RecommendationMatch]:
     """Match every recommendation of a report. An empty library is an error
     unless ``allow_empty`` (then every recommendation has no candidates)."""
-    return library.matcher(allow_empty=allow_empty).match(report.recommendations, top=top)
+    from drafter.matching.index import matcher_for
+
+    return matcher_for(library, allow_empty=allow_empty).match(report.recommendations, top=top)
 
 
 def match_to_dict(result: RecommendationMatch) -> dict:

@@ -83,7 +83,7 @@ def test_a_database_in_a_folder_that_does_not_exist_is_refused(tmp_path):
 
 
 def test_the_default_location_is_created(tmp_path, monkeypatch):
-    import drafter.library.database as db_module
+    import drafter.library.version as db_module
 
     monkeypatch.delenv("DRAFTER_DB")
     monkeypatch.setattr(db_module, "default_url", lambda: f"sqlite:///{tmp_path / 'a' / 'b.db'}")

@@ -1,0 +1,134 @@
+"""The matching index for a library, built once and kept until the library changes.
+
+Tokenising every action is the slow part of matching (a 10,000-action library
+takes a noticeable fraction of a second, 100,000 more than a second), and each
+``drafter`` command is a new process. So the built :class:`Matcher` is kept:
+
+- in memory, for the life of the process (the web front end, batch drafting);
+- on disk, in the user's cache folder, under a key made of the database's
+  address, its content version (:meth:`Library.content_version`, one query)
+  and a fingerprint of the matching code and data, so that an upgrade of
+  drafter or any change to the library builds a fresh one.
+
+The cache is only an accelerator: a missing, stale, unreadable or unwritable
+cache file means the index is built as before. The files are Python pickles,
+so they live in the user's own cache folder (``$DRAFTER_CACHE_DIR`` to choose
+another), with the same trust as the user's database and settings files.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import pickle
+import tempfile
+from collections.abc import Callable
+from functools import cache
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from drafter.core.caches import cache_folder
+
+if TYPE_CHECKING:
+    from drafter.library.store import Library
+    from drafter.matching.matcher import Matcher
+
+#: Old index files kept per database (others are removed when a new one is saved).
+KEEP_PER_DATABASE = 2
+
+_in_memory: dict[str, Matcher] = {}
+
+
+def matcher_for(
+    library: Library,
+    progress: Callable[[int, int], None] | None = None,
+    *,
+    allow_empty: bool = False,
+) -> Matcher:
+    """The :class:`Matcher` over ``library``'s active actions and recorded
+    decisions, from the cache when the library has not changed since it was
+    built. An empty library is refused unless ``allow_empty``;
+    ``progress(done, total)`` follows a build."""
+    from drafter.matching.matcher import Matcher
+
+    version = library.content_version()
+    if version.active_actions == 0:
+        library.ensure_usable(allow_empty=allow_empty)
+        version = library.content_version()
+    key = _cache_key(library.url, version.schema or "", version.contents)
+    matcher = _in_memory.get(key)
+    if matcher is not None:
+        return matcher
+    path = _cache_file(library.url, key)
+    matcher = _load(path, Matcher)
+    if matcher is None:
+        matcher = Matcher(library.actions(), feedback=library.feedback(), progress=progress)
+        _save(path, matcher)
+    _in_memory.clear()  # one library per process at a time is the usual case
+    _in_memory[key] = matcher
+    return matcher
+
+
+@cache
+def _code_fingerprint() -> str:
+    """What the index is built by: the matching code and the concept lexicon.
+    Reading three small files costs far less than a rebuild after an upgrade."""
+    import drafter.core.textmatch as textmatch
+    import drafter.matching.matcher as matcher_module
+
+    digest = hashlib.sha256()
+    data = Path(textmatch.__file__).parent.parent / "data" / "concepts.yaml"
+    for path in (Path(matcher_module.__file__), Path(textmatch.__file__), data):
+        try:
+            digest.update(path.read_bytes())
+        except OSError:
+            digest.update(str(path).encode())
+    return digest.hexdigest()
+
+
+def _cache_key(url: str, schema: str, contents: str) -> str:
+    parts = (url, schema, contents, _code_fingerprint())
+    return hashlib.sha256("\x1f".join(parts).encode("utf-8")).hexdigest()[:32]
+
+
+def _cache_file(url: str, key: str) -> Path:
+    database = hashlib.sha256(url.encode("utf-8")).hexdigest()[:16]
+    return cache_folder("index") / f"{database}-{key}.index"
+
+
+def _load(path: Path, expected: type) -> Matcher | None:
+    try:
+        with path.open("rb") as handle:
+            loaded = pickle.load(handle)
+    except Exception:  # noqa: BLE001 - a damaged or foreign cache file is only a miss
+        return None
+    return loaded if isinstance(loaded, expected) else None
+
+
+def _save(path: Path, matcher: Matcher) -> None:
+    """Write the index atomically; any failure leaves matching working."""
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        handle, temp = tempfile.mkstemp(prefix=".", suffix=".tmp", dir=path.parent)
+        try:
+            with os.fdopen(handle, "wb") as out:
+                pickle.dump(matcher, out, protocol=pickle.HIGHEST_PROTOCOL)
+            os.replace(temp, path)
+        except BaseException:
+            Path(temp).unlink(missing_ok=True)
+            raise
+        _prune(path)
+    except (OSError, pickle.PicklingError):
+        return
+
+
+def _prune(kept: Path) -> None:
+    """Remove older index files of the same database, keeping the newest few."""
+    prefix = kept.name.split("-", 1)[0]
+    siblings = sorted(
+        (p for p in kept.parent.glob(f"{prefix}-*.index") if p != kept),
+        key=lambda p: p.stat().st_mtime,
+        reverse=True,
+    )
+    for old in siblings[KEEP_PER_DATABASE - 1 :]:
+        old.unlink(missing_ok=True)
