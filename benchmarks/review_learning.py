@@ -34,8 +34,11 @@ from match_quality import HEADER, Figures, LabelledRec, evaluate  # noqa: E402
 
 from drafter.core.model import LibraryAction, Report  # noqa: E402
 from drafter.library.store import Library  # noqa: E402
-from drafter.matching.index import matcher_for  # noqa: E402
-from drafter.matching.matcher import NO_MATCH_THRESHOLD, Matcher  # noqa: E402
+from drafter.matching.matcher import (  # noqa: E402
+    NO_MATCH_THRESHOLD,
+    Matcher,
+    library_matcher,  # noqa: E402
+)
 from drafter.review.file import build_review  # noqa: E402
 from drafter.review.session import ReviewInterrupted, ReviewSession  # noqa: E402
 
@@ -83,7 +86,7 @@ def review_fold(library: Library, training: list[LabelledRec], folder: Path) -> 
             ],
         }
     )
-    matches = matcher_for(library).match(report.recommendations, top=12)
+    matches = library_matcher(library).match(report.recommendations, top=12)
     answers: list[str] = []
     for rec, match in zip(training, matches, strict=True):
         answers += oracle_answers([c.action for c in match.candidates], rec.primary_theme)
@@ -153,7 +156,7 @@ def main() -> None:
             reviewed += len(training)
             for key in totals:
                 totals[key] += counts[key]
-            learned = matcher_for(library)
+            learned = library_matcher(library)
             after.append(evaluate(held_out, actions, learned.scores, NO_MATCH_THRESHOLD)[0])
             library.db.dispose()
     print(

@@ -20,8 +20,8 @@ from drafter.core.model import (
     Standard,
 )
 
-#: Functions re-exported lazily so ``import drafter`` stays fast (the readers
-#: pull in PDF and HTML parsers).
+#: The library API, imported on first use so ``import drafter`` stays fast (the
+#: readers pull in PDF and HTML parsers, matching numpy, drafting python-docx).
 _LAZY = {
     "read_report": "drafter.reading.reader",
     "Library": "drafter.library.store",
@@ -30,6 +30,8 @@ _LAZY = {
     "render_letter": "drafter.letter.document",
     "draft_letter": "drafter.letter.drafting",
     "archive_letter": "drafter.archive.store",
+    "read_sent_letter": "drafter.archive.sent_letter",
+    "load_config": "drafter.letter.settings",
 }
 
 
@@ -45,6 +47,8 @@ __all__ = [
     "Library",
     "archive_letter",
     "build_plan",
+    "load_config",
+    "read_sent_letter",
     "draft_letter",
     "match_report",
     "read_report",

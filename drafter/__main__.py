@@ -1,3 +1,3 @@
-from drafter.cli.commands import main
+from drafter.cli import main
 
 main()

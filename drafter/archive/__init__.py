@@ -1,1 +1,17 @@
-"""archive"""
+"""Reading the letter as sent, archiving it, and following up its commitments."""
+
+from drafter.core.lazy import lazy_exports
+
+_WHERE = {
+    "ArchiveResult": "store",
+    "Commitment": "commitments",
+    "SentLetter": "sent_letter",
+    "archive_letter": "store",
+    "get_letter": "store",
+    "list_commitments": "commitments",
+    "list_letters": "store",
+    "mark_done": "commitments",
+    "read_sent_letter": "sent_letter",
+}
+__all__ = sorted(_WHERE)
+__getattr__, __dir__ = lazy_exports("drafter.archive", _WHERE)

@@ -449,13 +449,13 @@ LARGE_LIBRARY = 10_000
 def _index_library(library: Any) -> None:
     """Build (or load from the cache) the library's matcher, with a progress
     bar on stderr when a large library has to be indexed afresh."""
-    from drafter.matching.index import matcher_for
+    from drafter.matching.matcher import library_matcher
 
     version = library.content_version()
     if version.active_actions == 0:
         library.ensure_usable()
     if version.active_actions < LARGE_LIBRARY:
-        matcher_for(library)
+        library_matcher(library)
         return
     bar: Any = None
     shown = 0
@@ -470,7 +470,7 @@ def _index_library(library: Any) -> None:
         shown = target
 
     try:
-        matcher_for(library, progress=progress)
+        library_matcher(library, progress=progress)
     finally:
         if bar is not None:
             bar.__exit__(None, None, None)

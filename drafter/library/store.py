@@ -16,7 +16,6 @@ the user to run ``drafter library init``.
 
 from __future__ import annotations
 
-import hashlib
 import os
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
@@ -26,6 +25,7 @@ from typing import TYPE_CHECKING, Any, Literal
 from drafter.core.errors import LibraryError
 from drafter.core.model import LibraryAction
 from drafter.core.wording import counted
+from drafter.library.keys import action_fingerprint, recommendation_key  # noqa: F401
 from drafter.library.version import (
     ENV_VAR,
     LibraryVersion,
@@ -52,25 +52,6 @@ class Decision:
     recommendation_text: str
     action_id: int
     verdict: Literal["accepted", "rejected"]
-
-
-def action_fingerprint(
-    text: str, recommendation: str | None, unit: str | None, committed_on: date | None
-) -> str:
-    """What makes two rows the same action: the same words (ignoring case and
-    spacing), answering the same recommendation, for the same unit and date."""
-    parts = [
-        " ".join((value or "").split()).casefold()
-        for value in (text, recommendation, unit, committed_on.isoformat() if committed_on else "")
-    ]
-    return hashlib.sha256("\x1f".join(parts).encode("utf-8")).hexdigest()
-
-
-def recommendation_key(text: str) -> str:
-    """A stable key for a recommendation's wording (hash of its normalised text)."""
-    from drafter.core.textmatch import normalise
-
-    return hashlib.sha256(normalise(text).encode("utf-8")).hexdigest()
 
 
 class Library:

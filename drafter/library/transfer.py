@@ -361,7 +361,7 @@ def import_records(
     progress: Callable[[int, int], None] | None = None,
 ) -> ImportResult:
     """Store already-validated records in one transaction, skipping duplicates."""
-    from drafter.library.store import action_fingerprint
+    from drafter.library.keys import action_fingerprint
 
     records = list(records)
     result = ImportResult()

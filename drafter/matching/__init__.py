@@ -1,1 +1,14 @@
-"""matching"""
+"""Matching recommendations to the library's past actions, with scores and reasons."""
+
+from drafter.core.lazy import lazy_exports
+
+_WHERE = {
+    "Matcher": "matcher",
+    "NO_MATCH_THRESHOLD": "matcher",
+    "library_matcher": "matcher",
+    "match_report": "matcher",
+    "match_texts": "matcher",
+    "match_to_dict": "matcher",
+}
+__all__ = sorted(_WHERE)
+__getattr__, __dir__ = lazy_exports("drafter.matching", _WHERE)

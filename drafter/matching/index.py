@@ -2,7 +2,8 @@
 
 Tokenising every action is the slow part of matching (a 10,000-action library
 takes a noticeable fraction of a second, 100,000 more than a second), and each
-``drafter`` command is a new process. So the built :class:`Matcher` is kept:
+``drafter`` command is a new process. So :func:`cached_index` keeps the built
+:class:`~drafter.matching.matcher.Matcher` (``library_matcher`` asks for it):
 
 - in memory, for the life of the process (the web front end, batch drafting);
 - on disk, in the user's cache folder, under a key made of the database's
@@ -39,46 +40,36 @@ KEEP_PER_DATABASE = 2
 _in_memory: dict[str, Matcher] = {}
 
 
-def matcher_for(
-    library: Library,
-    progress: Callable[[int, int], None] | None = None,
-    *,
-    allow_empty: bool = False,
-) -> Matcher:
-    """The :class:`Matcher` over ``library``'s active actions and recorded
-    decisions, from the cache when the library has not changed since it was
-    built. An empty library is refused unless ``allow_empty``;
-    ``progress(done, total)`` follows a build."""
-    from drafter.matching.matcher import Matcher
-
+def cached_index(library: Library, build: Callable[[], Matcher], kind: type) -> Matcher:
+    """The index built by ``build()`` for ``library`` as it is now: from memory
+    or the cache folder when the library has not changed since, otherwise
+    built and kept. ``kind`` is the class a cached file must hold."""
     version = library.content_version()
-    if version.active_actions == 0:
-        library.ensure_usable(allow_empty=allow_empty)
-        version = library.content_version()
     key = _cache_key(library.url, version.schema or "", version.contents)
-    matcher = _in_memory.get(key)
-    if matcher is not None:
-        return matcher
+    index = _in_memory.get(key)
+    if index is not None:
+        return index
     path = _cache_file(library.url, key)
-    matcher = _load(path, Matcher)
-    if matcher is None:
-        matcher = Matcher(library.actions(), feedback=library.feedback(), progress=progress)
-        _save(path, matcher)
+    index = _load(path, kind)
+    if index is None:
+        index = build()
+        _save(path, index)
     _in_memory.clear()  # one library per process at a time is the usual case
-    _in_memory[key] = matcher
-    return matcher
+    _in_memory[key] = index
+    return index
 
 
 @cache
 def _code_fingerprint() -> str:
     """What the index is built by: the matching code and the concept lexicon.
     Reading three small files costs far less than a rebuild after an upgrade."""
-    import drafter.core.textmatch as textmatch
-    import drafter.matching.matcher as matcher_module
-
+    package = Path(__file__).resolve().parent.parent
     digest = hashlib.sha256()
-    data = Path(textmatch.__file__).parent.parent / "data" / "concepts.yaml"
-    for path in (Path(matcher_module.__file__), Path(textmatch.__file__), data):
+    for path in (
+        package / "matching" / "matcher.py",
+        package / "core" / "textmatch.py",
+        package / "data" / "concepts.yaml",
+    ):
         try:
             digest.update(path.read_bytes())
         except OSError:

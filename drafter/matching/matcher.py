@@ -651,12 +651,31 @@ def check_recommendation_texts(texts: Sequence[str]) -> list[str]:
     return cleaned
 
 
+def library_matcher(
+    library: Library,
+    progress: Callable[[int, int], None] | None = None,
+    *,
+    allow_empty: bool = False,
+) -> Matcher:
+    """The :class:`Matcher` over ``library``'s active actions and recorded
+    decisions, loaded from the index cache (:mod:`drafter.matching.index`)
+    when the library has not changed since it was built. An empty library is
+    refused unless ``allow_empty``; ``progress(done, total)`` follows a build."""
+    from drafter.matching.index import cached_index
+
+    if library.content_version().active_actions == 0:
+        library.ensure_usable(allow_empty=allow_empty)
+    return cached_index(
+        library,
+        lambda: Matcher(library.actions(), feedback=library.feedback(), progress=progress),
+        Matcher,
+    )
+
+
 def match_texts(texts: Sequence[str], library: Library, top: int = 3) -> list[RecommendationMatch]:
     """Match recommendations that arrived without a report (numbered 1, 2, …)."""
     recommendations = [Recommendation(i, "", t) for i, t in enumerate(texts, start=1)]
-    from drafter.matching.index import matcher_for
-
-    return matcher_for(library).match(recommendations, top=top)
+    return library_matcher(library).match(recommendations, top=top)
 
 
 def match_report(
@@ -664,9 +683,7 @@ def match_report(
 ) -> list[RecommendationMatch]:
     """Match every recommendation of a report. An empty library is an error
     unless ``allow_empty`` (then every recommendation has no candidates)."""
-    from drafter.matching.index import matcher_for
-
-    return matcher_for(library, allow_empty=allow_empty).match(report.recommendations, top=top)
+    return library_matcher(library, allow_empty=allow_empty).match(report.recommendations, top=top)
 
 
 def match_to_dict(result: RecommendationMatch) -> dict:
