@@ -8,6 +8,7 @@ printed as one plain-English line with a non-zero exit code, never a traceback.
 from __future__ import annotations
 
 import json
+import os
 import sys
 from typing import Any
 
@@ -1147,6 +1148,11 @@ def commitments_note_command(
 
 
 def main() -> None:
+    # Matching uses numpy only for element-wise sums and sorts, never linear
+    # algebra: one BLAS thread makes importing numpy markedly faster (no thread
+    # pool to start) and costs nothing. A user's own setting wins.
+    for variable in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS"):
+        os.environ.setdefault(variable, "1")
     cli(prog_name="drafter")
 
 
