@@ -37,6 +37,7 @@ __all__ = [
     "list_commitments",
     "mark_done",
     "parse_user_date",
+    "reopen",
     "unit_key",
 ]
 
@@ -188,6 +189,41 @@ def mark_done(store, commitment_id: int, note: str) -> Commitment:  # type: igno
     """Close a commitment, recording what was done (nothing changes if it is
     already done: check :attr:`Commitment.done_on` beforehand to tell)."""
     return add_note(store, commitment_id, note, done=True)
+
+
+def reopen(store, commitment_id: int, note: str | None = None) -> tuple[Commitment, bool]:  # type: ignore[no-untyped-def]
+    """Open a commitment marked done again (it was not done after all, or was
+    closed by mistake), recording a note saying so. Its earlier notes stay.
+
+    Returns the commitment and whether it changed: one already open is left
+    as it is. A commitment of a letter that was replaced cannot be reopened.
+    """
+    from drafter.library.database import CommitmentNoteRow, CommitmentRow
+
+    note = " ".join((note or "").split())
+    with database_of(store).session() as session:
+        row = session.get(CommitmentRow, commitment_id)
+        if row is None:
+            raise _not_found(commitment_id)
+        if row.status == "superseded":
+            raise DrafterError(
+                f"Commitment {commitment_id} belongs to a letter that was replaced.",
+                hint="Follow up the commitment from the newer letter instead.",
+            )
+        if row.status == "open":
+            return _to_commitment(
+                row, _notes_by_commitment(session, [row.id]).get(row.id, [])
+            ), False
+        session.add(
+            CommitmentNoteRow(
+                commitment_id=row.id,
+                note=f"Reopened: {note}" if note else "Reopened.",
+                marks_done=False,
+            )
+        )
+        row.status = "open"
+        session.flush()
+        return _to_commitment(row, _notes_by_commitment(session, [row.id]).get(row.id, [])), True
 
 
 def _not_found(commitment_id: int) -> DrafterError:

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from drafter.core.errors import InputFileError
+from drafter.core.errors import InputFileError, NotALetterError
 from drafter.core.fileio import check_zip_limits
 
 # Characters people and word processors put in front of a bullet.
@@ -50,6 +50,24 @@ def detect_format(data: bytes, name: str) -> str:
 
 
 def decode_text(data: bytes, name: str) -> str:
+    """A text letter's characters: UTF-16 (with a byte-order mark, as Windows
+    Notepad saves "Unicode" text, or without one), UTF-8, else Windows-1252."""
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        try:
+            return data.decode("utf-16")
+        except UnicodeDecodeError:
+            pass
+    else:
+        sample = data[:4096]
+        odd_zeros = sample[1::2].count(0)
+        even_zeros = sample[0::2].count(0)
+        half = len(sample) // 2
+        # Text in UTF-16 without a mark: every other byte of plain letters is 0.
+        if half and (odd_zeros > 0.6 * half or even_zeros > 0.6 * half):
+            try:
+                return data.decode("utf-16-le" if odd_zeros > even_zeros else "utf-16-be")
+            except UnicodeDecodeError:
+                pass
     if b"\x00" in data[:4096]:
         raise InputFileError(
             f"'{name}' is not a text, Word or PDF document.",
@@ -64,8 +82,20 @@ def decode_text(data: bytes, name: str) -> str:
 
 
 def text_paragraphs(text: str) -> list[Paragraph]:
-    """Blank lines separate paragraphs; a line starting with a bullet starts a
-    bullet item, and the lines after it (until a blank line) continue it."""
+    """Paragraphs of a plain-text letter.
+
+    Typed letters separate paragraphs with blank lines: a line starting with a
+    bullet starts a bullet item, and the lines after it (until a blank line)
+    continue it. Letters saved as text from Word or LibreOffice have no blank
+    lines at all, one paragraph to a line: then each line is a paragraph, and
+    a line after a bullet continues it only if it is indented under the
+    bullet's text or starts in lower case (a wrapped line)."""
+    raw_lines = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
+    filled = [line for line in raw_lines if line.strip()]
+    inner = "\n".join(raw_lines).strip("\n").split("\n")
+    blank_lines = sum(1 for line in inner if not line.strip())
+    if len(filled) >= 8 and blank_lines <= len(filled) // 20:
+        return _line_paragraphs(filled)
     paragraphs: list[Paragraph] = []
     lines: list[str] = []
     bullet = False
@@ -79,7 +109,7 @@ def text_paragraphs(text: str) -> list[Paragraph]:
                 paragraphs.append(Paragraph("\n".join(s.strip() for s in lines)))
         lines, bullet = [], False
 
-    for raw in text.replace("\r\n", "\n").replace("\r", "\n").split("\n"):
+    for raw in raw_lines:
         if not raw.strip():
             close()
             continue
@@ -90,6 +120,27 @@ def text_paragraphs(text: str) -> list[Paragraph]:
         else:
             lines.append(raw)
     close()
+    return paragraphs
+
+
+def _line_paragraphs(lines: list[str]) -> list[Paragraph]:
+    """One paragraph to a line (text saved from a word processor)."""
+    paragraphs: list[Paragraph] = []
+    text_indent: int | None = None  # where the current bullet's text starts
+    for raw in lines:
+        marker = BULLET_RE.match(raw)
+        if marker:
+            paragraphs.append(Paragraph(" ".join(raw[marker.end() :].split()), True))
+            text_indent = marker.end()
+            continue
+        indent = len(raw) - len(raw.lstrip())
+        stripped = " ".join(raw.split())
+        if text_indent is not None and (indent >= text_indent or stripped[:1].islower()):
+            last = paragraphs.pop()
+            paragraphs.append(Paragraph(f"{last.text} {stripped}", True))
+            continue
+        text_indent = None
+        paragraphs.append(Paragraph(stripped))
     return paragraphs
 
 
@@ -214,12 +265,25 @@ def _styles_with_numbering(document: Any) -> set[str]:
     return result
 
 
+#: A response letter is a few pages (an action plan a few more); a much longer
+#: PDF is not a letter, and reading it whole would take minutes and gigabytes.
+MAX_LETTER_PAGES = 100
+
+
 def pdf_paragraphs(data: bytes, name: str) -> list[Paragraph]:
     try:
         import pdfplumber
 
         with pdfplumber.open(io.BytesIO(data)) as pdf:
+            if len(pdf.pages) > MAX_LETTER_PAGES:
+                raise NotALetterError(
+                    f"'{name}' has {len(pdf.pages):,} pages, more than any response letter "
+                    f"(at most {MAX_LETTER_PAGES}).",
+                    hint="Check it is the letter as sent.",
+                )
             pages = [page.extract_text_lines() for page in pdf.pages]
+    except NotALetterError:
+        raise
     except Exception as exc:  # pdfminer raises many kinds of error on a damaged file
         raise InputFileError(
             f"'{name}' is not a readable PDF.",

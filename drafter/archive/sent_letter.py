@@ -30,8 +30,9 @@ from drafter.archive.paragraphs import (
     pdf_paragraphs,
     text_paragraphs,
 )
+from drafter.archive.recognise import DocumentKind, recognise
 from drafter.core.dates import MONTHS
-from drafter.core.errors import InputFileError
+from drafter.core.errors import NotALetterError
 from drafter.core.fileio import read_input_bytes, sha256_bytes
 from drafter.core.normalise import COUNT_WORDS
 
@@ -107,6 +108,8 @@ class SentAction:
     #: From an action-plan table: who owns it and its target date, as written.
     owner: str | None = None
     target_date: str | None = None
+    #: From an action plan's agreement column: "Agreed", "Partly agreed" or "Not agreed".
+    agreement: str | None = None
 
 
 @dataclass
@@ -128,6 +131,15 @@ class SentLetter:
     file_name: str = ""
     sha256: str = ""
     warnings: list[str] = field(default_factory=list)
+    #: Text still in [brackets] as drafter writes what someone must fill in
+    #: ("[Signatory's name]", "[Target date]"), anywhere in the document.
+    placeholders: list[str] = field(default_factory=list)
+    #: What kind of document this is, recognised from its structure.
+    document: DocumentKind = field(default_factory=lambda: DocumentKind("letter"))
+
+    @property
+    def is_response_letter(self) -> bool:
+        return self.document.is_response_letter
 
     @property
     def action_texts(self) -> list[str]:
@@ -148,10 +160,11 @@ def read_sent_letter_bytes(data: bytes, *, name: str = "letter") -> SentLetter:
     source_format = detect_format(data, name)
     table_actions: list[SentAction] = []
     table_placeholders = 0
+    plan_table = False
     if source_format == "docx":
         document = open_docx(data, name)
         paragraphs = docx_paragraphs(document)
-        table_actions, table_placeholders = _docx_action_table(document)
+        table_actions, table_placeholders, plan_table = _docx_action_table(document)
     elif source_format == "pdf":
         paragraphs = pdf_paragraphs(data, name)
     else:
@@ -160,6 +173,8 @@ def read_sent_letter_bytes(data: bytes, *, name: str = "letter") -> SentLetter:
     letter.source_format = source_format
     letter.file_name = name
     letter.sha256 = sha256_bytes(data)
+    letter.placeholders = find_placeholders(paragraphs)
+    letter.document = recognise(paragraphs, action_plan_table=plan_table)
     if not letter.actions and table_actions:
         # An action plan sent as a table (Recommendation | Action | Owner | Target date).
         letter.actions = table_actions
@@ -169,7 +184,12 @@ def read_sent_letter_bytes(data: bytes, *, name: str = "letter") -> SentLetter:
                 "not archived; check the plan was finished before it was sent."
             )
     if not letter.actions:
-        raise InputFileError(
+        if letter.document.kind in {"inspection report", "minutes"}:
+            raise NotALetterError(
+                f"'{name}' is not a response letter: {letter.document.reason}.",
+                hint="Archive the letter (or action plan) sent in reply to the report.",
+            )
+        raise NotALetterError(
             f"'{name}' has no action bullets, so it does not look like a response letter.",
             hint="Archive the letter as sent, with its actions as a bulleted list "
             "(or an action plan with an 'Action' column).",
@@ -177,39 +197,93 @@ def read_sent_letter_bytes(data: bytes, *, name: str = "letter") -> SentLetter:
     return letter
 
 
+_PLACEHOLDER_RE = re.compile(r"\[([^\[\]\n]{1,200})\]")
+#: Brackets that are part of a finished letter: "[sic]", a note number, an ellipsis.
+_NOT_PLACEHOLDERS = re.compile(r"^(?:sic|\d{1,3}|\.{2,}|…|\s*)$", re.I)
+
+
+def find_placeholders(paragraphs: list[Paragraph]) -> list[str]:
+    """Every "[…]" drafter left for someone to fill in, in document order
+    (each distinct text once)."""
+    found: list[str] = []
+    for paragraph in paragraphs:
+        for match in _PLACEHOLDER_RE.finditer(paragraph.text):
+            inside = match.group(1).strip()
+            if _NOT_PLACEHOLDERS.match(inside) or not re.search(r"[A-Za-z]", inside):
+                continue
+            text = f"[{' '.join(inside.split())}]"
+            if text not in found:
+                found.append(text)
+    return found
+
+
 _PLAN_COLUMNS = {
-    "action": re.compile(r"^\s*actions?\b", re.I),
+    "action": re.compile(r"^\s*(?:agreed\s+)?actions?\b", re.I),
     "recommendation": re.compile(r"^\s*recommendations?\b", re.I),
+    "agreement": re.compile(
+        r"^\s*(?:agreed|agreement|accepted|partly|response\s*$|(?:hmpps\s+)?response\s+to)", re.I
+    ),
     "owner": re.compile(r"^\s*(?:owner|lead|responsible|who)\b", re.I),
     "target": re.compile(r"^\s*(?:target|due|deadline|by\s+when|completion|date|timescale)", re.I),
 }
+_NO_ACTION_RE = re.compile(r"^\s*(?:not\s+agreed|n/?a\b|none\b|no\s+action)", re.I)
 
 
-def _docx_action_table(document: Any) -> tuple[list[SentAction], int]:
-    """Actions from an action-plan table: the first table whose header row has
-    an "Action" column. Each paragraph of an action cell is one action; the
-    row's recommendation ("1. The PDU should improve …"), owner and target date
-    go with it. Returns the actions and how many placeholders were skipped."""
+def agreement_of(text: str | None) -> str | None:
+    """An agreement cell as one of drafter's three answers, or None."""
+    if not text:
+        return None
+    lowered = text.lower()
+    if re.search(r"\b(?:not\s+agreed|disagreed?|rejected|not\s+accepted)\b", lowered):
+        return "Not agreed"
+    if re.search(r"\b(?:partly|partially|in\s+part)\b", lowered):
+        return "Partly agreed"
+    if re.search(r"\b(?:agreed|accepted|agree)\b", lowered):
+        return "Agreed"
+    return None
+
+
+def _docx_action_table(document: Any) -> tuple[list[SentAction], int, bool]:
+    """Actions from the action-plan tables: every table whose header row has
+    an "Action" column (a plan that runs over several pages is often several
+    tables). Each paragraph of an action cell is one action; the row's
+    recommendation ("1. The PDU should improve …"), agreement, owner and target
+    date go with it. A "Not agreed" row whose action cell says no action
+    follows commits to nothing.
+
+    Returns the actions, how many placeholders were skipped, and whether a
+    table ties actions to recommendations (or says whether each is agreed),
+    which is what makes a document an action plan."""
+    actions: list[SentAction] = []
+    placeholders = 0
+    plan = False
     for table in document.tables:
         rows = table.rows
         if len(rows) < 2:
             continue
-        header = [cell.text for cell in rows[0].cells]
+        try:
+            header = [cell.text for cell in rows[0].cells]
+        except (IndexError, ValueError):  # a malformed table
+            continue
         columns: dict[str, int] = {}
         for kind, pattern in _PLAN_COLUMNS.items():
             for index, text in enumerate(header):
                 if pattern.match(text) and index not in columns.values():
                     columns.setdefault(kind, index)
+                    break
         if "action" not in columns:
             continue
-        actions: list[SentAction] = []
-        placeholders = 0
+        plan = plan or "recommendation" in columns or "agreement" in columns
         for row in rows[1:]:
             cells = row.cells
-
+            if columns["action"] >= len(cells):
+                continue
+            if [cell.text for cell in cells] == header:  # the heading repeated
+                continue
             numbers, recommendation = _plan_recommendation(
                 _plan_cell(cells, columns, "recommendation")
             )
+            agreement = agreement_of(_plan_cell(cells, columns, "agreement"))
             for paragraph in cells[columns["action"]].paragraphs:
                 text = " ".join(paragraph.text.split())
                 text = BULLET_RE.sub("", text, count=1)
@@ -218,6 +292,8 @@ def _docx_action_table(document: Any) -> tuple[list[SentAction], int]:
                 if _is_placeholder(text):
                     placeholders += 1
                     continue
+                if agreement == "Not agreed" and _NO_ACTION_RE.match(text):
+                    continue
                 actions.append(
                     SentAction(
                         text,
@@ -225,11 +301,10 @@ def _docx_action_table(document: Any) -> tuple[list[SentAction], int]:
                         recommendation,
                         owner=_plan_cell(cells, columns, "owner"),
                         target_date=_plan_cell(cells, columns, "target"),
+                        agreement=agreement,
                     )
                 )
-        if actions or placeholders:
-            return actions, placeholders
-    return [], 0
+    return actions, placeholders, plan
 
 
 def _plan_cell(cells: Any, columns: dict[str, int], kind: str) -> str | None:

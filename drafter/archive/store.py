@@ -42,7 +42,7 @@ from drafter.archive.sent_letter import (
     read_sent_letter_bytes,
 )
 from drafter.core.dates import extract_due_date, long_date, read_date
-from drafter.core.errors import DrafterError
+from drafter.core.errors import ArchiveRefusedError, DrafterError
 from drafter.core.fileio import atomic_write_bytes, atomic_write_text, read_input_bytes
 from drafter.core.regions import unit_key
 from drafter.core.textmatch import normalise
@@ -125,6 +125,9 @@ class ArchivedAction:
     due_date: date | None
     due_text: str | None
     recommendation_refs: list[RecommendationRef] = field(default_factory=list)
+    #: From an action plan: its owner, and whether the recommendation is agreed.
+    owner: str | None = None
+    agreement: str | None = None
 
     def to_dict(self) -> dict[str, Any]:
         return _json_record(self)
@@ -169,6 +172,8 @@ class ArchiveResult:
     #: True when nothing was archived because ``letter`` (another file) holds
     #: the same letter: same unit, date and actions (see ``again``).
     same_letter: bool = False
+    #: Why archiving would have been refused, when ``force`` archived it anyway.
+    forced: list[str] = field(default_factory=list)
 
     def to_dict(self) -> dict[str, Any]:
         """The ``--json`` record: the archived letter, whether it was new, and warnings."""
@@ -176,6 +181,7 @@ class ArchiveResult:
             "created": self.created,
             "same_letter": self.same_letter,
             "warnings": self.warnings,
+            "forced": self.forced,
             **self.letter.to_dict(),
         }
 
@@ -197,7 +203,7 @@ class ArchiveResult:
         text = (
             f"Archived letter {letter.id} for {letter.unit or 'an unknown unit'}"
             f" ({long_date(letter.letter_date) or 'undated'}): "
-            f"{counted(len(letter.actions), 'action')} "
+            f"{len(letter.actions)} action{'' if len(letter.actions) == 1 else 's'} "
             "added to the library and to the commitments"
         )
         if self.superseded_id:
@@ -256,6 +262,7 @@ def archive_letter(
     sent_date: date | None = None,
     supersede: bool | None = None,
     again: bool = False,
+    force: bool = False,
 ) -> ArchiveResult:
     """Archive the sent letter at ``path`` into ``library``'s database.
 
@@ -263,6 +270,12 @@ def archive_letter(
     path) tie each action to the recommendation(s) it answers; without them the
     letter's own "Recommendation N" headings are used, else the link is stored
     as unknown. ``sent_date`` defaults to the letter's date.
+
+    Refused with :class:`ArchiveRefusedError` (nothing stored): a letter that
+    still has drafter's "[…]" placeholders, a letter about another unit than
+    ``report`` or ``review``, and a document that is not a response letter (an
+    inspection report, minutes). ``force`` archives it anyway; the result's
+    ``forced`` then lists what was overridden.
 
     Archiving the same file again changes nothing (``created`` is False). If the
     unit already has a current letter, ``supersede`` must say whether this one
@@ -283,13 +296,90 @@ def archive_letter(
     data = read_input_bytes(path, MAX_LETTER_BYTES)
     name = Path(path).name
     letter = read_sent_letter_bytes(data, name=name)
+    return _archive_read_letter(
+        data,
+        letter,
+        library,
+        report=_load_report(report),
+        review=_load_review(review),
+        sent_date=sent_date,
+        supersede=supersede,
+        again=again,
+        force=force,
+    )
+
+
+def refusals(
+    letter: SentLetter, *, report: Report | None = None, review: ReviewFile | None = None
+) -> list[tuple[str, str]]:
+    """Why ``letter`` should not be archived as it is: (kind, reason) pairs,
+    kind one of "not a letter", "placeholders", "other unit"; [] if none."""
+    found: list[tuple[str, str]] = []
+    if not letter.is_response_letter:
+        found.append(("not a letter", f"it is not a response letter: {letter.document.reason}"))
+    if letter.placeholders:
+        shown = ", ".join(
+            text if len(text) <= 40 else text[:38].rstrip() + "…]"
+            for text in letter.placeholders[:3]
+        )
+        more = len(letter.placeholders) - 3
+        if more > 0:
+            shown += f" and {more} more"
+        count = len(letter.placeholders)
+        found.append(
+            (
+                "placeholders",
+                f"it still has {count} placeholder{'' if count == 1 else 's'} to fill in ({shown})",
+            )
+        )
+    for source, unit in (
+        ("report", report.unit if report else None),
+        ("review file", review.unit if review else None),
+    ):
+        if unit and letter.unit and unit_key(unit) != unit_key(letter.unit):
+            found.append(
+                ("other unit", f"it is about {letter.unit} but the {source} is about {unit}")
+            )
+    return found
+
+
+_REFUSAL_HINTS = {
+    "not a letter": "Archive the letter (or action plan) sent in reply to the report",
+    "placeholders": "Fill them in (or delete them) as in the letter that was sent",
+    "other unit": "Check you gave the right files",
+}
+
+
+def refusal_error(name: str, found: list[tuple[str, str]]) -> ArchiveRefusedError:
+    hints = "; ".join(_REFUSAL_HINTS[kind] for kind in dict.fromkeys(k for k, _ in found))
+    return ArchiveRefusedError(name, found, hint=f"{hints}, or add --force to archive it as it is.")
+
+
+def _archive_read_letter(
+    data: bytes,
+    letter: SentLetter,
+    library: Any,
+    *,
+    report: Report | None,
+    review: ReviewFile | None,
+    sent_date: date | None,
+    supersede: bool | None,
+    again: bool,
+    force: bool,
+) -> ArchiveResult:
+    """Archive a letter already read from ``data``."""
+    report_obj, review_obj = report, review
+    found = refusals(letter, report=report_obj, review=review_obj)
+    if found and not force:
+        existing = _archived_file(library, letter.sha256)
+        if existing is not None:  # archived before (with --force): nothing to refuse
+            return ArchiveResult(letter=existing, created=False)
+        raise refusal_error(letter.file_name, found)
     if sent_date is not None and letter.letter_date and sent_date < letter.letter_date:
         letter.warnings.append(
             f"The sent date ({long_date(sent_date)}) is before the letter's own date "
             f"({long_date(letter.letter_date)}); check it."
         )
-    report_obj = _load_report(report)
-    review_obj = _load_review(review)
     if report_obj is not None and report_obj.recommendations:
         in_report = len(report_obj.recommendations)
         if letter.recommendation_count is None:
@@ -305,15 +395,6 @@ def archive_letter(
         letter.warnings = [w for w in letter.warnings if "which unit" not in w]
     if letter.unit is None and review_obj is not None:
         letter.unit = review_obj.unit
-    for source, unit in (
-        ("report", report_obj.unit if report_obj else None),
-        ("review file", review_obj.unit if review_obj else None),
-    ):
-        if unit and letter.unit and unit_key(unit) != unit_key(letter.unit):
-            letter.warnings.append(
-                f"The letter is about {letter.unit} but the {source} is about {unit}; "
-                "check you gave the right one."
-            )
     links = link_actions(letter, report=report_obj, review=review_obj)
     report_sha256 = (report_obj.sha256 if report_obj else None) or (
         review_obj.report_sha256 if review_obj else None
@@ -332,11 +413,21 @@ def archive_letter(
         )
 
     try:
-        return store()
+        result = store()
     except IntegrityError:
         # Another drafter archived the same file at the same moment (PostgreSQL
         # lets both check before either commits). Looking again finds it.
-        return store()
+        result = store()
+    if result.created:
+        result.forced = [reason for _, reason in found]
+    return result
+
+
+def _archived_file(library: Any, sha256: str) -> ArchivedLetter | None:
+    """The archived letter stored from the file with this SHA-256, if any."""
+    with database_of(library).session() as session:
+        row = session.scalar(select(LetterRow).where(LetterRow.sha256 == sha256))
+        return _to_archived(session, row) if row is not None else None
 
 
 def _load_report(report: Any) -> Report | None:
@@ -670,6 +761,8 @@ def _store(
                 "recommendation_link": link.kind,
                 "recommendation_refs": [dataclasses.asdict(ref) for ref in link.refs],
             }
+            if action.agreement:  # an action plan's Agreed / Partly agreed column
+                extra["agreement"] = action.agreement
             library_action = _add_library_action(
                 library,
                 session,
@@ -756,6 +849,17 @@ def _add_library_action(library: Any, session: Any, **values: Any) -> int:
     # new letter and stays active; an action from a letter still current keeps
     # its original letter.
     stored = session.get(ActionRow, row_id)
+    if stored is not None and stored.letter_id is None:
+        # In the library before this letter (an import): remember how it was,
+        # so that removing the letter gives it back unchanged.
+        stored.extra = {
+            **(stored.extra or {}),
+            BEFORE_ARCHIVE_KEY: {
+                "letter_id": None,
+                "source_ref": stored.source_ref,
+                "status": stored.status,
+            },
+        }
     if stored is not None and (stored.letter_id is None or stored.status == "superseded"):
         stored.letter_id = values["letter_id"]
         stored.source_ref = f"letter {values['letter_id']}"
@@ -833,6 +937,8 @@ def _to_archived(session: Any, row: Any, *, with_actions: bool = True) -> Archiv
                     due_date=commitment.due_date,
                     due_text=commitment.due_text,
                     recommendation_refs=_stored_refs(extra),
+                    owner=action.owner if action is not None else None,
+                    agreement=extra.get("agreement"),
                 )
             )
     return ArchivedLetter(
@@ -1015,3 +1121,176 @@ def _json_ready(value: Any) -> Any:
     if isinstance(value, date):
         return value.isoformat()
     return value
+
+
+# --- undoing an archive -------------------------------------------------------------
+
+
+@dataclass
+class RemovedLetter:
+    """What removing an archived letter takes away (or, before it is done,
+    would): the letter, its actions and commitments, and what is given back."""
+
+    letter: ArchivedLetter
+    #: Library actions that go (ids).
+    actions_removed: list[int]
+    #: Actions the letter took over from an earlier letter or an import, which
+    #: stay in the library and go back to where they came from (ids).
+    actions_kept: list[int]
+    commitments_removed: int
+    #: Progress notes recorded on those commitments, which go with them.
+    notes_removed: int
+    #: Reviewers' decisions about the removed actions, which go with them.
+    decisions_removed: int
+    #: The stored copy of the file goes when no other letter refers to it.
+    file_removed: bool
+    #: The letter this one had replaced, which is current again.
+    restored_letter_id: int | None
+
+    def to_dict(self) -> dict[str, Any]:
+        record = _json_record(self)
+        record["letter"] = {k: v for k, v in record["letter"].items() if k != "actions"}
+        return record
+
+
+#: Kept in an action's ``extra`` when an archive takes over an action that was
+#: in the library before (an import), so that removing the letter gives it back.
+BEFORE_ARCHIVE_KEY = "before_archive"
+
+
+def removal_plan(store: Any, letter_id: int) -> RemovedLetter:
+    """What :func:`remove_letter` would take away, without changing anything."""
+    with database_of(store).session() as session:
+        plan = _removal(session, letter_id, apply=False)
+        session.rollback()
+        return plan
+
+
+def remove_letter(store: Any, letter_id: int) -> RemovedLetter:
+    """Undo the archiving of letter ``letter_id`` in one transaction.
+
+    The letter goes, with its commitments (and their notes) and the library
+    actions it added (and reviewers' decisions about them). An action it took
+    over from an earlier letter or an import stays and goes back to where it
+    came from. A letter it replaced becomes current again, with its actions and
+    commitments. The stored copy of the file goes once no letter refers to it.
+
+    A letter that a later letter replaced is refused: remove the later one
+    first, so the unit is never left without its current letter by mistake.
+    """
+    with database_of(store).session() as session:
+        _begin_write(session)
+        result = _removal(session, letter_id, apply=True)
+    if hasattr(store, "_matcher_cache"):  # the Library's suggestions forget the actions
+        store._matcher_cache = None
+    return result
+
+
+def _removal(session: Any, letter_id: int, *, apply: bool) -> RemovedLetter:
+    from drafter.library.database import CommitmentNoteRow, DecisionRow
+
+    row = _letter_row(session, letter_id)
+    later = session.scalar(select(LetterRow).where(LetterRow.supersedes_id == row.id))
+    if later is not None:
+        raise DrafterError(
+            f"Letter {row.id} was replaced by letter {later.id}, which is archived after it.",
+            hint=f"Remove letter {later.id} first ('drafter archive remove {later.id}').",
+        )
+    archived = _to_archived(session, row)
+    commitments = session.scalars(
+        select(CommitmentRow).where(CommitmentRow.letter_id == row.id)
+    ).all()
+    commitment_ids = [c.id for c in commitments]
+    notes = (
+        session.scalars(
+            select(CommitmentNoteRow).where(CommitmentNoteRow.commitment_id.in_(commitment_ids))
+        ).all()
+        if commitment_ids
+        else []
+    )
+    owned = session.scalars(select(ActionRow).where(ActionRow.letter_id == row.id)).all()
+    removed: list[Any] = []
+    kept: list[tuple[Any, Any]] = []  # (action, the letter it goes back to or None)
+    for action in owned:
+        elsewhere = session.scalars(
+            select(CommitmentRow.letter_id)
+            .where(CommitmentRow.action_id == action.id, CommitmentRow.letter_id != row.id)
+            .order_by(CommitmentRow.letter_id)
+        ).first()
+        if elsewhere is not None:
+            kept.append((action, session.get(LetterRow, elsewhere)))
+        elif BEFORE_ARCHIVE_KEY in (action.extra or {}):
+            kept.append((action, None))
+        else:
+            removed.append(action)
+    removed_ids = [a.id for a in removed]
+    decisions = (
+        session.scalars(select(DecisionRow).where(DecisionRow.action_id.in_(removed_ids))).all()
+        if removed_ids
+        else []
+    )
+    previous = session.get(LetterRow, row.supersedes_id) if row.supersedes_id else None
+    if previous is not None and previous.status != "superseded":
+        previous = None
+    file_shared = (
+        session.scalar(
+            select(LetterRow.id).where(LetterRow.sha256 == row.sha256, LetterRow.id != row.id)
+        )
+        is not None
+    )
+    plan = RemovedLetter(
+        letter=archived,
+        actions_removed=sorted(removed_ids),
+        actions_kept=sorted(a.id for a, _ in kept),
+        commitments_removed=len(commitments),
+        notes_removed=len(notes),
+        decisions_removed=len(decisions),
+        file_removed=not file_shared,
+        restored_letter_id=previous.id if previous is not None else None,
+    )
+    if not apply:
+        return plan
+    for note in notes:
+        session.delete(note)
+    for decision in decisions:
+        session.delete(decision)
+    for commitment in commitments:
+        session.delete(commitment)
+    session.flush()
+    for action, owner in kept:
+        if owner is not None:  # carried over from the letter it replaced
+            action.letter_id = owner.id
+            action.source_ref = f"letter {owner.id}"
+            action.status = "active" if owner.status == "current" else "superseded"
+        else:  # in the library before this letter (an import): as it was
+            extra = dict(action.extra or {})
+            before = extra.pop(BEFORE_ARCHIVE_KEY)
+            action.letter_id = before.get("letter_id")
+            action.source_ref = before.get("source_ref")
+            action.status = before.get("status", "active")
+            action.extra = extra
+    for action in removed:
+        session.delete(action)
+    session.flush()
+    if previous is not None:
+        previous.status = "current"
+        for action in session.scalars(
+            select(ActionRow).where(
+                ActionRow.letter_id == previous.id, ActionRow.status == "superseded"
+            )
+        ):
+            action.status = "active"
+        for commitment in session.scalars(
+            select(CommitmentRow).where(
+                CommitmentRow.letter_id == previous.id, CommitmentRow.status == "superseded"
+            )
+        ):
+            commitment.status = "open"
+    session.delete(row)
+    session.flush()
+    if not file_shared:
+        file_row = session.get(LetterFileRow, row.sha256)
+        if file_row is not None:
+            session.delete(file_row)
+    session.flush()
+    return plan

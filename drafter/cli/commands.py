@@ -881,6 +881,8 @@ def archive_group() -> None:
         drafter archive list
         drafter archive show 3
         drafter archive export archive-copy/
+        drafter archive "S:/Past letters" --dry-run
+        drafter archive remove 3
     """
 
 
@@ -904,13 +906,21 @@ def archive_group() -> None:
     "--supersedes/--no-supersedes",
     "supersede",
     default=None,
-    help="Whether this letter replaces the unit's earlier archived letter (asked if not given).",
+    help="Whether this letter replaces the unit's earlier archived letter (asked if not given; "
+    "for a folder, a later letter replaces an earlier one).",
 )
 @click.option(
     "--again",
     is_flag=True,
     help="Archive it even though a letter with the same unit, date and actions is archived.",
 )
+@click.option(
+    "--force",
+    is_flag=True,
+    help="Archive it even with placeholders left, for another unit than --report, "
+    "or when it does not look like a response letter.",
+)
+@click.option("--dry-run", is_flag=True, help="Show what would be archived, and store nothing.")
 @click.option("--yes", "-y", "assume_yes", is_flag=True, help="Answer yes to the question.")
 @click.option("--json", "as_json", is_flag=True, help="Print the archived letter as JSON.")
 @db_option
@@ -921,35 +931,68 @@ def archive_add_command(
     sent_date: str | None,
     supersede: bool | None,
     again: bool,
+    force: bool,
+    dry_run: bool,
     assume_yes: bool,
     as_json: bool,
     db_url: str | None,
 ) -> None:
-    """Archive the letter as sent (.docx, .pdf or .txt, after people's edits).
+    """Archive the letter as sent (.docx, .pdf or .txt, after people's edits),
+    or every response letter in a folder and its subfolders.
 
     Its actions are added to the library (source: this letter) and followed up
     as commitments. Archiving the same file twice changes nothing, nor does
     archiving another copy of the same letter (its PDF, say: same unit, date
     and actions) unless you add --again.
 
+    A letter that still has placeholders ("[Target date]"), a letter about
+    another unit than --report, and a document that is not a response letter
+    (an inspection report, minutes) are refused with the reason; --force
+    archives them anyway.
+
+    A folder: every .docx, .pdf and .txt in it (action plans laid out as a
+    Word table too) is archived, oldest first, each in its own transaction;
+    the table at the end says what happened to each file. Running it again
+    skips what is archived already. --dry-run shows what would happen.
+
     \b
     Example:
         drafter archive sent-letter.docx --report report.html --sent-date 2025-07-28
+        drafter archive "S:/Past letters" --dry-run
+        drafter archive "S:/Past letters"
     """
     from pathlib import Path
 
     from drafter.archive.store import SupersedeDecisionNeeded, archive_letter
-    from drafter.cli.presenters import archived_lines, link_tip
+    from drafter.cli.presenters import archived_lines, forced_lines, link_tip
     from drafter.core.dates import parse_user_date
     from drafter.library.store import Library
 
-    if Path(sent).is_dir():
-        raise DrafterError(f"'{sent}' is a folder: give the letter's file.")
+    if Path(sent).is_dir() or dry_run:
+        single = [
+            name
+            for name, given in (
+                ("--report", report_path),
+                ("--review", review_path),
+                ("--sent-date", sent_date),
+                ("--again", again),
+            )
+            if given
+        ]
+        if single:
+            what = "a folder" if Path(sent).is_dir() else "--dry-run"
+            raise DrafterError(
+                f"{', '.join(single)} {'works' if len(single) == 1 else 'work'} with one "
+                f"letter, not with {what}.",
+                hint="Archive that letter on its own with the option.",
+            )
+        _archive_folder(sent, Library(db_url), force, dry_run, supersede, as_json)
+        return
     when = parse_user_date(sent_date, option="--sent-date") if sent_date else None
     library = Library(db_url)
     if supersede is None and assume_yes:
         supersede = True
-    options = dict(report=report_path, review=review_path, sent_date=when, again=again)
+    options = dict(report=report_path, review=review_path, sent_date=when, again=again, force=force)
     try:
         result = archive_letter(sent, library, supersede=supersede, **options)
     except SupersedeDecisionNeeded as question:
@@ -959,6 +1002,7 @@ def archive_add_command(
             click.echo(err=True)
             raise question from None
         result = archive_letter(sent, library, supersede=answer, **options)
+    _echo_lines(forced_lines(result), err=True)
     _echo_lines([f"Warning: {warning}" for warning in result.warnings], err=True)
     if as_json:
         print_json(result.to_dict())
@@ -967,6 +1011,92 @@ def archive_add_command(
     tip = link_tip(result)
     if tip:
         click.echo(tip, err=True)
+
+
+def _archive_folder(
+    folder: str, library: Any, force: bool, dry_run: bool, supersede: bool | None, as_json: bool
+) -> None:
+    """``drafter archive FOLDER`` (or one file with --dry-run): a progress bar,
+    then what happened to each file. Exit 1 if any file failed."""
+    from pathlib import Path
+
+    from drafter.archive.folder import archive_folder, letter_files
+    from drafter.cli.presenters import folder_lines
+
+    path = Path(folder)
+    if path.is_dir():
+        count = len(letter_files(path)[0])
+    elif path.is_file():
+        count = 1
+    else:
+        raise DrafterError(f"Cannot find the file or folder '{folder}'.", hint="Check the path.")
+    with click.progressbar(
+        length=2 * count,
+        label="Dry run: reading letters" if dry_run else "Archiving letters",
+        file=sys.stderr,
+    ) as bar:
+        shown = 0
+
+        def progress(done: int, total: int) -> None:
+            nonlocal shown
+            bar.update(done - shown)
+            shown = done
+
+        result = archive_folder(
+            path, library, dry_run=dry_run, force=force, supersede=supersede, progress=progress
+        )
+    if as_json:
+        print_json(result.to_dict())
+    else:
+        _echo_lines(folder_lines(result))
+    if result.failed:
+        sys.exit(1)
+
+
+@archive_group.command("remove")
+@click.argument("letter_id", metavar="ID", type=int)
+@click.option("--yes", "-y", "assume_yes", is_flag=True, help="Remove it without asking.")
+@click.option("--json", "as_json", is_flag=True, help="Print what was removed as JSON.")
+@db_option
+def archive_remove_command(
+    letter_id: int, assume_yes: bool, as_json: bool, db_url: str | None
+) -> None:
+    """Undo an archive: the letter, its actions in the library and its
+    commitments all go, in one transaction.
+
+    An action the letter shared with an earlier letter or an import goes back
+    to where it came from, and a letter it replaced is current again. The
+    stored copy of the file goes once nothing refers to it. Asks first; --yes
+    skips the question.
+
+    \b
+    Example:
+        drafter archive remove 3
+        drafter archive remove 3 --yes
+    """
+    from drafter.archive.store import removal_plan, remove_letter
+    from drafter.cli.presenters import removal_lines
+    from drafter.library.store import Library
+
+    library = Library(db_url)
+    if not assume_yes:
+        plan = removal_plan(library, letter_id)
+        _echo_lines(removal_lines(plan, done=False), err=True)
+        try:
+            answer = click.confirm("Remove it?", default=False, err=True)
+        except click.Abort:  # no answer (no terminal, or Ctrl-C)
+            click.echo(err=True)
+            raise DrafterError(
+                "Nothing was removed.", hint="Add --yes to remove it without being asked."
+            ) from None
+        if not answer:
+            click.echo("Nothing was removed.")
+            return
+    result = remove_letter(library, letter_id)
+    if as_json:
+        print_json(result.to_dict())
+        return
+    _echo_lines(removal_lines(result, done=True))
 
 
 @archive_group.command("list")
@@ -1060,6 +1190,7 @@ def commitments_group(
         drafter commitments --overdue
         drafter commitments --unit Stockton --due-before 2026-01-01 --csv
         drafter commitments done 4 --note "Policy launched at all-staff event"
+        drafter commitments reopen 4
     """
     if ctx.invoked_subcommand is not None:
         ctx.obj = {"db_url": db_url}
@@ -1145,6 +1276,28 @@ def commitments_note_command(
 
     item = add_note(_commitment_library(ctx, db_url), commitment_id, note)
     click.echo(noted_line(item))
+
+
+@commitments_group.command("reopen")
+@click.argument("commitment_id", metavar="ID", type=int)
+@click.option("--note", help="Why it is open again.")
+@db_option
+@click.pass_context
+def commitments_reopen_command(
+    ctx: click.Context, commitment_id: int, note: str | None, db_url: str | None
+) -> None:
+    """Open again a commitment marked done (it was closed by mistake, or the
+    work slipped back). Its notes are kept, with one saying it was reopened.
+
+    \b
+    Example:
+        drafter commitments reopen 4 --note "Audit found the policy not yet in use"
+    """
+    from drafter.archive.commitments import reopen
+    from drafter.cli.presenters import reopened_line
+
+    item, changed = reopen(_commitment_library(ctx, db_url), commitment_id, note)
+    click.echo(reopened_line(item, changed=changed))
 
 
 def main() -> None:

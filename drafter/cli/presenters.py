@@ -19,7 +19,8 @@ from drafter.core.wording import counted
 
 if TYPE_CHECKING:
     from drafter.archive.commitments import Commitment
-    from drafter.archive.store import ArchivedLetter, ArchiveResult
+    from drafter.archive.folder import FolderEntry, FolderResult
+    from drafter.archive.store import ArchivedLetter, ArchiveResult, RemovedLetter
     from drafter.core.model import LibraryAction, RecommendationMatch
     from drafter.letter.drafting import DraftResult
     from drafter.letter.settings import Config
@@ -311,6 +312,111 @@ def archived_lines(result: ArchiveResult) -> list[str]:
     return lines
 
 
+def forced_lines(result: ArchiveResult) -> list[str]:
+    """What --force overrode, one warning each."""
+    return [f"Warning: archived with --force although {reason}." for reason in result.forced]
+
+
+#: How the folder summary names each outcome (and, in a dry run, what would happen).
+_OUTCOME_WORDS = {
+    "archived": ("archived", "would archive"),
+    "already archived": ("already archived", "already archived"),
+    "not a letter": ("not a letter", "not a letter"),
+    "refused": ("refused", "would refuse"),
+    "failed": ("failed", "would fail"),
+}
+
+
+def _folder_detail(entry: FolderEntry) -> str:
+    if entry.outcome == "archived":
+        parts = [f"letter {entry.letter_id}"] if entry.letter_id else []
+        parts.append(entry.unit or "unknown unit")
+        if entry.letter_date:
+            parts.append(long_date(entry.letter_date) or "")
+        parts.append(counted(entry.actions, "action"))
+        detail = ", ".join(parts)
+        if entry.superseded_id:
+            detail += f"; replaces letter {entry.superseded_id}"
+        if entry.forced:
+            detail += "; with --force although " + "; and ".join(entry.forced)
+        return detail
+    return entry.reason or ""
+
+
+def folder_lines(result: FolderResult) -> list[str]:
+    """The table ``drafter archive FOLDER`` ends with: each file, what
+    happened to it and why, then the totals."""
+    if not result.entries:
+        return [
+            f"No .docx, .pdf or .txt files in {result.folder}"
+            + (f" ({counted(result.ignored, 'other file')} left alone)." if result.ignored else ".")
+        ]
+    which = 1 if result.dry_run else 0
+    rows = [("File", "Result", "Details")]
+    for entry in result.entries:
+        try:
+            name = str(entry.path.relative_to(result.folder))
+        except ValueError:
+            name = str(entry.path)
+        rows.append((name, _OUTCOME_WORDS[entry.outcome][which], _folder_detail(entry)))
+    lines = table(rows)
+    counts = result.counts()
+    totals = ", ".join(f"{_OUTCOME_WORDS[outcome][which]} {counts[outcome]}" for outcome in counts)
+    lines.append("")
+    lines.append(f"Dry run: {totals}." if result.dry_run else f"{totals.capitalize()}.")
+    if result.ignored:
+        lines.append(
+            f"{counted(result.ignored, 'other file')} (not .docx, .pdf or .txt) left alone."
+        )
+    if result.dry_run:
+        lines.append("Nothing was stored. Run again without --dry-run to archive.")
+    elif counts["failed"] or counts["refused"]:
+        lines.append(
+            "Fix or remove the files refused or failed and run the same command again: "
+            "what is archived already is skipped."
+        )
+    return lines
+
+
+def removal_lines(plan: RemovedLetter, *, done: bool) -> list[str]:
+    """What ``drafter archive remove`` takes away (``done``: took away)."""
+    letter = plan.letter
+    when = long_date(letter.letter_date) or "undated"
+    head = (
+        f"Removed letter {letter.id} ({letter.unit or 'unknown unit'}, {when}, {letter.file_name})"
+        if done
+        else f"Letter {letter.id} ({letter.unit or 'unknown unit'}, {when}, {letter.file_name})"
+    )
+    goes = "went" if done else "will go"
+    lines = [head + ":"]
+    lines.append(
+        f"  {counted(len(plan.actions_removed), 'action')} {goes} from the library and "
+        f"{counted(plan.commitments_removed, 'commitment')} from the follow-up list"
+        + (f", with {counted(plan.notes_removed, 'progress note')}" if plan.notes_removed else "")
+        + "."
+    )
+    if plan.decisions_removed:
+        lines.append(
+            f"  {counted(plan.decisions_removed, 'review decision')} about those actions "
+            f"{goes} too."
+        )
+    if plan.actions_kept:
+        back = "went back" if done else "will go back"
+        lines.append(
+            f"  {counted(len(plan.actions_kept), 'action')} that it shared with an earlier "
+            f"letter or import {'stays' if len(plan.actions_kept) == 1 else 'stay'} and {back} "
+            "to where it came from."
+        )
+    if plan.restored_letter_id:
+        lines.append(
+            f"  Letter {plan.restored_letter_id}, which it replaced, "
+            f"{'is' if done else 'will be'} current again."
+        )
+    if plan.file_removed:
+        lines.append(f"  The stored copy of {letter.file_name} {goes}.")
+    return lines
+
+
 def link_tip(result: ArchiveResult) -> str | None:
     """A hint when no action could be tied to its recommendation."""
     actions = result.letter.actions
@@ -385,6 +491,13 @@ def done_line(item: Commitment, *, already_done: bool = False) -> str:
         when = f" on {long_date(item.done_on)}" if item.done_on else ""
         return f"Commitment {item.id} was already marked done{when}; nothing was changed."
     return f"Commitment {item.id} for {item.unit or 'its unit'} is marked done."
+
+
+def reopened_line(item: Commitment, *, changed: bool) -> str:
+    """What ``drafter commitments reopen`` did."""
+    if not changed:
+        return f"Commitment {item.id} is already open; nothing was changed."
+    return f"Commitment {item.id} for {item.unit or 'its unit'} is open again."
 
 
 def noted_line(item: Commitment) -> str:

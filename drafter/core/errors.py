@@ -28,6 +28,26 @@ class NotAReportError(InputFileError):
     """The document reads fine but is not an HMI Probation inspection report."""
 
 
+class NotALetterError(InputFileError):
+    """The document reads fine but is not a response letter (an inspection
+    report, minutes): it is never archived as one."""
+
+
+class ArchiveRefusedError(DrafterError):
+    """``archive`` will not store this letter as it is: ``reasons`` lists each
+    (kind, sentence), kind one of "placeholders", "other unit", "not a letter".
+    The caller may archive it anyway (``force``)."""
+
+    def __init__(self, name: str, reasons: list[tuple[str, str]], *, hint: str) -> None:
+        self.name = name
+        self.reasons = reasons
+        self.kinds = [kind for kind, _ in reasons]
+        super().__init__(
+            f"'{name}' was not archived: {'; and '.join(text for _, text in reasons)}.",
+            hint=hint,
+        )
+
+
 class LibraryError(DrafterError):
     """The action library or its database cannot be used as asked."""
 

@@ -30,7 +30,7 @@ from drafter.archive.store import (
     read_sent_letter,
     read_sent_letter_bytes,
 )
-from drafter.core.errors import DrafterError, InputFileError
+from drafter.core.errors import ArchiveRefusedError, DrafterError, InputFileError
 from drafter.core.model import Recommendation, Report
 from drafter.library.database import ActionRow, CommitmentRow, LetterFileRow, LetterRow
 from drafter.library.store import Library
@@ -596,7 +596,9 @@ def drafted_letter(tmp_path: Path) -> tuple[Path, list[str]]:
             for r, text_ in zip(report.recommendations, actions, strict=True)
         ],
     )
-    config = Config(signatories={"default": Signatory(name="Pat Example", title="Director")})
+    config = Config(
+        signatories={"default": Signatory(name="Pat Example", title="Director", area="North East")}
+    )
     path = tmp_path / "draft.docx"
     draft_letter(
         SEED_REPORT,
@@ -895,7 +897,12 @@ def test_an_action_plan_table_is_archived_with_owners_and_target_dates(sqlite_ur
     path = tmp_path / "plan.docx"
     document.save(path)
 
-    result = archive_letter(path, Library(sqlite_url), sent_date=date(2026, 6, 1))
+    with pytest.raises(ArchiveRefusedError, match=r"3 placeholders to fill in \(\[Owner\]"):
+        archive_letter(path, Library(sqlite_url), sent_date=date(2026, 6, 1))
+    result = archive_letter(path, Library(sqlite_url), sent_date=date(2026, 6, 1), force=True)
+    assert result.forced == [
+        "it still has 3 placeholders to fill in ([Owner], [Target date], [Action])"
+    ]
     letter = result.letter
     assert letter.unit == "Fellgate PDU" and letter.letter_date is None
     assert [a.text for a in letter.actions] == [

@@ -212,19 +212,27 @@ def test_report_links_each_action_to_its_recommendation(sqlite_url, tmp_path):
     ]
 
 
-def test_report_for_another_unit_is_warned_about(sqlite_url):
+def test_a_letter_for_another_unit_than_the_report_is_refused(sqlite_url):
     from conftest import SEED_REPORT
 
     need(SEED_REPORT.exists(), f"the seed report is not at {SEED_REPORT}")
-    result = CliRunner().invoke(
-        cli, ["archive", str(SEED_LETTER), "--report", str(SEED_REPORT), "--db", sqlite_url]
+    args = ["archive", str(SEED_LETTER), "--report", str(SEED_REPORT), "--db", sqlite_url]
+    refused = CliRunner().invoke(cli, args)
+    assert refused.exit_code == 1
+    assert refused.output.strip() == (
+        f"Error: '{SEED_LETTER.name}' was not archived: it is about Stockton and Hartlepool PDU "
+        "but the report is about Redcar, Cleveland and Middlesbrough PDU. Check you gave the "
+        "right files, or add --force to archive it as it is."
     )
-    assert result.exit_code == 0
+    assert "No letters are archived yet" in run("archive", "list", "--db", sqlite_url).output
+    forced = CliRunner().invoke(cli, [*args, "--force"])
+    assert forced.exit_code == 0, forced.output
     assert (
-        "Warning: The letter is about Stockton and Hartlepool PDU but the report is about "
-        "Redcar, Cleveland and Middlesbrough PDU" in result.stderr
+        "Warning: archived with --force although it is about Stockton and Hartlepool PDU but "
+        "the report is about Redcar, Cleveland and Middlesbrough PDU." in forced.stderr
     )
-    assert "The letter speaks of 5 recommendations but the report makes 3." in result.stderr
+    assert "The letter speaks of 5 recommendations but the report makes 3." in forced.stderr
+    assert forced.stdout.startswith("Archived letter 1 for Stockton and Hartlepool PDU")
 
 
 def test_review_file_links_actions(sqlite_url, tmp_path):
@@ -278,8 +286,15 @@ def test_draft_then_archive_on_the_command_line(sqlite_url, tmp_path, monkeypatc
         "draft", str(sample), "-o", str(letter), "--date", "2025-10-01", "--db", sqlite_url
     )
     assert drafted.exit_code == 0, drafted.output
-    result = run("archive", str(letter), "--json", "--db", sqlite_url)
+    # Unedited, it still has the placeholders for what drafter could not know.
+    refused = run("archive", str(letter), "--json", "--db", sqlite_url)
+    assert refused.exit_code == 1
+    assert "'letter.docx' was not archived: it still has" in refused.output
+    assert "[Signatory's name]" in refused.output and "--force" in refused.output
+    assert run("archive", "list", "--json", "--db", sqlite_url).stdout.strip() == "[]"
+    result = run("archive", str(letter), "--json", "--force", "--db", sqlite_url)
     assert result.exit_code == 0, result.output
+    assert "Warning: archived with --force although it still has" in result.stderr
     data = json.loads(result.stdout)
     assert data["unit"] == "Ashbourne Vale PDU" and data["letter_date"] == "2025-10-01"
     # Each action is tied, through drafter's comment, to the recommendation it
@@ -348,7 +363,8 @@ def test_archive_show_names_recommendations_as_the_report_numbers_them(
         sqlite_url,
     )
     assert drafted.exit_code == 0, drafted.output
-    archived = run("archive", str(letter), "--report", str(report), "--db", sqlite_url)
+    # No settings file: the signatory is still a placeholder, hence --force.
+    archived = run("archive", str(letter), "--report", str(report), "--force", "--db", sqlite_url)
     assert archived.exit_code == 0, archived.output
 
     shown = run("archive", "show", "1", "--db", sqlite_url)
@@ -398,12 +414,15 @@ def test_a_sent_date_before_the_letters_own_date_is_a_warning(sqlite_url):
     assert "Sent: 1 July 2025" in shown
 
 
-def test_archiving_a_folder_says_give_the_file_without_the_hidden_add(tmp_path, sqlite_url):
-    folder = tmp_path / "ro"
+def test_archiving_an_empty_folder_says_there_is_nothing_to_archive(tmp_path, sqlite_url):
+    folder = tmp_path / "empty"
     folder.mkdir()
+    (folder / "notes.xlsx").write_bytes(b"not a letter")
     result = run("archive", str(folder), "--db", sqlite_url)
-    assert result.exit_code == 1
-    assert result.output.strip() == f"Error: '{folder}' is a folder: give the letter's file."
+    assert result.exit_code == 0
+    assert result.stdout.strip() == (
+        f"No .docx, .pdf or .txt files in {folder} (1 other file left alone)."
+    )
     assert "add" not in result.output and "Usage" not in result.output
 
 
