@@ -6,6 +6,7 @@ Prints figures only (no pass/fail):
 * reading the seed letter as .txt, .docx and .pdf (the PDF made by LibreOffice),
 * archiving N distinct letters into a fresh SQLite database, one transaction each,
 * listing the commitments afterwards,
+* ``archive FOLDER`` on a folder of N letters: a dry run, the run, and a second run,
 * due-date extraction over the shared corpus actions: how many actions name a
   date or timescale, and how often it agrees with the labelled target month.
 """
@@ -104,6 +105,22 @@ def main() -> None:
     start = time.perf_counter()
     found = list_commitments(library)
     print(f"Listing {len(found)} commitments: {(time.perf_counter() - start) * 1000:.0f} ms")
+
+    from drafter.archive.folder import archive_folder
+
+    shared_drive = folder / "shared-drive"
+    shared_drive.mkdir()
+    for i in range(count):
+        (shared_drive / f"letter-{i}.txt").write_text(
+            text.replace("Stockton and Hartlepool", f"Folder Unit {i}"), "utf-8"
+        )
+    folder_library = Library(f"sqlite:///{folder / 'folder.db'}")
+    for label in ("Dry run of", "Archiving", "Running again on"):
+        start = time.perf_counter()
+        result = archive_folder(shared_drive, folder_library, dry_run=label == "Dry run of")
+        elapsed = time.perf_counter() - start
+        counts = ", ".join(f"{k} {v}" for k, v in result.counts().items() if v)
+        print(f"{label} a folder of {count} letters: {elapsed:.2f} s ({counts})")
 
     if ACTIONS.exists():
         rows = [json.loads(line) for line in ACTIONS.read_text(encoding="utf-8").splitlines()]
