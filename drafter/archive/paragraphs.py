@@ -117,10 +117,21 @@ def text_paragraphs(text: str) -> list[Paragraph]:
         if marker:
             close()
             lines, bullet = [raw[marker.end() :]], True
+        elif bullet and _SIGN_OFF_RE.match(raw):
+            # "Yours sincerely" straight under the last bullet ends the list.
+            close()
+            lines = [raw]
         else:
             lines.append(raw)
     close()
     return paragraphs
+
+
+_SIGN_OFF_RE = re.compile(
+    r"^\s*(?:yours\s+(?:sincerely|faithfully|truly)|(?:kind|best|warm)(?:est)?\s+regards|"
+    r"regards|best\s+wishes)\b",
+    re.I,
+)
 
 
 def _line_paragraphs(lines: list[str]) -> list[Paragraph]:

@@ -449,3 +449,53 @@ def test_reopening_a_replaced_letters_commitment_is_refused(sqlite_url, tmp_path
     archive_letter(SEED_LETTER, library, supersede=True)
     with pytest.raises(DrafterError, match="belongs to a letter that was replaced"):
         reopen(library, earlier.letter.actions[0].commitment_id)
+
+
+_sentence = st.lists(
+    st.text(alphabet="abcdefghijklmnopqrstuvwxyz", min_size=1, max_size=10), min_size=3, max_size=12
+).map(lambda words: " ".join(words).capitalize() + ".")
+
+
+@settings(max_examples=80, deadline=None)
+@given(
+    st.lists(_sentence, min_size=1, max_size=6),
+    st.lists(_sentence, min_size=1, max_size=4),
+    st.sampled_from(["    •\t", "• ", "- ", "\uf0b7\t"]),
+)
+def test_a_letter_saved_as_text_one_paragraph_a_line_is_read_back_exactly(
+    actions, positives, marker
+):
+    lines = ["Ann Example", "3 March 2026", "Dear Ann,"]
+    lines += ["We will act on your report on Northfold PDU. This will include the following."]
+    lines += [marker + a for a in actions]
+    lines += ["I am encouraged by your findings and note the following."]
+    lines += [marker + p for p in positives]
+    lines += ["I remain committed to this work.", "Yours sincerely", "Sam Writer", "Director"]
+    letter = read_sent_letter_bytes("\r\n".join(lines).encode("utf-8"), name="letter.txt")
+    assert letter.action_texts == actions
+    assert letter.positive_findings == positives
+    assert letter.signatory == "Sam Writer"
+
+
+def test_a_sign_off_right_under_the_last_bullet_is_not_part_of_it():
+    text = (
+        "Ann Lee\n\n1 May 2026\n\nDear Ann,\n\nAfter the inspection of Fellgate PDU we will "
+        "take these steps.\n\n- Audit supervision by May 2026.\nYours sincerely\nSam Okoro\n"
+    )
+    letter = read_sent_letter_bytes(text.encode(), name="l.txt")
+    assert letter.action_texts == ["Audit supervision by May 2026."]
+    assert letter.signatory == "Sam Okoro"
+
+
+def test_a_dry_run_of_one_letter_stores_nothing(sqlite_url):
+    result = run("archive", str(SEED_LETTER), "--dry-run", "--db", sqlite_url)
+    assert result.exit_code == 0, result.output
+    lines = result.stdout.splitlines()
+    assert lines[1].split("  ")[0] == SEED_LETTER.name
+    assert "would archive" in lines[1] and "Stockton and Hartlepool PDU, 24 July 2025" in lines[1]
+    assert lines[-2:] == [
+        "Dry run: would archive 1, already archived 0, not a letter 0, would refuse 0, "
+        "would fail 0.",
+        "Nothing was stored. Run again without --dry-run to archive.",
+    ]
+    assert json.loads(run("archive", "list", "--json", "--db", sqlite_url).stdout) == []
