@@ -499,3 +499,23 @@ def test_a_dry_run_of_one_letter_stores_nothing(sqlite_url):
         "Nothing was stored. Run again without --dry-run to archive.",
     ]
     assert json.loads(run("archive", "list", "--json", "--db", sqlite_url).stdout) == []
+
+
+def test_folder_errors_are_plain(tmp_path, sqlite_url, monkeypatch):
+    from drafter.archive import folder as folder_module
+    from drafter.archive.folder import archive_folder
+
+    with pytest.raises(DrafterError, match="Cannot find the folder"):
+        archive_folder(tmp_path / "nowhere", Library(sqlite_url))
+    (tmp_path / "letters").mkdir()
+    letter = tmp_path / "letters" / "seed.txt"
+    letter.write_bytes(SEED_LETTER.read_bytes())
+    # The file is replaced between reading it and storing it.
+    monkeypatch.setattr(folder_module, "sha256_bytes", lambda data: "0" * 64)
+    result = archive_folder(tmp_path / "letters", Library(sqlite_url))
+    (entry,) = result.entries
+    assert (entry.outcome, entry.reason) == (
+        "failed",
+        "it changed while the folder was being archived",
+    )
+    assert list_letters(Library(sqlite_url)) == []
