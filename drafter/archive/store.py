@@ -203,7 +203,7 @@ class ArchiveResult:
         text = (
             f"Archived letter {letter.id} for {letter.unit or 'an unknown unit'}"
             f" ({long_date(letter.letter_date) or 'undated'}): "
-            f"{len(letter.actions)} action{'' if len(letter.actions) == 1 else 's'} "
+            f"{counted(len(letter.actions), 'action')} "
             "added to the library and to the commitments"
         )
         if self.superseded_id:
@@ -1181,8 +1181,9 @@ def remove_letter(store: Any, letter_id: int) -> RemovedLetter:
     with database_of(store).session() as session:
         _begin_write(session)
         result = _removal(session, letter_id, apply=True)
-    if hasattr(store, "_matcher_cache"):  # the Library's suggestions forget the actions
-        store._matcher_cache = None
+    changed = getattr(store, "_changed", None)
+    if changed is not None:  # the Library's suggestions forget the actions
+        changed()
     return result
 
 
