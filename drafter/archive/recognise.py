@@ -112,10 +112,12 @@ def recognise(paragraphs: list[Paragraph], *, action_plan_table: bool = False) -
     """Decide from its paragraphs (and whether it holds an action-plan table)
     what kind of document this is."""
     lines = [line for p in paragraphs for line in p.text.split("\n") if line.strip()]
-    prose = [p for p in paragraphs if not p.bullet]
     words = sum(len(p.text.split()) for p in paragraphs)
-    first_part = prose[: max(12, len(prose) // 3)]
-    salutation = any(_SALUTATION_RE.match(p.text) for p in first_part)
+    # The salutation comes before the letter's first list, however long the
+    # address block above it (a letterhead may give every line a paragraph).
+    first_bullet = next((i for i, p in enumerate(paragraphs) if p.bullet), len(paragraphs))
+    opening = paragraphs[: max(first_bullet, 12, len(paragraphs) // 3)]
+    salutation = any(_SALUTATION_RE.match(p.text) for p in opening if not p.bullet)
     closing = any(_CLOSING_RE.match(line) for line in lines)
 
     sections = {_heading_name(line) for line in lines if len(line.split()) <= 8}

@@ -1273,6 +1273,10 @@ def _removal(session: Any, letter_id: int, *, apply: bool) -> RemovedLetter:
     for action in removed:
         session.delete(action)
     session.flush()
+    # The letter goes before the one it replaced is current again, so that
+    # the unit never has two current letters, even for a moment.
+    session.delete(row)
+    session.flush()
     if previous is not None:
         previous.status = "current"
         for action in session.scalars(
@@ -1287,7 +1291,6 @@ def _removal(session: Any, letter_id: int, *, apply: bool) -> RemovedLetter:
             )
         ):
             commitment.status = "open"
-    session.delete(row)
     session.flush()
     if not file_shared:
         file_row = session.get(LetterFileRow, row.sha256)

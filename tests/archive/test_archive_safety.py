@@ -519,3 +519,11 @@ def test_folder_errors_are_plain(tmp_path, sqlite_url, monkeypatch):
         "it changed while the folder was being archived",
     )
     assert list_letters(Library(sqlite_url)) == []
+
+
+def test_a_letter_with_a_long_address_block_is_still_a_letter():
+    header = [Paragraph(f"Address line {n}") for n in range(1, 21)]
+    body = [Paragraph("Dear Ann,"), Paragraph("We will do the following.")]
+    body += [Paragraph(f"Action {n}.", bullet=True) for n in range(5)]
+    kind = recognise([*header, *body, Paragraph("With best wishes"), Paragraph("Sam Okoro")])
+    assert (kind.kind, kind.evidence) == ("letter", ["a salutation", "a sign-off"])
