@@ -527,3 +527,28 @@ def test_a_letter_with_a_long_address_block_is_still_a_letter():
     body += [Paragraph(f"Action {n}.", bullet=True) for n in range(5)]
     kind = recognise([*header, *body, Paragraph("With best wishes"), Paragraph("Sam Okoro")])
     assert (kind.kind, kind.evidence) == ("letter", ["a salutation", "a sign-off"])
+
+
+def test_removing_a_letter_gives_back_an_action_it_carried_over(db_url, tmp_path):
+    """The replaced letter (same unit and date) committed one of the same
+    actions: the new letter took it over; removing the new letter gives it back."""
+    seed_actions = read_sent_letter(SEED_LETTER).action_texts
+    earlier_path = tmp_path / "first-version.txt"
+    earlier_path.write_text(
+        letter_text(
+            actions=[seed_actions[0], "Managers will audit ten cases a month."],
+            unit=SEED_UNIT,
+            when="24 July 2025",
+        ),
+        encoding="utf-8",
+    )
+    library = Library(db_url)
+    earlier = archive_letter(earlier_path, library)
+    before = full_export(db_url, tmp_path)
+    result = archive_letter(SEED_LETTER, library, supersede=True)
+    taken = result.letter.actions[0].action_id
+    assert taken == earlier.letter.actions[0].action_id
+    removed = remove_letter(library, result.letter.id)
+    assert removed.actions_kept == [taken] and len(removed.actions_removed) == 4
+    assert removed.restored_letter_id == earlier.letter.id
+    assert full_export(db_url, tmp_path) == before
