@@ -461,6 +461,16 @@ def letter_lines(letter: ArchivedLetter) -> list[str]:
         labels = "; ".join(ref.label for ref in action.recommendation_refs)
         rec = f" ({labels})" if labels else ""
         lines.append(f"  {action.commitment_id:>4}. {action.text}{due}{rec}")
+        plan = "; ".join(
+            part
+            for part in (
+                action.agreement,
+                f"owner: {action.owner}" if action.owner else None,
+            )
+            if part
+        )
+        if plan:  # from an action plan's columns
+            lines.append(f"        {plan}")
     if letter.positive_findings:
         lines.append("Positive findings:")
         lines += [f"  - {finding}" for finding in letter.positive_findings]

@@ -314,6 +314,8 @@ def test_the_action_plan_table_becomes_actions_with_agreement_owner_and_due_date
         assert action["owner"] == OWNERS[position % 3]
         assert action["due_date"] == dues[TARGETS[position % 3]]
         assert action["recommendation"], action
+    shown = run("archive", "show", str(data["id"]), "--db", sqlite_url).stdout
+    assert f"        Partly agreed; owner: {OWNERS[2]}" in shown.splitlines()
     library = Library(sqlite_url)
     stored = [a for a in library.actions() if a.source_kind == "letter"]
     assert {a.owner for a in stored} <= set(OWNERS)
