@@ -87,6 +87,14 @@ def match_lines(results: Sequence[RecommendationMatch]) -> list[str]:
         lines.append(f"Recommendation {rec.number}{who}: {shorten(rec.text, 400)}")
         if result.no_match:
             lines.append("  No good match in the library — a new action is needed.")
+            for candidate in result.weak_candidates:
+                action = candidate.action
+                lines.append(
+                    f"  closest, weak: [{candidate.score:.0f}] {shorten(action.text, 300)}"
+                )
+                lines.append(
+                    f"     {action_label(action)}, {action.source_label}. Why: {candidate.reason}"
+                )
         for rank, candidate in enumerate(result.candidates, start=1):
             action = candidate.action
             lines.append(f"  {rank}. [{candidate.score:.0f}] {shorten(action.text, 300)}")

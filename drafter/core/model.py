@@ -163,6 +163,11 @@ class RecommendationMatch:
     #: True when no candidate clears the calibrated threshold: the library has
     #: nothing good for this recommendation and the letter needs a new action.
     no_match: bool = False
+    #: When ``no_match``: the closest suggestions all the same, best first,
+    #: marked weak. A reviewer may pick one (the line is sometimes wrong about
+    #: recommendations worded unlike the library); the letter never uses one
+    #: on its own.
+    weak_candidates: list[Candidate] = field(default_factory=list)
 
 
 @dataclass
@@ -178,6 +183,8 @@ class PlannedAction:
     #: Things the editor must check, e.g. "contains a date from the original letter".
     review_flags: list[str] = field(default_factory=list)
     placeholder: bool = False  # no real action yet: highlighted in the letter
+    #: The alternatives are weak: the closest suggestions below the no-match line.
+    weak_alternatives: bool = False
 
 
 @dataclass

@@ -303,6 +303,7 @@ def build_plan(
     for index, recommendation in enumerate(report.recommendations):
         match = _find_match(recommendation, index, matches)
         candidates = list(match.candidates) if match else []
+        weak = list(match.weak_candidates) if match else []
         decision = _find_decision(recommendation, review)
         response = PlannedResponse(recommendation=recommendation)
         if decision is not None and decision.status in ("decided", "no_action"):
@@ -311,7 +312,10 @@ def build_plan(
             response.owner = decision.owner
             response.target_date = decision.target_date
             response.note = decision.note
-            known = {**(library_actions or {}), **{c.action.id: c.action for c in candidates}}
+            known = {
+                **(library_actions or {}),
+                **{c.action.id: c.action for c in [*weak, *candidates]},
+            }
             if decision.status == "decided" and decision.actions:
                 response.actions = [
                     _planned_from_choice(choice, report, known, candidates)
@@ -330,9 +334,17 @@ def build_plan(
                 planned.alternatives = planned.alternatives[:ALTERNATIVES_SHOWN]
                 response.actions = [planned]
             else:
+                # A weak suggestion is never used on its own: the comment names
+                # the closest ones for the editor to consider.
+                if decision is not None:
+                    weak = [c for c in weak if c.action.id not in rejected]
+                closest = (candidates or weak)[:ALTERNATIVES_SHOWN]
                 response.actions = [
                     PlannedAction(
-                        text="", placeholder=True, alternatives=candidates[:ALTERNATIVES_SHOWN]
+                        text="",
+                        placeholder=True,
+                        alternatives=closest,
+                        weak_alternatives=bool(closest and match and match.no_match),
                     )
                 ]
             if decision is not None:

@@ -447,22 +447,51 @@ class Matcher:
             recommendation = (
                 item if isinstance(item, Recommendation) else Recommendation(number, "", str(item))
             )
-            final, rec_sim, text_sim, found, notes = self._score_one(recommendation.text)
-            candidates: list[Candidate] = []
-            for index, twins in self._distinct_leaders(final, max(top, 0)):
-                action = self.actions[index]
-                reason = self._reason(recommendation.text, index, float(rec_sim[index]))
-                reason += _twins_note(action, [self.actions[i] for i in twins])
-                if index in notes:
-                    reason += f"; {notes[index]}"
-                score = round(float(final[index]), 1)
-                candidates.append(Candidate(action=action, score=score, reason=reason))
-            results.append(RecommendationMatch(recommendation, candidates, no_match=not candidates))
+            final, rec_sim, _, _, notes = self._score_one(recommendation.text)
+            scored = (recommendation.text, final, rec_sim, notes)
+            candidates = [
+                self._candidate(scored, index, twins)
+                for index, twins in self._distinct_leaders(final, max(top, 0))
+            ]
+            weak: list[Candidate] = []
+            if not candidates:
+                # Below the line, but still the closest: shown marked weak, so
+                # a wrong "no good match" costs a click rather than a search.
+                weak = [
+                    self._candidate(scored, index, twins)
+                    for index, twins in self._distinct_leaders(final, max(top, 0), floor=0.0)
+                    if final[index] > 0
+                ]
+            results.append(
+                RecommendationMatch(
+                    recommendation, candidates, no_match=not candidates, weak_candidates=weak
+                )
+            )
         return results
 
-    def _distinct_leaders(self, final: np.ndarray, top: int) -> list[tuple[int, list[int]]]:
-        """Up to ``top`` best actions above the threshold with different wording,
-        each with the indices of the other actions saying the same thing.
+    def _candidate(
+        self,
+        scored: tuple[str, np.ndarray, np.ndarray, dict[int, str]],
+        index: int,
+        twins: list[int],
+    ) -> Candidate:
+        """Action ``index`` as a suggestion for the text scored in ``scored``
+        (the text, shown scores, similarity to answered recommendations, and
+        feedback notes), with its reason."""
+        text, final, rec_sim, notes = scored
+        action = self.actions[index]
+        reason = self._reason(text, index, float(rec_sim[index]))
+        reason += _twins_note(action, [self.actions[i] for i in twins])
+        if index in notes:
+            reason += f"; {notes[index]}"
+        return Candidate(action=action, score=round(float(final[index]), 1), reason=reason)
+
+    def _distinct_leaders(
+        self, final: np.ndarray, top: int, *, floor: float | None = None
+    ) -> list[tuple[int, list[int]]]:
+        """Up to ``top`` best actions scoring at least ``floor`` (the
+        threshold unless given) with different wording, each with the indices
+        of the other actions saying the same thing.
 
         The same action is often in the library several times (a starter action
         later committed by other units); people want ``top`` different ideas.
@@ -470,7 +499,8 @@ class Matcher:
         near-equal scores."""
         if top == 0 or self._size == 0:
             return []
-        above = int(np.count_nonzero(final >= self.threshold))
+        floor = self.threshold if floor is None else floor
+        above = int(np.count_nonzero(final >= floor))
         groups = self._group_of
         leaders: list[tuple[int, list[int]]] = []
         seen: set[int] = set()
@@ -687,22 +717,26 @@ def match_report(
 
 
 def match_to_dict(result: RecommendationMatch) -> dict:
-    """The ``--json`` shape of one recommendation's matches."""
+    """The ``--json`` shape of one recommendation's matches. ``weak_candidates``
+    (same shape as ``candidates``) are the closest suggestions of a
+    recommendation with no good match."""
     return {
         "number": result.recommendation.number,
         "addressee": result.recommendation.addressee,
         "text": result.recommendation.text,
         "no_match": result.no_match,
-        "candidates": [
-            {
-                "id": c.action.id,
-                "external_id": c.action.external_id,
-                "action": c.action.text,
-                "score": c.score,
-                "unit": c.action.unit,
-                "date": c.action.committed_on.isoformat() if c.action.committed_on else None,
-                "reason": c.reason,
-            }
-            for c in result.candidates
-        ],
+        "candidates": [_candidate_dict(c) for c in result.candidates],
+        "weak_candidates": [_candidate_dict(c) for c in result.weak_candidates],
+    }
+
+
+def _candidate_dict(c: Candidate) -> dict:
+    return {
+        "id": c.action.id,
+        "external_id": c.action.external_id,
+        "action": c.action.text,
+        "score": c.score,
+        "unit": c.action.unit,
+        "date": c.action.committed_on.isoformat() if c.action.committed_on else None,
+        "reason": c.reason,
     }

@@ -48,6 +48,8 @@ class SuggestedAction:
     score: float
     source: str | None = None
     reason: str | None = None
+    #: Below the no-match line: the closest the library has, not a good match.
+    weak: bool = False
 
 
 @dataclass
@@ -116,8 +118,9 @@ def default_review_path(report_path: str | os.PathLike[str]) -> Path:
 # --- building a review from matches --------------------------------------------------
 
 
-def suggestion_from_candidate(candidate: Any) -> SuggestedAction:
-    """A :class:`drafter.core.model.Candidate` as kept in the review file."""
+def suggestion_from_candidate(candidate: Any, *, weak: bool = False) -> SuggestedAction:
+    """A :class:`drafter.core.model.Candidate` as kept in the review file
+    (``weak`` for one below the no-match line)."""
     action = candidate.action
     return SuggestedAction(
         library_id=int(action.id),
@@ -125,6 +128,7 @@ def suggestion_from_candidate(candidate: Any) -> SuggestedAction:
         score=round(float(candidate.score), 1),
         source=action.source_label,
         reason=candidate.reason or None,
+        weak=weak,
     )
 
 
@@ -156,13 +160,20 @@ def build_review(
         if match is None and index < len(matches):
             match = matches[index]
         candidates = list(match.candidates[:top]) if match is not None else []
+        weak = list(match.weak_candidates[:top]) if match is not None and not candidates else []
         decision = ReviewDecision(
             number=recommendation.number,
             addressee=recommendation.addressee,
             recommendation=recommendation.text,
-            suggestions=[suggestion_from_candidate(c) for c in candidates],
+            suggestions=[suggestion_from_candidate(c) for c in candidates]
+            + [suggestion_from_candidate(c, weak=True) for c in weak],
         )
-        if accept_best and decision.suggestions and not (match is not None and match.no_match):
+        if (
+            accept_best
+            and decision.suggestions
+            and not decision.suggestions[0].weak
+            and not (match is not None and match.no_match)
+        ):
             decision.status = "decided"
             decision.agreement = "Agreed"
             decision.actions = [chosen_from_suggestion(decision.suggestions[0])]
@@ -280,6 +291,8 @@ HEADER = """\
 #                (library_id: null, edited: true).
 #   rejected     library ids of suggestions you turned down (later suggestions
 #                for similar recommendations rank them lower)
+#   suggestions  what the library offered; 'weak: true' marks the closest ones
+#                when nothing cleared the no-match line (check before using)
 #   passed_over  library ids ranked above the one you swapped to (kept for the
 #                record; they do not count against those actions)
 #   owner, target_date, note   free text, e.g. target_date: March 2026
@@ -305,7 +318,7 @@ _FIELD_ORDER = {
         "suggestions",
     ),
     "action": ("text", "library_id", "score", "source", "edited"),
-    "suggestion": ("library_id", "score", "source", "text", "reason"),
+    "suggestion": ("library_id", "score", "source", "text", "reason", "weak"),
 }
 
 
@@ -341,6 +354,9 @@ def _decision_data(decision: ReviewDecision) -> dict[str, Any]:
     data = _ordered(decision, "decision")
     data["actions"] = [_ordered(a, "action") for a in decision.actions]
     data["suggestions"] = [_ordered(s, "suggestion") for s in decision.suggestions]
+    for suggestion in data["suggestions"]:
+        if not suggestion["weak"]:
+            del suggestion["weak"]  # only suggestions below the line say so
     if not decision.passed_over:
         del data["passed_over"]  # only swaps fill it; most files never need it
     for key in ("decided_by", "decided_at"):
@@ -673,6 +689,7 @@ def _parse_decision(
                 score=check.number(suggestion, "score", where) or 0.0,
                 source=check.text(suggestion, "source", where, optional=True, what="source"),
                 reason=check.text(suggestion, "reason", where, optional=True, what="reason"),
+                weak=check.flag(suggestion, "weak", where),
             )
         )
     return ReviewDecision(

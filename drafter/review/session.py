@@ -192,6 +192,8 @@ class Option:
     score: float | None = None
     reason: str | None = None
     rank: int | None = None  # position in the ranking; None for a search hit
+    #: Below the no-match line: the closest the library has, shown as weak.
+    weak: bool = False
 
 
 @dataclass
@@ -234,9 +236,11 @@ class ReviewSession:
         self.restart = restart
         self.warnings: list[str] = []
         self._candidates: dict[str, list[Candidate]] = {}
+        self._weak: dict[str, list[Candidate]] = {}
         for match in matches:
             key = recommendation_key(match.recommendation.text)
             self._candidates.setdefault(key, list(match.candidates))
+            self._weak.setdefault(key, list(match.weak_candidates))
         self._options: dict[int, list[Option]] = {}
         self._shown: dict[int, int] = {}  # how many ranked candidates are on screen
         self._left_for_later: set[int] = set()
@@ -357,6 +361,14 @@ class ReviewSession:
                 "Nothing in the library fits this recommendation well. "
                 "Find an action (f WORDS) or write a new one (n)."
             )
+        elif options[0].weak:
+            self.term.show(
+                "Nothing in the library clears the match line for this recommendation. "
+                "The closest, marked weak, may still do: accept one (a N) if it fits, "
+                "else find an action (f WORDS) or write a new one (n)."
+            )
+            for number, option in enumerate(options, start=1):
+                self._show_option(number, option)
         else:
             self.term.show("Candidates:")
             for number, option in enumerate(options, start=1):
@@ -388,6 +400,8 @@ class ReviewSession:
 
     def _show_option(self, number: int, option: Option) -> None:
         score = f"{option.score:.0f}" if option.score is not None else "-"
+        if option.weak:
+            score += " weak"
         source = option.source or "library"
         why = f"  (why: {option.reason})" if option.reason else ""
         line = f"[{number}] {score}  {source} — {' '.join(option.text.split())}{why}"
@@ -412,7 +426,12 @@ class ReviewSession:
 
     def _ranked(self, decision: ReviewDecision) -> list[Option]:
         """Live candidates for the recommendation; failing that, those in the file."""
-        candidates = self._candidates.get(recommendation_key(decision.recommendation))
+        key = recommendation_key(decision.recommendation)
+        candidates = self._candidates.get(key)
+        weak = False
+        if not candidates:
+            # Nothing above the line: the closest ones, marked weak.
+            candidates, weak = self._weak.get(key), True
         if candidates:
             return [
                 Option(
@@ -422,11 +441,12 @@ class ReviewSession:
                     c.score,
                     c.reason or None,
                     rank,
+                    weak,
                 )
                 for rank, c in enumerate(candidates, start=1)
             ]
         return [
-            Option(s.library_id, s.text, s.source, s.score, s.reason, rank)
+            Option(s.library_id, s.text, s.source, s.score, s.reason, rank, s.weak)
             for rank, s in enumerate(decision.suggestions, start=1)
         ]
 
@@ -454,7 +474,7 @@ class ReviewSession:
         picked = self._pick(index, rest, allow_many=True)
         decision.actions = [_chosen(option) for _, option in picked]
         self._decided(decision, accepted=[o.library_id for _, o in picked], rejected=[])
-        numbers = [str(n) for n, _ in picked]
+        numbers = [f"{n} (weak)" if o.weak else str(n) for n, o in picked]
         if len(numbers) == 1:
             self.term.show(f"Accepted candidate {numbers[0]}. Saved.")
         else:

@@ -635,3 +635,28 @@ def test_after_config_init_the_title_is_used_and_the_file_named_for_the_name(tmp
     assert texts[1].split("\n")[:2] == ["[Signatory's name]", "Area Executive Director"]
     assert "[Signatory's name] Area Executive Director - [Area]" in texts
     assert any(line.startswith("  - Area (2 places)") for line in result.output.splitlines())
+
+
+def test_a_weak_suggestion_becomes_a_placeholder_whose_comment_names_it(tmp_path, sqlite_url):
+    library = Library(sqlite_url, auto_starter=False)
+    library.add_action(
+        "Unpaid work supervisors will attend structured training in risk assessment and "
+        "domestic abuse awareness.",
+        recommendation="provide training for unpaid work supervisors",
+        unit="Testshire PDU",
+    )
+    library.db.dispose()
+    matched = json.loads(run("match", str(SAMPLE), "--db", sqlite_url, "--json").output)
+    weak = matched[3]  # structured training for PSOs: only the unpaid work action is near
+    assert weak["no_match"] and weak["weak_candidates"]
+    out = tmp_path / "letter.docx"
+    result = run("draft", str(SAMPLE), "-o", str(out), "--db", sqlite_url)
+    assert result.exit_code == 0, result.output
+    assert not any("Unpaid work supervisors" in t for t in paragraphs(out))
+    comments = [c.text for c in docx.Document(str(out)).comments]
+    closest = weak["weak_candidates"][0]
+    named = [c for c in comments if weak["text"] in c]
+    assert len(named) == 1
+    closest_note = "Closest in the library, weak (below the match line, so not used)"
+    assert f"{closest_note}: #{closest['id']}" in named[0]
+    assert "Unpaid work supervisors will attend structured training" in named[0]

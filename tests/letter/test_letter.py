@@ -1025,3 +1025,27 @@ def test_a_named_signatory_without_a_title_gets_a_title_placeholder(tmp_path):
     _sender, signature, _notes = _signature_and_notes(composed)
     assert signature.text == "Ivor Jones [Title] - Wales"
     assert [a.label for a in composed.placeholders] == ["Title", "Title"]
+
+
+def test_a_weak_suggestion_is_never_used_and_the_comment_names_the_closest():
+    report = make_report(2)
+    weak = [
+        Candidate(action(910, "Monthly audits of area two will be reported."), 38.0, "few"),
+        Candidate(action(911, "A second loosely related idea."), 21.0, "fewer"),
+    ]
+    matches = [
+        matches_for(report, ["An action for one.", None])[0],
+        RecommendationMatch(report.recommendations[1], [], no_match=True, weak_candidates=weak),
+    ]
+    plan = build_plan(report, matches)
+    planned = plan.responses[1].actions[0]
+    assert planned.placeholder and planned.text == "" and planned.weak_alternatives
+    document = read_back(render_letter(plan, make_config()))
+    texts = [p.text for p in document.paragraphs]
+    assert not any("Monthly audits of area two" in t for t in texts)  # never in the letter
+    comment = list(document.comments)[-1].text
+    assert "No good match" in comment
+    assert "Closest in the library, weak (below the match line, so not used): #910" in comment
+    assert "Calderholme PDU, 18 April 2023" in comment
+    assert "#910 (38): Monthly audits of area two will be reported." in comment
+    assert "#911 (21)" in comment

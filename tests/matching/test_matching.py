@@ -291,7 +291,14 @@ def test_match_text_json_shape(small_library):
     assert result.exit_code == 0, result.output
     data = json.loads(result.output)
     assert [d["number"] for d in data] == [1, 2]
-    assert set(data[0]) == {"number", "addressee", "text", "no_match", "candidates"}
+    assert set(data[0]) == {
+        "number",
+        "addressee",
+        "text",
+        "no_match",
+        "candidates",
+        "weak_candidates",
+    }
     first = data[0]["candidates"][0]
     assert set(first) == {"id", "external_id", "action", "score", "unit", "date", "reason"}
     assert first["unit"] == "Testshire PDU" and first["date"] == "2024-02-01"
@@ -742,3 +749,46 @@ def test_an_action_tied_to_a_setting_the_recommendation_lacks_loses_ground(monke
 def test_an_action_tied_to_a_setting_still_comes_first_when_the_recommendation_names_it():
     best = _setting_matcher().match([COURT])[0].candidates[0]
     assert best.action.external_id == "U1"
+
+
+# --- weak suggestions below the line -----------------------------------------------
+
+#: Shares words with the training action, but is about unpaid work, which the
+#: small library never mentions: below the line, yet something is closest.
+BELOW_THE_LINE = "Give unpaid work supervisors structured training in risk assessment"
+
+
+def test_below_the_line_the_closest_actions_are_still_given_marked_weak(matcher):
+    result = matcher.match([BELOW_THE_LINE], top=2)[0]
+    assert result.no_match and result.candidates == []
+    weak = result.weak_candidates
+    assert 1 <= len(weak) <= 2
+    assert weak[0].action.external_id == "T4"
+    assert '"structured training"' in weak[0].reason
+    scores = [c.score for c in weak]
+    assert scores == sorted(scores, reverse=True)
+    assert all(0 < s < NO_MATCH_THRESHOLD for s in scores)
+
+
+def test_a_good_match_has_no_weak_candidates_and_nothing_in_common_gives_none(matcher):
+    good = matcher.match(["reduce caseloads for probation officers"])[0]
+    assert good.candidates and good.weak_candidates == []
+    nothing = matcher.match(["improve unpaid work placements"])[0]
+    assert nothing.no_match and nothing.weak_candidates == []
+
+
+def test_match_json_lists_weak_candidates_and_plain_output_marks_them(small_library):
+    args = ["match", "--db", small_library, "--top", "2", "--text", BELOW_THE_LINE]
+    data = json.loads(run(*args, "--json").output)
+    assert data[0]["no_match"] is True and data[0]["candidates"] == []
+    weak = data[0]["weak_candidates"]
+    assert weak
+    assert {"id", "external_id", "action", "score", "unit", "date", "reason"} == set(weak[0])
+    assert weak[0]["action"].startswith("Every probation services officer will complete")
+    assert weak[0]["score"] < NO_MATCH_THRESHOLD
+    plain = run(*args)
+    assert plain.exit_code == 0
+    assert "No good match in the library — a new action is needed." in plain.output
+    assert f"closest, weak: [{weak[0]['score']:.0f}] Every probation services officer" in (
+        plain.output
+    )

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import shutil
 import sys
 from pathlib import Path
@@ -388,3 +389,39 @@ def test_the_screen_fits_a_narrow_terminal_without_splitting_words(report: Path)
     for word in ("candidate", "agreement", "previous", "library"):
         assert word in text
     assert "candi-" not in text and "candi\n" not in text
+
+
+def _two_action_library(url: str) -> None:
+    """A library that answers the sample's first recommendation well and the
+    rest only weakly (training for unpaid work supervisors)."""
+    library = Library(url, auto_starter=False)
+    library.add_action(
+        "Police call-out information will be requested for every new case and children's "
+        "social care checks made at allocation.",
+        recommendation="make sure domestic abuse and safeguarding checks are requested "
+        "for every new case",
+        unit="Testshire PDU",
+    )
+    library.add_action(
+        "Unpaid work supervisors will attend structured training in risk assessment and "
+        "domestic abuse awareness.",
+        recommendation="provide training for unpaid work supervisors",
+        unit="Testshire PDU",
+    )
+    library.db.dispose()
+
+
+def test_a_weak_suggestion_is_shown_marked_and_taken_with_one_keystroke(
+    report: Path, sqlite_url: str
+) -> None:
+    _two_action_library(sqlite_url)
+    # Recommendation 1 has a good match; 2 only weak ones: take the first anyway.
+    result = run(report, "--db", sqlite_url, input="a 1\na 1\nq\n")
+    assert result.exit_code == 0, result.output
+    assert "Nothing in the library clears the match line" in result.output
+    assert re.search(r"\[1\] \d+ weak  Testshire PDU", result.output)
+    assert "Accepted candidate 1 (weak). Saved." in result.output
+    saved = load_review(report.with_name("ashvale.review.yaml")).decisions
+    assert saved[1].status == "decided"
+    assert saved[1].actions[0].text.startswith("Unpaid work supervisors will attend")
+    assert any(s.weak for s in saved[2].suggestions)  # later ones keep their weak marks

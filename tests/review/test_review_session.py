@@ -508,3 +508,62 @@ def test_fitting_to_the_width_never_splits_a_word(
     for line in fitted.split("\n"):
         assert len(line) <= width or " " not in line.strip()
         assert line.startswith(indent)
+
+
+def _weak_matches(report: Report) -> list[RecommendationMatch]:
+    """Nothing above the line for the first recommendation, two weak ones."""
+    return [
+        RecommendationMatch(
+            report.recommendations[0],
+            [],
+            no_match=True,
+            weak_candidates=[
+                Candidate(ACTIONS[12], 41.0, "shares home visit"),
+                Candidate(ACTIONS[13], 30.0, "shares home visit"),
+            ],
+        )
+    ]
+
+
+def test_weak_candidates_are_shown_marked_weak_and_one_keystroke_takes_one(
+    tmp_path: Path,
+) -> None:
+    report = make_report(TEXTS[:1])
+    matches = _weak_matches(report)
+    path = tmp_path / "r.review.yaml"
+    review, _ = open_review(report, matches, path, confirm=lambda q: True)
+    term = ScriptedTerminal(["a 2"])
+    library = FakeLibrary()
+    ReviewSession(review, path, matches, library, term).run()
+    assert "Nothing in the library clears the match line" in term.text
+    assert "[1] 41 weak  Unit 12 PDU — A home visit checklist" in term.text
+    assert "[2] 30 weak  Unit 13 PDU" in term.text
+    assert "Accepted candidate 2 (weak). Saved." in term.text
+    saved = load_review(path).decisions[0]
+    assert saved.status == "decided" and [a.library_id for a in saved.actions] == [13]
+    assert library.verdicts() == [(13, "accepted")]
+
+
+def test_weak_suggestions_are_kept_in_the_review_file_marked_weak(tmp_path: Path) -> None:
+    report = make_report(TEXTS[:1])
+    review = build_review(report, _weak_matches(report), accept_best=True)
+    # --accept-best never takes a weak suggestion.
+    assert review.decisions[0].status == "pending"
+    path = tmp_path / "r.review.yaml"
+    save_review(review, path)
+    text = path.read_text(encoding="utf-8")
+    assert text.count("  weak: true") == 2
+    loaded = load_review(path).decisions[0]
+    assert [(s.library_id, s.weak) for s in loaded.suggestions] == [(12, True), (13, True)]
+    # Without live matches the file's weak suggestions are offered, still marked.
+    term = ScriptedTerminal(["a 1", "q"])
+    ReviewSession(load_review(path), path, [], FakeLibrary(), term).run()
+    assert load_review(path).decisions[0].actions[0].library_id == 12
+    assert "[1] 41 weak" in term.text
+
+
+def test_an_ordinary_suggestion_is_written_without_a_weak_key(tmp_path: Path) -> None:
+    report = make_report()
+    path = tmp_path / "r.review.yaml"
+    save_review(build_review(report, make_matches(report)), path)
+    assert "  weak:" not in path.read_text(encoding="utf-8")
