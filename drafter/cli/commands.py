@@ -385,12 +385,13 @@ def match_command(
 
     Each suggestion has a score from 0 to 100, where it came from and why it
     was chosen. A recommendation with nothing good in the library is reported
-    as needing a new action. Recommendations without a report can be given
-    with --text or --from-file.
+    as needing a new action, with its closest suggestions marked weak (JSON:
+    weak_candidates). Recommendations without a report can be given with
+    --text or --from-file.
 
     \b
     What the scores mean:
-      50   just good enough: below this a new action is needed
+      50   just good enough: below this a new action is needed (weak)
       70   a typical good match
       85+  says much the same thing; 100 is the same wording
     The same action committed by several units is shown once.

@@ -792,3 +792,10 @@ def test_match_json_lists_weak_candidates_and_plain_output_marks_them(small_libr
     assert f"closest, weak: [{weak[0]['score']:.0f}] Every probation services officer" in (
         plain.output
     )
+
+
+def test_match_help_says_weak_suggestions_are_shown():
+    result = run("match", "--help")
+    assert result.exit_code == 0
+    assert "closest suggestions marked weak" in result.output
+    assert "weak_candidates" in result.output
