@@ -215,6 +215,7 @@ def stem(word: str) -> str:
     ("referrals", "referral"; "assessing", "assessed", "assess")."""
     if len(word) <= 4 or word.isdigit():
         return word
+    word = _plain_base(word)
     for suffix, replacement in _SUFFIXES:
         if word.endswith(suffix) and len(word) - len(suffix) >= 3:
             if suffix == "s" and word.endswith(("ss", "us", "is")):
@@ -229,6 +230,21 @@ def stem(word: str) -> str:
                 base = base[:-1]  # "planned" -> "plan", "referred" -> "refer"
             return _drop_final_e(base)
     return _drop_final_e(word)
+
+
+def _plain_base(word: str) -> str:
+    """Adverbs and -ness nouns meet their adjective: "regularly" and "regular",
+    "sickness" and "sick", "readiness" and "ready", "monthly" and "month".
+    Short or odd bases are left alone ("early", "family", "witness")."""
+    if word.endswith("ness") and not word.endswith("iveness"):
+        base = word[:-4]
+        if len(base) >= 4:
+            return base[:-1] + "y" if base.endswith("i") else base
+    elif word.endswith("ly") and not word.endswith("ply"):
+        base = word[:-2]
+        if len(base) >= 4 and not base.endswith("i"):
+            return base
+    return word
 
 
 def _drop_final_e(word: str) -> str:
