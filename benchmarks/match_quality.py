@@ -39,6 +39,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import math
 import random
 import sys
 import tempfile
@@ -276,6 +277,8 @@ class Outcome:
     top: float  # best score (raw evidence for drafter)
     rank: int | None  # rank of the first right action, weak suggestions included
     second: float = 0.0  # next best score
+    coverage: float = 0.0  # key terms of the recommendation the best action uses
+    unseen: float = 0.0  # weight of the recommendation on terms the library lacks
 
 
 @dataclass(frozen=True)
@@ -298,13 +301,47 @@ def raw_evidence(shown: np.ndarray) -> np.ndarray:
     return np.interp(shown, matching.SHOWN_ANCHORS, matching.RAW_ANCHORS)
 
 
-def drafter_scorer(actions: Sequence[LibraryAction]) -> Callable[[str], np.ndarray]:
-    matcher = Matcher(actions)
-    return lambda text: raw_evidence(matcher.scores(text))
+class DrafterScorer:
+    """drafter's raw evidence for every action, and the other evidence the
+    benchmark tries beside it for the best action."""
+
+    def __init__(self, actions: Sequence[LibraryAction]) -> None:
+        self.matcher = Matcher(actions)
+        self._action_terms: dict[int, set[str]] = {}
+
+    def __call__(self, text: str) -> np.ndarray:
+        return raw_evidence(self.matcher.scores(text))
+
+    def evidence(self, text: str, index: int) -> tuple[float, float]:
+        """(share of the recommendation's key terms, weighted by rarity, that
+        the action or the recommendation it answered also uses; share of the
+        recommendation's weight on terms the library never uses)."""
+        m = self.matcher
+        found = textmatch.terms(text)
+
+        def idf_of(term: str) -> float:
+            term_id = m._vocab.get(term)
+            return float(m._idf[term_id]) if term_id is not None else m._unseen_idf
+
+        if index not in self._action_terms:
+            action = m.actions[index]
+            theirs = textmatch.terms(f"{action.text} {action.recommendation or ''}")
+            self._action_terms[index] = set(theirs.words) | set(theirs.concepts)
+        keys = set(found.words) | set(found.concepts)
+        total = sum(idf_of(t) for t in keys) or 1.0
+        coverage = sum(idf_of(t) for t in keys if t in self._action_terms[index]) / total
+        weights = m._weighted(found, idf_of)
+        unseen = sum(w * w for t, w in weights.items() if t not in m._vocab)
+        return coverage, unseen
+
+
+def drafter_scorer(actions: Sequence[LibraryAction]) -> DrafterScorer:
+    return DrafterScorer(actions)
 
 
 def outcome(
-    scores: np.ndarray,
+    scorer: Callable[[str], np.ndarray],
+    text: str,
     relevant: Sequence[bool],
     *,
     source: str,
@@ -312,8 +349,11 @@ def outcome(
     theme: str,
     covered: bool,
 ) -> Outcome:
+    scores = scorer(text)
     order = np.argsort(-scores, kind="stable")
     rank = next((r for r, i in enumerate(order, start=1) if relevant[i]), None)
+    evidence = getattr(scorer, "evidence", None)
+    coverage, unseen = evidence(text, int(order[0])) if evidence and len(order) else (0.0, 0.0)
     return Outcome(
         source,
         group,
@@ -322,6 +362,8 @@ def outcome(
         float(scores[order[0]]) if len(order) else 0.0,
         rank,
         float(scores[order[1]]) if len(order) > 1 else 0.0,
+        coverage,
+        unseen,
     )
 
 
@@ -345,7 +387,8 @@ def collect_outcomes(material: Material, make_scorer) -> list[Outcome]:  # noqa:
     for rec in material.recs:
         found.append(
             outcome(
-                full(rec["text"]),
+                full,
+                rec["text"],
                 [rec["primary_theme"] in t for t in themes],
                 source="corpus",
                 group=rec["source"],
@@ -367,7 +410,8 @@ def collect_outcomes(material: Material, make_scorer) -> list[Outcome]:  # noqa:
             if primary == theme or primary in kept_union:
                 found.append(
                     outcome(
-                        scorer(rec["text"]),
+                        scorer,
+                        rec["text"],
                         [primary in t for t in kept_themes],
                         source="corpus-loto",
                         group=theme,
@@ -381,7 +425,8 @@ def collect_outcomes(material: Material, make_scorer) -> list[Outcome]:  # noqa:
                 # uncovered ones are scored here (their theme is removed).
                 found.append(
                     outcome(
-                        scorer(p.text),
+                        scorer,
+                        p.text,
                         [False] * len(kept),
                         source="paraphrases",
                         group=p.batch or "batch 1",
@@ -397,7 +442,8 @@ def collect_outcomes(material: Material, make_scorer) -> list[Outcome]:  # noqa:
             if f.theme == theme and f.fits and not any(fits):
                 found.append(
                     outcome(
-                        scorer(f.text),
+                        scorer,
+                        f.text,
                         fits,
                         source="fresh-loto",
                         group="fresh",
@@ -409,7 +455,8 @@ def collect_outcomes(material: Material, make_scorer) -> list[Outcome]:  # noqa:
         if p.covered:
             found.append(
                 outcome(
-                    full(p.text),
+                    full,
+                    p.text,
                     [p.theme in t for t in themes],
                     source="paraphrases",
                     group=p.batch or "batch 1",
@@ -420,7 +467,8 @@ def collect_outcomes(material: Material, make_scorer) -> list[Outcome]:  # noqa:
         elif p.theme not in library_themes:  # court and unpaid work: the whole library
             found.append(
                 outcome(
-                    full(p.text),
+                    full,
+                    p.text,
                     [False] * len(actions),
                     source="paraphrases",
                     group=p.batch or "batch 1",
@@ -432,7 +480,8 @@ def collect_outcomes(material: Material, make_scorer) -> list[Outcome]:  # noqa:
     for f in material.fresh:
         found.append(
             outcome(
-                full(f.text),
+                full,
+                f.text,
                 [i in f.fits for i in ids],
                 source="fresh",
                 group="fresh",
@@ -536,6 +585,57 @@ def cross_validated_cuts(
     return cuts, lambda o: cuts[key(o)]
 
 
+#: Evidence tried beside the best score, each a function of one outcome.
+EVIDENCE: dict[str, Callable[[Outcome], float]] = {
+    "best score": lambda o: math.log1p(max(o.top, 0.0)),
+    "margin": lambda o: (o.top - o.second) / 10.0,
+    "key terms covered": lambda o: o.coverage,
+    "unseen share": lambda o: o.unseen,
+}
+
+
+def fit_logistic(x: np.ndarray, y: np.ndarray, weight: np.ndarray, l2: float = 0.01) -> np.ndarray:
+    """Weighted, lightly regularised logistic regression by Newton's method."""
+    xb = np.c_[np.ones(len(x)), x]
+    beta = np.zeros(xb.shape[1])
+    penalty = l2 * np.diag([0.0] + [1.0] * (xb.shape[1] - 1))
+    for _ in range(50):
+        p = 1.0 / (1.0 + np.exp(-xb @ beta))
+        gradient = xb.T @ ((p - y) * weight) / weight.sum() + penalty @ beta
+        hessian = (xb * (p * (1 - p) * weight)[:, None]).T @ xb / weight.sum() + penalty
+        beta -= np.linalg.solve(hessian, gradient)
+    return beta
+
+
+def print_combinations(drafter: Sequence[Outcome]) -> None:
+    """Does other evidence travel better than the best score? Each combination
+    is fitted with a theme left out and judged on it (AUC per material)."""
+    import itertools
+
+    print("Combined evidence (logistic regression, fitted leaving one theme out), AUC:")
+    print(f"  {'evidence':<56} {'corpus':>7} {'paraph.':>7} {'fresh':>7}")
+    y = np.array([o.covered for o in drafter], dtype=float)
+    weight = _weights(drafter)
+    themes = np.array([o.theme for o in drafter])
+    names = list(EVIDENCE)
+    combos = [("best score",)] + [
+        ("best score", *extra) for k in (1, 2, 3) for extra in itertools.combinations(names[1:], k)
+    ]
+    for combo in combos:
+        x = np.array([[EVIDENCE[n](o) for n in combo] for o in drafter])
+        z = np.zeros(len(drafter))
+        for theme in sorted(set(themes)):
+            held = themes == theme
+            beta = fit_logistic(x[~held], y[~held], weight[~held])
+            z[held] = np.c_[np.ones(int(held.sum())), x[held]] @ beta
+        cells = []
+        for name in ("corpus", "paraphrases", "fresh"):
+            mine = np.array([family(o) == name for o in drafter])
+            cells.append(auc(list(z[mine & (y == 1)]), list(z[mine & (y == 0)])))
+        print(f"  {' + '.join(combo):<56} " + " ".join(f"{c:>7.3f}" for c in cells))
+    print()
+
+
 def print_calibration(material: Material, drafter: list[Outcome]) -> float:
     """How the no-match line was chosen: the trade-off curve on each material,
     the line chosen by cross-validation, and how far it moves between folds.
@@ -574,6 +674,7 @@ def print_calibration(material: Material, drafter: list[Outcome]) -> float:
         margin = auc([o.top - o.second for o in inside], [o.top - o.second for o in outside])
         print(f"  {name:<12} best score {best:.3f}   margin {margin:.3f}")
     print()
+    print_combinations(drafter)
     chosen = choose_cut(drafter, grid)
     print(
         f"Line chosen on all the material: raw {chosen:.1f} "
