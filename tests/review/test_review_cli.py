@@ -425,3 +425,17 @@ def test_a_weak_suggestion_is_shown_marked_and_taken_with_one_keystroke(
     assert saved[1].status == "decided"
     assert saved[1].actions[0].text.startswith("Unpaid work supervisors will attend")
     assert any(s.weak for s in saved[2].suggestions)  # later ones keep their weak marks
+
+
+def test_the_sheet_marks_weak_suggestions_and_accept_best_leaves_them_pending(
+    report: Path, sqlite_url: str
+) -> None:
+    _two_action_library(sqlite_url)
+    result = run(report, "--db", sqlite_url, "--sheet", "--accept-best")
+    assert result.exit_code == 0, result.output
+    path = report.with_name("ashvale.review.yaml")
+    decisions = load_review(path).decisions
+    assert decisions[0].status == "decided"  # a good match: taken
+    weak = [d for d in decisions if d.suggestions and all(s.weak for s in d.suggestions)]
+    assert weak and all(d.status == "pending" for d in weak)
+    assert "weak: true" in path.read_text(encoding="utf-8")
