@@ -515,8 +515,9 @@ def three_reports(tmp_path: Path) -> Path:
     return folder
 
 
-def stop_on_third_report(monkeypatch) -> None:
-    """Ctrl-C while the third report is being drafted."""
+def stop_on_third_report(monkeypatch):
+    """Ctrl-C while the third report is being drafted; returns the real
+    draft_letter."""
     import drafter.letter.drafting as drafting
 
     real = drafting.draft_letter
@@ -529,18 +530,23 @@ def stop_on_third_report(monkeypatch) -> None:
         return real(*args, **kwargs)
 
     monkeypatch.setattr(drafting, "draft_letter", draft_then_stop)
+    return real
 
 
 def test_a_stopped_batch_says_what_was_written_and_how_to_carry_on(tmp_path, monkeypatch):
     folder, out = three_reports(tmp_path), tmp_path / "out"
-    stop_on_third_report(monkeypatch)
+    real = stop_on_third_report(monkeypatch)
     stopped = run("draft", str(folder), "-o", str(out))
     assert stopped.exit_code == 130
     assert f"Stopped. 2 letters were written in {out} before you stopped" in stopped.stderr
     assert "run the same command again with --skip-existing" in stopped.stderr
     assert "Traceback" not in stopped.output
     assert sorted(p.name for p in out.iterdir()) == ["a_response.docx", "b_response.docx"]
-    monkeypatch.undo()
+    # Only the interruption is undone: monkeypatch.undo() would also undo the
+    # isolated default database and reach the user's real one.
+    import drafter.letter.drafting as drafting
+
+    monkeypatch.setattr(drafting, "draft_letter", real)
     before = {p.name: p.read_bytes() for p in out.iterdir()}
 
     carried_on = run("draft", str(folder), "-o", str(out), "--skip-existing")
