@@ -144,6 +144,10 @@ def draft_summary_line(result: DraftResult) -> str:
         parts.append(f"{len(result.to_fill_in)} to fill in")
     if result.dates_to_confirm:
         parts.append(counted(len(result.dates_to_confirm), "date") + " to check")
+    if result.names_to_check:
+        parts.append(counted(len(result.names_to_check), "name") + " from other letters to check")
+    if result.unreviewed:
+        parts.append(f"{result.unreviewed} chosen automatically, not reviewed")
     if result.to_check:
         parts.append(counted(len(result.to_check), "other thing") + " to check")
     return ", ".join(parts)
@@ -157,7 +161,13 @@ def fill_in_lines(result: DraftResult) -> list[str]:
     """What the editor must fill in or check before the letter is sent: each
     thing once, in the order the summary line counts them."""
     lines: list[str] = []
-    if not (result.to_fill_in or result.dates_to_confirm or result.to_check):
+    if not (
+        result.to_fill_in
+        or result.dates_to_confirm
+        or result.names_to_check
+        or result.to_check
+        or result.unreviewed
+    ):
         return lines
     lines.append("Before sending, fill in or check (highlighted in yellow, with comments):")
     for item in result.to_fill_in:
@@ -167,8 +177,18 @@ def fill_in_lines(result: DraftResult) -> list[str]:
             f'  - the date "{item.label}"{_places(item.places)} came from an earlier letter: '
             "check it holds"
         )
+    for item in result.names_to_check:
+        lines.append(
+            f'  - "{item.label}"{_places(item.places)}, {item.note}: '
+            "replace it with this unit's own, or remove it"
+        )
     for item in result.to_check:
         lines.append(f"  - {item.note}")
+    if result.unreviewed:
+        lines.append(
+            f"  - {counted(result.unreviewed, 'action')} chosen automatically, not reviewed "
+            "(their comments say so): review them with 'drafter review', or check each one"
+        )
     return lines
 
 
@@ -186,7 +206,8 @@ def batch_table(results: Sequence[DraftResult]) -> list[str]:
                     r.unit,
                     "none found" if r.no_recommendations else str(r.recommendations),
                     str(r.from_library),
-                    str(len(r.to_fill_in) + len(r.to_check)),
+                    # Names carried over from other letters are things to check too.
+                    str(len(r.to_fill_in) + len(r.to_check) + len(r.names_to_check)),
                     str(len(r.dates_to_confirm)),
                     r.output.name,
                 )

@@ -196,8 +196,13 @@ class PlannedResponse:
     actions: list[PlannedAction] = field(default_factory=list)
     owner: str | None = None
     target_date: str | None = None
-    decided: bool = False  # came from a reviewer's decision rather than best match
+    decided: bool = False  # came from a review file's decision rather than best match
     note: str | None = None  # the reviewer's note, e.g. why it is not agreed
+    #: A person chose this reply: False for the best match taken automatically
+    #: and for a decision pre-filled by ``review --sheet --accept-best``.
+    reviewed: bool = False
+    reviewed_by: str | None = None  # who decided, as the review file records it
+    reviewed_at: str | None = None  # when (ISO timestamp), as the review file records it
 
 
 @dataclass

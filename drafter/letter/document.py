@@ -46,7 +46,14 @@ from drafter.core.dates import long_date
 from drafter.core.errors import TemplateError
 from drafter.core.fileio import read_input_bytes
 from drafter.core.model import PlannedAction, PlannedResponse, Recommendation, ResponsePlan
-from drafter.letter.plan import MIN_FINDINGS, flagged_dates, select_positive_findings
+from drafter.core.names import KIND_LABELS
+from drafter.letter.plan import (
+    MIN_FINDINGS,
+    flagged_dates,
+    flagged_names,
+    own_target_date,
+    select_positive_findings,
+)
 from drafter.letter.settings import Config, Signatory
 from drafter.letter.templates import problem_sentence, template_environment
 
@@ -77,13 +84,19 @@ ACTION_PLAN_TEMPLATE = "action_plan.j2"
 
 _BOLD_START, _BOLD_END = "\x01", "\x02"
 _PLACEHOLDER_START, _PLACEHOLDER_NOTE, _PLACEHOLDER_END = "\x03", "\x04", "\x05"
+_HIGHLIGHT_START, _HIGHLIGHT_NOTE, _HIGHLIGHT_END = "\x06", "\x07", "\x08"
 #: Characters XML 1.0 forbids; python-docx would refuse them.
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 _MARKUP = re.compile(
     rf"{_BOLD_START}(?P<bold>.*?){_BOLD_END}"
-    rf"|{_PLACEHOLDER_START}(?P<label>.*?){_PLACEHOLDER_NOTE}(?P<note>.*?){_PLACEHOLDER_END}",
+    rf"|{_PLACEHOLDER_START}(?P<label>.*?){_PLACEHOLDER_NOTE}(?P<note>.*?){_PLACEHOLDER_END}"
+    rf"|{_HIGHLIGHT_START}(?P<marked>.*?){_HIGHLIGHT_NOTE}(?P<why>.*?){_HIGHLIGHT_END}",
     re.DOTALL,
 )
+
+
+#: A reading warning about how many recommendations the report makes.
+_COUNT_DOUBT = re.compile(r"\brecommendations?\b", re.IGNORECASE)
 
 
 class _Marked(str):
@@ -102,6 +115,16 @@ def _placeholder(label: Any, note: Any = "") -> _Marked:
     return _Marked(
         f"{_PLACEHOLDER_START}{_strip_controls(str(label))}"
         f"{_PLACEHOLDER_NOTE}{_strip_controls(str(note))}{_PLACEHOLDER_END}"
+    )
+
+
+def _highlight(text: Any, note: Any = "") -> _Marked:
+    """Text the editor must check: printed as it is, highlighted in yellow,
+    with ``note`` as a Word comment on it (unlike a placeholder, no brackets:
+    the words are right unless the editor finds otherwise)."""
+    return _Marked(
+        f"{_HIGHLIGHT_START}{_strip_controls(str(text))}"
+        f"{_HIGHLIGHT_NOTE}{_strip_controls(str(note))}{_HIGHLIGHT_END}"
     )
 
 
@@ -158,12 +181,12 @@ class _Blocks:
     def __init__(self, name: str, template_dir: str | os.PathLike[str] | None) -> None:
         self.environment = template_environment(template_dir)
         self.environment.finalize = _finalize
-        self.environment.globals.update(bold=_bold, placeholder=_placeholder)
+        self.environment.globals.update(bold=_bold, placeholder=_placeholder, highlight=_highlight)
         self.templates = [self._load(self.environment, name)]
         if template_dir is not None:
             builtin = template_environment(None)
             builtin.finalize = _finalize
-            builtin.globals.update(bold=_bold, placeholder=_placeholder)
+            builtin.globals.update(bold=_bold, placeholder=_placeholder, highlight=_highlight)
             self.templates.append(self._load(builtin, name))
 
     @staticmethod
@@ -348,6 +371,8 @@ class _Placed:
     run: Run
     label: str
     note: str
+    #: Highlighted words to check (``highlight()``), not a "[…]" to fill in.
+    check: bool = False
 
 
 class _Writer:
@@ -401,6 +426,12 @@ class _Writer:
             runs += self._plain(paragraph, text[position : found.start()])
             if found.group("bold") is not None:
                 runs += self._plain(paragraph, found.group("bold"), bold=True)
+            elif found.group("marked") is not None:
+                marked = _strip_controls(found.group("marked"))
+                run = paragraph.add_run(marked)
+                run.font.highlight_color = WD_COLOR_INDEX.YELLOW
+                runs.append(run)
+                placed.append(_Placed(run, marked, found.group("why"), check=True))
             else:
                 label, note = found.group("label"), found.group("note")
                 run = paragraph.add_run(f"[{_strip_controls(label)}]")
@@ -440,6 +471,10 @@ class _Bullet:
     decided: bool
     #: The agreement recorded for each recommendation in ``answers`` (or None).
     agreements: list[str | None] = field(default_factory=list)
+    #: A person chose it (see PlannedResponse.reviewed), and who and when.
+    reviewed: bool = False
+    reviewed_by: str | None = None
+    reviewed_on: str | None = None
 
 
 def is_not_agreed(response: PlannedResponse) -> bool:
@@ -463,12 +498,28 @@ def _action_bullets(responses: Sequence[PlannedResponse]) -> list[_Bullet]:
                 by_text[key].agreements.append(response.agreement)
                 continue
             bullet = _Bullet(
-                action, [response.recommendation], response.decided, [response.agreement]
+                action,
+                [response.recommendation],
+                response.decided,
+                [response.agreement],
+                reviewed=response.reviewed,
+                reviewed_by=response.reviewed_by,
+                reviewed_on=_review_day(response.reviewed_at),
             )
             bullets.append(bullet)
             if not action.placeholder:
                 by_text[key] = bullet
     return bullets
+
+
+def _review_day(stamp: str | None) -> str | None:
+    """ "2026-12-03T09:14:00+00:00" -> "3 December 2026" (None if unreadable)."""
+    if not stamp:
+        return None
+    try:
+        return long_date(date.fromisoformat(stamp[:10]))
+    except ValueError:
+        return None
 
 
 def first_name(full_name: str | None) -> str | None:
@@ -528,6 +579,8 @@ def _letter_context(plan: ResponsePlan, config: Config, letter_date: date) -> di
         ],
         "agreed_count": sum(1 for r in plan.responses if not is_not_agreed(r)),
         "warnings": list(report.warnings),
+        # What the reader doubted about the number of recommendations.
+        "count_warnings": [w for w in report.warnings if _COUNT_DOUBT.search(w)],
     }
 
 
@@ -554,6 +607,9 @@ def compose_letter(
     context = _letter_context(plan, config, letter_date or date.today())
     for note in ("missing_signatory_note", "missing_title_note", "missing_area_note"):
         context[note] = blocks.render(note, context)
+    context["count_warnings_comment"] = (
+        blocks.render("count_warnings_comment", context) if context["count_warnings"] else ""
+    )
 
     def block(name: str, **extra: Any) -> str:
         return blocks.render(name, {**context, **extra})
@@ -566,9 +622,14 @@ def compose_letter(
     thanks = writer.paragraphs(block("thanks"))
     if plan.report.warnings and thanks:
         # What the reader doubted about the report is checked where the
-        # letter relies on it: the recommendations it says were made.
-        runs = [run for _p, paragraph_runs, _ in thanks for run in paragraph_runs]
-        writer.comment(runs, block("warnings_comment"))
+        # letter relies on it: a doubted count is highlighted where the letter
+        # states it (the template's highlight()), anything else is a comment on
+        # the thanks paragraph.
+        shown = any(p.check for _p, _runs, placed in thanks for p in placed)
+        rest = [w for w in plan.report.warnings if not (shown and w in context["count_warnings"])]
+        if rest:
+            runs = [run for _p, paragraph_runs, _ in thanks for run in paragraph_runs]
+            writer.comment(runs, block("warnings_comment", warnings=rest))
         for warning in plan.report.warnings:
             attention.append(AttentionItem("check", "Check the report", warning))
     writer.paragraphs(block("commitment"))
@@ -612,6 +673,9 @@ def _write_action_bullet(
         "answers": bullet.answers,
         "decided": bullet.decided,
         "agreements": bullet.agreements,
+        "reviewed": bullet.reviewed,
+        "reviewed_by": bullet.reviewed_by,
+        "reviewed_on": bullet.reviewed_on,
     }
     comment_text = blocks.render("action_comment", {**context, **extra})
     if action.placeholder:
@@ -626,12 +690,21 @@ def _write_action_bullet(
         return
     paragraph = writer.document.add_paragraph(style=style)
     _make_bullet(paragraph, num_id)
-    dates = flagged_dates(action)
     text = _strip_controls(action.text)
+    # Every flagged stretch (a date, a name carried over) is its own highlighted
+    # run; the runs are all built before any comment is anchored on them.
+    flagged: dict[str, tuple[str, str]] = {d: ("date", "") for d in flagged_dates(action)}
+    for kind, name in flagged_names(action):
+        flagged.setdefault(name, ("name", kind))
     runs: list[Run] = []
-    date_runs: list[tuple[Run, str]] = []
-    if dates:
-        pattern = re.compile("|".join(re.escape(d) for d in sorted(dates, key=len, reverse=True)))
+    marked: list[tuple[Run, str, str, str]] = []
+    if flagged:
+        pattern = re.compile(
+            "|".join(
+                rf"(?<![\w-]){re.escape(f)}(?![\w-])" if flagged[f][0] == "name" else re.escape(f)
+                for f in sorted(flagged, key=len, reverse=True)
+            )
+        )
         position = 0
         for found in pattern.finditer(text):
             if found.start() > position:
@@ -639,18 +712,38 @@ def _write_action_bullet(
             run = paragraph.add_run(found.group(0))
             run.font.highlight_color = WD_COLOR_INDEX.YELLOW
             runs.append(run)
-            date_runs.append((run, found.group(0)))
+            what, kind = flagged[found.group(0)]
+            marked.append((run, found.group(0), what, kind))
             position = found.end()
         if position < len(text):
             runs.append(paragraph.add_run(text[position:]))
     else:
         runs.append(paragraph.add_run(text))
     writer.comment(runs, comment_text)
-    for run, found_date in date_runs:
+    source = action.source_label or "another unit's letter"
+    for run, found_text, what, kind in marked:
+        if what == "date":
+            writer.attention.append(
+                AttentionItem("date", found_text, "a date from the original letter")
+            )
+            writer.comment([run], blocks.render("date_comment", {**context, "date": found_text}))
+            continue
         writer.attention.append(
-            AttentionItem("date", found_date, "a date from the original letter")
+            AttentionItem("name", found_text, f"{KIND_LABELS.get(kind, 'a name')} from {source}")
         )
-        writer.comment([run], blocks.render("date_comment", {**context, "date": found_date}))
+        writer.comment(
+            [run],
+            blocks.render(
+                "name_comment",
+                {
+                    **context,
+                    "name": found_text,
+                    "kind": kind,
+                    "kind_label": KIND_LABELS.get(kind, "a name"),
+                    "source": source,
+                },
+            ),
+        )
 
 
 def render_letter(
@@ -714,6 +807,10 @@ def compose_action_plan(
             "no_action_follows": is_not_agreed(response)
             and all(a.placeholder for a in response.actions),
         }
+        own = own_target_date(response, date.today())
+        row_context["action_target"] = long_date(own.due) if own else None
+        row_context["action_target_phrase"] = own.phrase if own else None
+        row_context["action_target_carried_over"] = bool(own and own.carried_over)
         cells = table.add_row().cells
         for cell, column in zip(cells, ACTION_PLAN_CELLS, strict=False):
             text = blocks.render(f"cell_{column}", row_context)

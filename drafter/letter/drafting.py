@@ -82,6 +82,9 @@ class DraftResult:
     error: str | None = None  # set when this report could not be drafted (batches only)
     #: A batch with ``skip_existing``: ``output`` was already there and was left alone.
     kept: bool = False
+    #: Actions chosen automatically that no person reviewed (the best match, or
+    #: a decision pre-filled by ``review --sheet --accept-best``).
+    unreviewed: int = 0
 
     @property
     def placeholders(self) -> list[AttentionItem]:
@@ -102,10 +105,19 @@ class DraftResult:
         return _grouped(self.dates_to_check)
 
     @property
+    def names_to_check(self) -> list[ToDo]:
+        """Names carried over from other units' letters (people, police forces,
+        councils, other units and regions, places), each different name once;
+        the note says what it is and which letter it came from."""
+        return _grouped([a for a in self.attention if a.kind == "name"])
+
+    @property
     def to_check(self) -> list[ToDo]:
         """Everything else the editor must look at (the report's reading
         warnings, a bullet style added to the letterhead)."""
-        return _grouped([a for a in self.attention if a.kind not in ("placeholder", "date")])
+        return _grouped(
+            [a for a in self.attention if a.kind not in ("placeholder", "date", "name")]
+        )
 
     @property
     def no_recommendations(self) -> bool:
@@ -123,7 +135,13 @@ class DraftResult:
                 {"label": t.label, "note": t.note, "places": t.places} for t in self.to_fill_in
             ],
             "dates_to_check": [a.label for a in self.dates_to_check],
-            "other": [a.note for a in self.attention if a.kind not in ("placeholder", "date")],
+            "names_to_check": [
+                {"name": t.label, "note": t.note, "places": t.places} for t in self.names_to_check
+            ],
+            "unreviewed": self.unreviewed,
+            "other": [
+                a.note for a in self.attention if a.kind not in ("placeholder", "date", "name")
+            ],
             "warnings": self.warnings,
             "error": self.error,
             "kept": self.kept,
@@ -290,6 +308,14 @@ def draft_letter(
             if action.source_action_id is not None and not action.placeholder
         ),
         attention=composed.attention,
+        unreviewed=sum(
+            1
+            for response in plan.responses
+            if not response.reviewed
+            and (output_format == "action-plan" or not is_not_agreed(response))
+            for action in response.actions
+            if not action.placeholder
+        ),
         warnings=[
             *([] if report.recommendations else [no_recommendations_warning(report_path)]),
             *report.warnings,

@@ -19,6 +19,7 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from datetime import date
 
 from drafter.core.dates import MONTHS
 from drafter.core.model import (
@@ -177,6 +178,79 @@ def flagged_dates(action: PlannedAction) -> list[str]:
     return [f[5:] for f in action.review_flags if f.startswith("date:")]
 
 
+def flagged_names(action: PlannedAction) -> list[tuple[str, str]]:
+    """The names carried over from another unit's letter that a planned
+    action's flags ask the editor to check, as (kind, name) pairs; the kinds
+    are those of :data:`drafter.core.names.KIND_LABELS`."""
+    found = []
+    for flag in action.review_flags:
+        if flag.startswith("name:"):
+            kind, _, name = flag[5:].partition(":")
+            found.append((kind, name))
+    return found
+
+
+@dataclass(frozen=True)
+class OwnTarget:
+    """A target date read from an action's own wording ("by March 2026")."""
+
+    due: date
+    phrase: str  # the words it was read from
+    #: The date came from another unit's letter (it is flagged in the action).
+    carried_over: bool
+
+
+def own_target_date(response: PlannedResponse, today: date | None = None) -> OwnTarget | None:
+    """The target date the response's actions state themselves, the latest
+    if several do ("by March 2026" is 31 March 2026; "within six months" counts
+    from ``today``), or None when none states a date or timescale."""
+    from drafter.core.dates import extract_due_date
+
+    best: OwnTarget | None = None
+    for action in response.actions:
+        if action.placeholder or not action.text:
+            continue
+        due, phrase = extract_due_date(action.text, today)
+        if due is None or phrase is None:
+            continue
+        flagged = flagged_dates(action)
+        carried = any(d in phrase or phrase in d for d in flagged)
+        if best is None or due > best.due:
+            best = OwnTarget(due, phrase, carried)
+    return best
+
+
+def _from_elsewhere(action: LibraryAction | None, report: Report) -> bool:
+    """Whether an action was first committed for another unit (or for a unit
+    the library does not record), so the names in it may not hold here."""
+    if action is None:
+        return False
+    return not action.unit or _unit_key(_without_suffix(action.unit)) != _unit_key(
+        _without_suffix(report.unit)
+    )
+
+
+def _name_flags(text: str, action: LibraryAction | None, report: Report) -> list[str]:
+    """Flags for the names in ``text`` tied to the unit ``action`` came from:
+    people, other units and regions, police forces, councils and other local
+    bodies, and the source unit's places (see :mod:`drafter.core.names`)."""
+    from drafter.core.names import carried_over_names, people_in
+
+    if not _from_elsewhere(action, report):
+        return []
+    assert action is not None
+    context = [action.owner, *(v for v in action.extra.values() if isinstance(v, str))]
+    names = carried_over_names(
+        text,
+        source_unit=action.unit,
+        source_region=action.region,
+        new_unit=report.unit,
+        new_region=report.region,
+        known_people=people_in(context),
+    )
+    return list(dict.fromkeys(f"name:{n.kind}:{n.text}" for n in names))
+
+
 def _adapted(action: LibraryAction, report: Report) -> AdaptedText:
     return adapt_action_text(
         action.text, action.unit, report.unit, old_region=action.region, new_region=report.region
@@ -218,7 +292,9 @@ def planned_from_candidate(
         alternatives=other_alternatives(
             adapted.text, candidate.action.id, alternatives, report, len(alternatives)
         ),
-        review_flags=_date_flags(adapted.dates) + _service_flags(candidate.action, report),
+        review_flags=_date_flags(adapted.dates)
+        + _name_flags(adapted.text, candidate.action, report)
+        + _service_flags(candidate.action, report),
     )
 
 
@@ -241,6 +317,7 @@ def _planned_from_choice(
             new_region=report.region,
         )
         text, flags = adapted.text, _date_flags(adapted.dates)
+        flags += _name_flags(text, library_action, report)
     flags += _service_flags(library_action, report)
     return PlannedAction(
         text=text,
@@ -283,6 +360,29 @@ def _find_decision(
     return None
 
 
+def reviewed_by_a_person(decision: ReviewDecision) -> bool:
+    """Whether a person made ``decision``. ``drafter review`` stamps who
+    decided; a decision without a stamp is a person's too (written by hand in
+    the review file) unless it is exactly what ``review --sheet
+    --accept-best`` pre-fills: the best suggestion, unchanged, "Agreed", with
+    nothing else recorded."""
+    if decision.status not in ("decided", "no_action"):
+        return False
+    if decision.decided_by:
+        return True
+    prefilled = (
+        decision.status == "decided"
+        and bool(decision.suggestions)
+        and len(decision.actions) == 1
+        and not decision.actions[0].edited
+        and decision.actions[0].library_id == decision.suggestions[0].library_id
+        and _same_text(decision.actions[0].text, decision.suggestions[0].text)
+        and (decision.agreement or "Agreed") == "Agreed"
+        and not (decision.owner or decision.target_date or decision.note)
+    )
+    return not prefilled
+
+
 def _same_text(a: str, b: str) -> bool:
     return _unit_key(a) == _unit_key(b)
 
@@ -308,6 +408,9 @@ def build_plan(
         response = PlannedResponse(recommendation=recommendation)
         if decision is not None and decision.status in ("decided", "no_action"):
             response.decided = True
+            response.reviewed = reviewed_by_a_person(decision)
+            response.reviewed_by = decision.decided_by
+            response.reviewed_at = decision.decided_at
             response.agreement = decision.agreement
             response.owner = decision.owner
             response.target_date = decision.target_date

@@ -567,7 +567,26 @@ def test_a_report_without_recommendations_found_does_not_say_none_were_made():
     assert not any(t.startswith("Action ") for t in texts)
 
 
-def test_reading_warnings_are_a_comment_on_the_thanks_and_a_thing_to_check():
+def _commented_runs(document) -> list[tuple[str, bool, str]]:
+    """(text, highlighted, comment) for each run inside a comment's range."""
+    comments = {str(c.comment_id): c.text for c in document.comments}
+    found = []
+    for paragraph in document.paragraphs:
+        open_ids: list[str] = []
+        for node in paragraph._p.iter():
+            if node.tag == qn("w:commentRangeStart"):
+                open_ids.append(node.get(qn("w:id")))
+            elif node.tag == qn("w:commentRangeEnd"):
+                open_ids.remove(node.get(qn("w:id")))
+            elif node.tag == qn("w:r") and open_ids:
+                text = "".join(t.text or "" for t in node.iter(qn("w:t")))
+                lit = node.find(f"{qn('w:rPr')}/{qn('w:highlight')}") is not None
+                for comment_id in open_ids:
+                    found.append((text, lit, comments[comment_id]))
+    return found
+
+
+def test_a_doubted_count_is_highlighted_where_the_letter_states_it_with_the_doubt_as_comment():
     report = make_report(recommendations=2)
     warning = "The report says it makes six recommendations, but drafter found 2."
     report.warnings = [warning]
@@ -575,9 +594,24 @@ def test_reading_warnings_are_a_comment_on_the_thanks_and_a_thing_to_check():
     composed = compose_letter(plan, make_config(), letter_date=LETTER_DATE)
     assert [a.note for a in composed.attention if a.kind == "check"] == [warning]
     document = read_back(composed.to_bytes())
-    first = next(iter(document.comments))
-    assert warning in first.text
-    assert "Check against the report" in first.text
+    on_count = [(t, lit, c) for t, lit, c in _commented_runs(document) if warning in c]
+    assert on_count == [("a total of 2 recommendations", True, on_count[0][2])], (
+        "the comment sits on the count, highlighted, and nowhere else"
+    )
+    assert "Check this number against the report" in on_count[0][2]
+
+
+def test_other_reading_warnings_are_a_comment_on_the_thanks_paragraph():
+    report = make_report(recommendations=2)
+    warning = "No ratings were found in this report; check them in the original."
+    report.warnings = [warning]
+    plan = build_plan(report, matches_for(report, ["A.", "B."]))
+    composed = compose_letter(plan, make_config(), letter_date=LETTER_DATE)
+    document = read_back(composed.to_bytes())
+    runs = [(t, lit) for t, lit, c in _commented_runs(document) if warning in c]
+    assert "".join(t for t, _ in runs).startswith("Thank you for your inspection report")
+    assert not any(lit for _, lit in runs)
+    assert "Check against the report" in next(iter(document.comments)).text
 
 
 @pytest.mark.parametrize(
