@@ -709,6 +709,70 @@ def draft_command(
         raise DrafterError(failures)
 
 
+# --- check -------------------------------------------------------------------
+
+
+class CheckUsageError(click.ClickException):
+    """``drafter check`` keeps exit code 1 for "problems found": anything that
+    stops the check itself (a missing file, an unreadable report) exits 2."""
+
+    exit_code = 2
+
+
+@cli.command("check")
+@click.argument("letter_path", metavar="LETTER")
+@click.option(
+    "--report",
+    "report_path",
+    metavar="REPORT",
+    required=True,
+    help="The inspection report the letter answers.",
+)
+@click.option(
+    "--review",
+    "review_path",
+    metavar="FILE",
+    help="The review file: recommendations it marks Not agreed need no bullet "
+    "(default: REPORT.review.yaml beside the report, when there is one).",
+)
+@click.option("--json", "as_json", is_flag=True, help="Print what was found as JSON.")
+def check_command(
+    letter_path: str, report_path: str, review_path: str | None, as_json: bool
+) -> None:
+    """Check an edited letter (.docx, .pdf or .txt) before it is sent.
+
+    Each problem is one line saying where it is (the paragraph's number and
+    the words in question): a wrong count of recommendations, a recommendation
+    no bullet answers, a placeholder or highlighted text left, another unit's,
+    region's or police force's name, a name carried over from the letter an
+    action came from, a commitment dated before the letter, no signatory, a
+    subject or thanks naming the wrong unit, no positive findings.
+
+    Exit code: 0 when there are no problems (warnings may be printed), 1 when
+    there are, 2 when the check could not be made.
+
+    \b
+    Example:
+        drafter check letter.docx --report report.pdf
+        drafter check letter.pdf --report report.html --review report.review.yaml --json
+    """
+    from drafter.check.checker import check_letter
+    from drafter.cli.presenters import check_lines
+    from drafter.letter.drafting import default_review_for
+
+    try:
+        review = review_path or default_review_for(report_path)
+        result = check_letter(letter_path, report_path, review=review)
+    except DrafterError as exc:
+        raise CheckUsageError(" ".join(str(exc).split())) from exc
+    if as_json:
+        print_json(result.to_dict())
+    else:
+        _echo_lines(check_lines(result))
+    if not result.clean:
+        sys.exit(1)
+
+
 # --- review ------------------------------------------------------------------
 
 

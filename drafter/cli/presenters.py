@@ -21,6 +21,7 @@ if TYPE_CHECKING:
     from drafter.archive.commitments import Commitment
     from drafter.archive.folder import FolderEntry, FolderResult
     from drafter.archive.store import ArchivedLetter, ArchiveResult, RemovedLetter
+    from drafter.check.checker import CheckIssue, CheckResult
     from drafter.core.model import LibraryAction, RecommendationMatch
     from drafter.letter.drafting import DraftResult
     from drafter.letter.settings import Config
@@ -270,6 +271,38 @@ def draft_lines(results: Sequence[DraftResult], *, batch: bool, has_settings: bo
             "No settings file yet: run 'drafter config init' and fill in your region's "
             "signatory so future letters have it."
         )
+    return lines
+
+
+# --- check -----------------------------------------------------------------------
+
+
+def check_issue_line(issue: CheckIssue) -> str:
+    """'Problem, paragraph 5 ("a total of 4 recommendations"): The letter says …'"""
+    where = []
+    if issue.paragraph is not None:
+        where.append(f"paragraph {issue.paragraph}")
+    if issue.quote:
+        where.append(f'"{shorten(issue.quote, 80)}"')
+    label = "Problem" if issue.severity == "problem" else "Warning"
+    place = f", {' '.join(where)}" if where else ""
+    return f"{label}{place}: {issue.message}"
+
+
+def check_lines(result: CheckResult) -> list[str]:
+    """What ``drafter check`` prints: one line per problem, then each warning,
+    then a summary."""
+    lines = [check_issue_line(i) for i in result.problems]
+    lines += [check_issue_line(i) for i in result.warnings]
+    problems, warnings = len(result.problems), len(result.warnings)
+    name = Path(result.letter_path).name
+    if problems:
+        summary = f"{name}: {counted(problems, 'problem')} to fix before sending"
+    else:
+        summary = f"{name}: no problems found"
+    if warnings:
+        summary += f", {counted(warnings, 'warning')} worth a look"
+    lines.append(summary + ".")
     return lines
 
 
