@@ -228,8 +228,21 @@ def check_letter_bytes(
                 "bullets after a paragraph that notes them.",
             )
         )
-    result.issues = _unique(issues)
+    # A carried-over name drafter highlighted is one problem, however many
+    # rules would name it.
+    carried = {(i.paragraph, i.quote) for i in issues if i.code == "carried_over"}
+    issues = [
+        i
+        for i in issues
+        if i.code == "carried_over"
+        or i.code not in _NAME_CODES
+        or (i.paragraph, i.quote) not in carried
+    ]
+    result.issues = sorted(_unique(issues), key=lambda i: i.paragraph or 0)
     return result
+
+
+_NAME_CODES = frozenset({"other_unit", "other_region", "police", "local_body", "person"})
 
 
 # --- reading -----------------------------------------------------------------------
@@ -463,11 +476,25 @@ def _answer_issues(read: _Letter, report: Report, review: ReviewFile | None) -> 
         ]
     if not report.recommendations:
         return []
+    import dataclasses
+
     from drafter.archive.store import link_actions
 
-    links = link_actions(letter, report=report, review=review)
-    answered = {n for link in links for n in link.numbers}
     excused = _not_agreed(read, report, review)
+    printed = {p: r.number for p, r in enumerate(report.recommendations, start=1)}
+    refused = {printed[p] for p in excused}
+    # "Recommendation 2 is not agreed" in the paragraph before the bullets is
+    # not a heading saying the bullets answer recommendation 2.
+    actions = [
+        dataclasses.replace(a, recommendation_numbers=())
+        if a.recommendation_text is None
+        and a.recommendation_numbers
+        and set(a.recommendation_numbers) <= refused
+        else a
+        for a in letter.actions
+    ]
+    links = link_actions(dataclasses.replace(letter, actions=actions), report=report, review=review)
+    answered = {n for link in links for n in link.numbers}
     lead = _actions_lead(read)
     issues = []
     several = len({r.addressee for r in report.recommendations}) > 1

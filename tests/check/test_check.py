@@ -1,0 +1,364 @@
+"""``drafter check``: a finished letter for the real seed report passes; each
+planted mistake is caught, named and placed; usage errors exit 2.
+
+The letters are drafted by drafter itself and then finished or spoiled with
+python-docx, as a person would in Word; the words added are our own."""
+
+from __future__ import annotations
+
+import json
+from datetime import date
+from pathlib import Path
+
+import docx
+import pytest
+from click.testing import CliRunner
+from conftest import SEED_REPORT, soffice_convert
+
+from drafter.check.checker import check_letter, check_letter_bytes
+from drafter.cli.commands import cli
+from drafter.letter.drafting import draft_letter
+from drafter.library.store import Library
+from drafter.reading.reader import read_report
+
+LETTER_DATE = date(2025, 8, 1)
+FILL = {
+    "[Signatory's name]": "Jane Roberts",
+    "[Title]": "Area Executive Director",
+    "[Area]": "North East",
+}
+NEW_ACTIONS = [
+    "Managers will agree an information-sharing routine with police and children's services "
+    "by December 2025.",
+    "A needs analysis of the caseload will be completed, and a plan written from it, by "
+    "March 2026.",
+]
+
+
+@pytest.fixture(autouse=True)
+def _no_user_config(tmp_path, monkeypatch):
+    monkeypatch.delenv("DRAFTER_CONFIG", raising=False)
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "xdg"))
+
+
+def run(*args: str):
+    return CliRunner().invoke(cli, list(args))
+
+
+@pytest.fixture(scope="module")
+def seed_report(shared_dir):
+    return read_report(SEED_REPORT)
+
+
+@pytest.fixture(scope="module")
+def finished(tmp_path_factory, shared_dir) -> Path:
+    """The seed report's letter, drafted and then finished as an editor would:
+    every placeholder filled, every highlight checked and removed."""
+    folder = tmp_path_factory.mktemp("seed-letter")
+    library = Library(f"sqlite:///{folder / 'library.db'}", auto_starter=True)
+    draft = folder / "draft.docx"
+    draft_letter(SEED_REPORT, draft, library=library, letter_date=LETTER_DATE)
+    document = docx.Document(str(draft))
+    written = iter(NEW_ACTIONS)
+    for paragraph in document.paragraphs:
+        for run_ in paragraph.runs:
+            if run_.font.highlight_color is None:
+                continue
+            if run_.text.startswith("[Action for"):
+                run_.text = next(written)
+            elif run_.text in FILL:
+                run_.text = FILL[run_.text]
+            run_.font.highlight_color = None
+    out = folder / "finished.docx"
+    document.save(str(out))
+    return out
+
+
+def spoil(finished: Path, tmp_path: Path, change) -> Path:
+    document = docx.Document(str(finished))
+    change(document)
+    out = tmp_path / "spoiled.docx"
+    document.save(str(out))
+    return out
+
+
+def bullets(document) -> list:
+    return [p for p in document.paragraphs if p.style.name == "List Bullet"]
+
+
+def test_a_finished_seed_letter_passes_through_the_cli(finished):
+    result = run("check", str(finished), "--report", str(SEED_REPORT))
+    assert result.exit_code == 0, result.output
+    assert "no problems found" in result.output
+
+
+def test_a_finished_seed_letter_passes_through_the_api(finished, seed_report):
+    result = check_letter(finished, seed_report)
+    assert result.clean, result.problems
+    assert result.letter_date == LETTER_DATE
+    assert result.recommendations == 3
+
+
+def test_the_drafted_letter_before_finishing_fails_with_its_placeholders(
+    tmp_path, shared_dir, seed_report
+):
+    draft = tmp_path / "draft.docx"
+    draft_letter(SEED_REPORT, draft, library=Library(), letter_date=LETTER_DATE)
+    result = check_letter(draft, seed_report)
+    assert "placeholder" in result.codes()
+    assert "signatory" in result.codes()
+
+
+def _change_count(document):
+    for paragraph in document.paragraphs:
+        for run_ in paragraph.runs:
+            run_.text = run_.text.replace(
+                "a total of 3 recommendations", "a total of 4 recommendations"
+            )
+
+
+def _remove_second_bullet(document):
+    second = bullets(document)[1]
+    second._p.getparent().remove(second._p)
+
+
+def _insert_other_pdu(document):
+    first = bullets(document)[0]
+    first.add_run(" This copies the approach taken by Stockton and Hartlepool PDU.")
+
+
+def _past_commitment(document):
+    last_action = bullets(document)[2]
+    last_action.runs[0].text = "A needs analysis of the caseload will be completed by March 2025."
+    for run_ in last_action.runs[1:]:
+        run_.text = ""
+
+
+def _leave_placeholder(document):
+    signature = next(p for p in document.paragraphs if p.text.startswith("Jane Roberts "))
+    signature.runs[0].text = "[Signatory's name]"
+
+
+@pytest.mark.parametrize(
+    ("change", "code", "quote", "words"),
+    [
+        (_change_count, "count", "a total of 4 recommendations", "says 4 recommendations"),
+        (_remove_second_bullet, "unanswered", None, "Recommendation 2 is answered by no bullet"),
+        (_insert_other_pdu, "other_unit", "Stockton and Hartlepool PDU", "Another probation unit"),
+        (_past_commitment, "past_date", "by March 2025", "before the letter's date"),
+        (_leave_placeholder, "placeholder", "[Signatory's name]", "placeholder"),
+    ],
+    ids=["count", "bullet-removed", "other-pdu", "past-date", "placeholder"],
+)
+def test_each_planted_mistake_is_caught_named_and_placed(
+    finished, tmp_path, seed_report, change, code, quote, words
+):
+    spoiled = spoil(finished, tmp_path, change)
+    result = check_letter(spoiled, seed_report)
+    found = [i for i in result.problems if i.code == code]
+    assert found, result.problems
+    assert words in found[0].message
+    assert found[0].paragraph is not None
+    if quote:
+        assert found[0].quote == quote
+    cli_result = run("check", str(spoiled), "--report", str(SEED_REPORT))
+    assert cli_result.exit_code == 1, cli_result.output
+    line = next(line for line in cli_result.output.splitlines() if words in line)
+    assert line.startswith(f"Problem, paragraph {found[0].paragraph}")
+    if quote:
+        assert f'"{quote}"' in line
+
+
+def test_json_lists_problems_with_where_they_are(finished, tmp_path):
+    spoiled = spoil(finished, tmp_path, _change_count)
+    result = run("check", str(spoiled), "--report", str(SEED_REPORT), "--json")
+    assert result.exit_code == 1
+    data = json.loads(result.output)
+    assert data["clean"] is False
+    assert data["problems"][0]["code"] == "count"
+    assert data["problems"][0]["paragraph"] == 6
+    assert data["letter_date"] == "2025-08-01"
+
+
+def _letter_text(finished: Path) -> str:
+    lines = []
+    for paragraph in docx.Document(str(finished)).paragraphs:
+        if paragraph.text.strip():
+            bullet = paragraph.style.name == "List Bullet"
+            lines.append(("- " if bullet else "") + paragraph.text)
+    return "\n\n".join(lines)
+
+
+def test_a_finished_letter_as_plain_text_passes_and_a_spoiled_one_fails(
+    finished, tmp_path, seed_report
+):
+    text = _letter_text(finished)
+    letter = tmp_path / "letter.txt"
+    letter.write_text(text, encoding="utf-8")
+    assert check_letter(letter, seed_report).clean
+    spoiled = text.replace("a total of 3", "a total of 2")
+    result = check_letter_bytes(spoiled.encode(), seed_report, name="letter.txt")
+    assert result.codes() == ["count"]
+
+
+def test_a_finished_letter_as_pdf_passes(finished, tmp_path, seed_report):
+    [pdf] = soffice_convert([finished], "pdf", tmp_path)
+    result = check_letter(pdf, seed_report)
+    assert result.clean, result.problems
+
+
+# --- the other checks, on letters written here ---------------------------------------
+
+
+def _text_letter(seed_report, **parts) -> str:
+    defaults = {
+        "subject": "HMIP reports on the inspections of Redcar, Cleveland and Middlesbrough PDU, "
+        "North East Region - June 2025",
+        "thanks": "Thank you for your inspection report for Redcar, Cleveland and "
+        "Middlesbrough PDU, where you made a total of 3 recommendations.",
+        "actions": "\n".join(
+            f"- {text}"
+            for text in [
+                "Police and children's services will share domestic abuse call-out "
+                "information with practitioners before sentence, agreed by December 2025.",
+                "Every new PSO will complete a training pathway on risk before holding "
+                "complex cases.",
+                "An analysis of the caseload's needs will shape a strategy by March 2026.",
+            ]
+        ),
+        "findings": "- Staff felt supported by their managers.\n- Leaders knew the community well.",
+        "signature": "Jane Roberts Area Executive Director - North East",
+    }
+    defaults.update(parts)
+    return (
+        "Martin Jones\nHM Chief Inspector of Probation\n\n1 August 2025\n\nDear Martin,\n\n"
+        f"{defaults['subject']}\n\n{defaults['thanks']}\n\n"
+        "In respect of the recommendations, steps will be taken. This will include the "
+        f"following.\n\n{defaults['actions']}\n\n"
+        "I am encouraged that positive outcomes were reported and note the following.\n\n"
+        f"{defaults['findings']}\n\nI remain committed to progress.\n\nKind regards\n\n"
+        f"{defaults['signature']}\n"
+    )
+
+
+def _check_text(text: str, report, review=None):
+    return check_letter_bytes(text.encode(), report, name="letter.txt", review=review)
+
+
+def test_a_letter_written_here_passes(seed_report):
+    assert _check_text(_text_letter(seed_report), seed_report).clean
+
+
+def test_a_subject_naming_another_unit_and_region_is_a_problem(seed_report):
+    text = _text_letter(
+        seed_report,
+        subject="HMIP reports on the inspections of Gwent PDU, Wales Region - June 2025",
+    )
+    result = _check_text(text, seed_report)
+    subject = [i for i in result.problems if i.code == "subject"]
+    assert subject and "Gwent PDU" in subject[0].message and "Wales" in subject[0].message
+
+
+def test_thanks_for_another_unit_is_a_problem(seed_report):
+    text = _text_letter(
+        seed_report,
+        thanks="Thank you for your inspection report for Sunderland PDU, where you made a "
+        "total of 3 recommendations.",
+    )
+    assert "thanks" in _check_text(text, seed_report).codes()
+
+
+def test_no_positive_findings_is_a_problem(seed_report):
+    text = _text_letter(seed_report, findings="")
+    text = text.replace(
+        "I am encouraged that positive outcomes were reported and note the following.\n\n", ""
+    )
+    assert "no_findings" in _check_text(text, seed_report).codes()
+
+
+def test_no_signatory_is_a_problem(seed_report):
+    text = _text_letter(seed_report, signature="")
+    assert "signatory" in _check_text(text, seed_report).codes()
+
+
+def test_a_police_force_of_another_region_is_a_problem(seed_report):
+    actions = "- Gwent Police will share call-out data with practitioners weekly.\n" + (
+        "\n".join(_text_letter(seed_report).split("following.\n\n")[1].split("\n")[1:3])
+    )
+    result = _check_text(_text_letter(seed_report, actions=actions), seed_report)
+    police = [i for i in result.problems if i.code == "police"]
+    assert police and police[0].quote == "Gwent Police"
+    assert "Wales" in police[0].message
+
+
+def test_a_recommendation_said_to_be_not_agreed_needs_no_bullet(seed_report):
+    base = _text_letter(seed_report)
+    first, second, third = base.split("following.\n\n")[1].split("\n\n")[0].split("\n")
+    text = base.replace(second + "\n", "").replace(
+        "steps will be taken.",
+        "steps will be taken. Recommendation 2 is not agreed because "
+        "the work is already planned nationally.",
+    )
+    assert "unanswered" not in _check_text(text, seed_report).codes()
+    assert "unanswered" in _check_text(base.replace(second + "\n", ""), seed_report).codes()
+
+
+def test_a_review_file_marking_a_recommendation_not_agreed_excuses_it(seed_report):
+    from drafter.review.file import ReviewDecision, ReviewFile
+
+    base = _text_letter(seed_report)
+    second = base.split("following.\n\n")[1].split("\n")[1]
+    rec = seed_report.recommendations[1]
+    review = ReviewFile(
+        "",
+        seed_report.unit,
+        decisions=[
+            ReviewDecision(
+                rec.number, rec.addressee, rec.text, status="decided", agreement="Not agreed"
+            )
+        ],
+    )
+    text = base.replace(second + "\n", "")
+    assert "unanswered" not in _check_text(text, seed_report, review).codes()
+
+
+def test_a_start_date_in_the_past_is_not_a_commitment(seed_report):
+    actions = (
+        "- Since April 2024 the PDU has run a weekly call-out meeting with police.\n"
+        "- Every new PSO will complete a training pathway on risk.\n"
+        "- An analysis of the caseload's needs will shape a strategy by March 2026."
+    )
+    result = _check_text(_text_letter(seed_report, actions=actions), seed_report)
+    assert "past_date" not in result.codes()
+
+
+# --- usage errors ---------------------------------------------------------------------
+
+
+def test_a_missing_letter_is_a_usage_error_exit_2(tmp_path):
+    result = run("check", str(tmp_path / "nope.docx"), "--report", str(SEED_REPORT))
+    assert result.exit_code == 2
+    assert "Traceback" not in result.output
+    assert [line for line in result.output.splitlines() if line.startswith("Error:")]
+
+
+def test_the_report_is_required_exit_2(tmp_path):
+    letter = tmp_path / "l.txt"
+    letter.write_text("Dear Martin,\n", encoding="utf-8")
+    result = run("check", str(letter))
+    assert result.exit_code == 2
+    assert "--report" in result.output
+
+
+def test_a_letter_given_as_the_report_is_a_usage_error_exit_2(finished, tmp_path):
+    text = tmp_path / "letter.txt"
+    text.write_text(_letter_text(finished), encoding="utf-8")
+    result = run("check", str(finished), "--report", str(text))
+    assert result.exit_code == 2, result.output
+    assert "Traceback" not in result.output
+
+
+def test_help_has_an_example():
+    result = run("check", "--help")
+    assert result.exit_code == 0
+    assert "drafter check letter.docx --report report.pdf" in result.output
