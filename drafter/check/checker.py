@@ -64,7 +64,7 @@ if TYPE_CHECKING:
 #: worth a look.
 PROBLEM, WARNING = "problem", "warning"
 
-_PLACEHOLDER_RE = re.compile(r"\[[^\[\]\n]{1,300}\]")
+_PLACEHOLDER_RE = re.compile(r"\[[^\[\]\n]{1,2000}\]")
 _COUNT_RE = re.compile(
     r"\b(?:a\s+total\s+of\s+)?(?P<count>\d{1,3}|"
     + "|".join(sorted(COUNT_WORDS, key=len, reverse=True))
@@ -494,7 +494,7 @@ def _answer_issues(read: _Letter, report: Report, review: ReviewFile | None) -> 
         for a in letter.actions
     ]
     links = link_actions(dataclasses.replace(letter, actions=actions), report=report, review=review)
-    answered = {n for link in links for n in link.numbers}
+    answered = {n for link in links for n in link.numbers} | _answered_in_comments(read, report)
     lead = _actions_lead(read)
     issues = []
     several = len({r.addressee for r in report.recommendations}) > 1
@@ -528,6 +528,35 @@ def _answer_issues(read: _Letter, report: Report, review: ReviewFile | None) -> 
                 )
             )
     return issues
+
+
+_ANSWERS_LINE_RE = re.compile(
+    r"^\s*Answers\s+recommendation\s+\d{1,2}(?:\s*\([^)]*\))?\s*:\s*(?P<text>.+?)\s*$",
+    re.IGNORECASE | re.MULTILINE,
+)
+
+
+def _answered_in_comments(read: _Letter, report: Report) -> set[int]:
+    """Positions of the recommendations drafter's comments on the bullets say
+    they answer: a bullet chosen for several recommendations names them all,
+    one "Answers recommendation …" line each (the archive reader takes the
+    first)."""
+    wanted = {_words(r.text): p for p, r in enumerate(report.recommendations, start=1)}
+    found: set[int] = set()
+    for index in read.body:
+        paragraph = read.paragraphs[index]
+        if not paragraph.bullet or _PLACEHOLDER_RE.fullmatch(paragraph.text.strip()):
+            continue
+        for comment in paragraph.comments:
+            for match in _ANSWERS_LINE_RE.finditer(comment):
+                position = wanted.get(_words(match.group("text")))
+                if position is not None:
+                    found.add(position)
+    return found
+
+
+def _words(text: str) -> str:
+    return " ".join(re.sub(r"[^\w\s]", " ", text.casefold()).split())
 
 
 def _actions_lead(read: _Letter) -> int | None:

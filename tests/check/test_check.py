@@ -362,3 +362,102 @@ def test_help_has_an_example():
     result = run("check", "--help")
     assert result.exit_code == 0
     assert "drafter check letter.docx --report report.pdf" in result.output
+
+
+# --- letters drafted through the library API ------------------------------------------
+
+
+def _welsh_plan(action_texts: list[str]):
+    from drafter.core.model import (
+        Candidate,
+        Finding,
+        LibraryAction,
+        Recommendation,
+        RecommendationMatch,
+        Report,
+    )
+    from drafter.letter.plan import build_plan
+
+    report = Report(
+        kind="pdu",
+        unit="Gwent PDU",
+        region="Wales",
+        fieldwork="March 2026",
+        overall_rating="Good",
+        recommendations=[
+            Recommendation(i, "Gwent PDU", f"improve practice in area {i}")
+            for i in range(1, len(action_texts) + 1)
+        ],
+        strengths=[Finding("1.1", f"Staff valued strength number {i}.") for i in range(1, 4)],
+        chief_inspector="Rhian Pryce",
+    )
+    matches = [
+        RecommendationMatch(
+            rec,
+            [
+                Candidate(
+                    LibraryAction(
+                        id=10 + n,
+                        text=text,
+                        unit="Stockton and Hartlepool PDU",
+                        region="North East",
+                        committed_on=date(2025, 7, 24),
+                    ),
+                    80,
+                    "",
+                )
+            ],
+        )
+        for n, (rec, text) in enumerate(zip(report.recommendations, action_texts, strict=True))
+    ]
+    return report, build_plan(report, matches)
+
+
+def _signed(document) -> bytes:
+    import io
+
+    for paragraph in document.paragraphs:
+        for run_ in paragraph.runs:
+            if run_.text in FILL:
+                run_.text = FILL[run_.text]
+                run_.font.highlight_color = None
+    buffer = io.BytesIO()
+    document.save(buffer)
+    return buffer.getvalue()
+
+
+def test_one_bullet_answering_two_recommendations_answers_both():
+    from drafter.letter.document import compose_letter
+    from drafter.letter.settings import Config
+
+    shared = "Managers will audit twenty cases a month and report the findings to staff."
+    report, plan = _welsh_plan([shared, shared, "Staff will attend training on risk."])
+    composed = compose_letter(plan, Config(), letter_date=date(2026, 5, 1))
+    result = check_letter_bytes(_signed(composed.document), report, name="l.docx")
+    assert "unanswered" not in result.codes(), result.problems
+
+
+def test_a_carried_over_name_left_highlighted_and_then_unhighlighted_is_caught():
+    from drafter.letter.document import compose_letter
+    from drafter.letter.settings import Config
+
+    report, plan = _welsh_plan(
+        ["Cleveland Police will share call-out data with practitioners every week."]
+    )
+    composed = compose_letter(plan, Config(), letter_date=date(2026, 5, 1))
+    data = _signed(composed.document)
+    result = check_letter_bytes(data, report, name="l.docx")
+    carried = [i for i in result.problems if i.code == "carried_over"]
+    assert [i.quote for i in carried] == ["Cleveland Police"]
+    assert "Stockton and Hartlepool PDU, 24 July 2025" in carried[0].message
+    # The editor removes the highlight but not the name: the reference list still knows.
+    import io
+
+    document = docx.Document(io.BytesIO(data))
+    for paragraph in document.paragraphs:
+        for run_ in paragraph.runs:
+            run_.font.highlight_color = None
+    result = check_letter_bytes(_signed(document), report, name="l.docx")
+    police = [i for i in result.problems if i.code == "police"]
+    assert [i.quote for i in police] == ["Cleveland Police"]
+    assert "North East" in police[0].message
