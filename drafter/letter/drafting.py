@@ -167,7 +167,43 @@ def plan_for_report(
     from drafter.matching.matcher import match_report
 
     matches = match_report(report, library) if report.recommendations else []
-    return build_plan(report, matches, review, library_actions=_chosen_actions(library, review))
+    chosen = _chosen_actions(library, review)
+    actions = [*chosen.values(), *(c.action for m in matches for c in m.candidates[:1])]
+    return build_plan(
+        report,
+        matches,
+        review,
+        library_actions=chosen,
+        source_people=source_letter_people(library, actions),
+    )
+
+
+def source_letter_people(
+    library: Library, actions: Iterable[LibraryAction]
+) -> dict[int, list[str]]:
+    """For actions that came from an archived letter: the people that letter
+    names (its signatory and recipient), by action id."""
+    import re
+
+    from sqlalchemy import select
+
+    from drafter.library.database import LetterRow
+
+    wanted: dict[int, list[int]] = {}
+    for action in actions:
+        found = re.fullmatch(r"letter (\d+)", action.source_ref or "")
+        if action.source_kind == "letter" and found:
+            wanted.setdefault(int(found.group(1)), []).append(action.id)
+    if not wanted:
+        return {}
+    people: dict[int, list[str]] = {}
+    with library.db.session() as session:
+        rows = session.scalars(select(LetterRow).where(LetterRow.id.in_(list(wanted))))
+        for row in rows:
+            names = [n for n in (row.signatory, row.recipient) if n]
+            for action_id in wanted[row.id]:
+                people[action_id] = names
+    return people
 
 
 def _chosen_actions(library: Library, review: ReviewFile | None) -> dict[int, LibraryAction]:

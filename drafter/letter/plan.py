@@ -230,16 +230,23 @@ def _from_elsewhere(action: LibraryAction | None, report: Report) -> bool:
     )
 
 
-def _name_flags(text: str, action: LibraryAction | None, report: Report) -> list[str]:
+def _name_flags(
+    text: str,
+    action: LibraryAction | None,
+    report: Report,
+    source_people: Sequence[str] = (),
+) -> list[str]:
     """Flags for the names in ``text`` tied to the unit ``action`` came from:
     people, other units and regions, police forces, councils and other local
-    bodies, and the source unit's places (see :mod:`drafter.core.names`)."""
+    bodies, and the source unit's places (see :mod:`drafter.core.names`).
+    ``source_people`` are people the source letter names (its signatory)."""
     from drafter.core.names import carried_over_names, people_in
 
     if not _from_elsewhere(action, report):
         return []
     assert action is not None
     context = [action.owner, *(v for v in action.extra.values() if isinstance(v, str))]
+    context += list(source_people)
     names = carried_over_names(
         text,
         source_unit=action.unit,
@@ -280,7 +287,10 @@ def other_alternatives(
 
 
 def planned_from_candidate(
-    candidate: Candidate, report: Report, alternatives: Sequence[Candidate] = ()
+    candidate: Candidate,
+    report: Report,
+    alternatives: Sequence[Candidate] = (),
+    source_people: Sequence[str] = (),
 ) -> PlannedAction:
     """A library suggestion made into a bullet for this report."""
     adapted = _adapted(candidate.action, report)
@@ -293,7 +303,7 @@ def planned_from_candidate(
             adapted.text, candidate.action.id, alternatives, report, len(alternatives)
         ),
         review_flags=_date_flags(adapted.dates)
-        + _name_flags(adapted.text, candidate.action, report)
+        + _name_flags(adapted.text, candidate.action, report, source_people)
         + _service_flags(candidate.action, report),
     )
 
@@ -303,6 +313,7 @@ def _planned_from_choice(
     report: Report,
     known: dict[int, LibraryAction],
     alternatives: Sequence[Candidate],
+    source_people: Mapping[int, Sequence[str]] | None = None,
 ) -> PlannedAction:
     library_action = known.get(choice.library_id) if choice.library_id is not None else None
     text = choice.text
@@ -317,7 +328,8 @@ def _planned_from_choice(
             new_region=report.region,
         )
         text, flags = adapted.text, _date_flags(adapted.dates)
-        flags += _name_flags(text, library_action, report)
+        people = (source_people or {}).get(choice.library_id, ())
+        flags += _name_flags(text, library_action, report, people)
     flags += _service_flags(library_action, report)
     return PlannedAction(
         text=text,
@@ -393,12 +405,16 @@ def build_plan(
     review: ReviewFile | None = None,
     *,
     library_actions: Mapping[int, LibraryAction] | None = None,
+    source_people: Mapping[int, Sequence[str]] | None = None,
 ) -> ResponsePlan:
     """The plan the letter is drafted from: one :class:`PlannedResponse` per
     recommendation of ``report``, in the report's order.
 
     ``library_actions`` are library actions a reviewer chose that are not
-    among the matches; knowing their unit lets their text be adapted too."""
+    among the matches; knowing their unit lets their text be adapted too.
+    ``source_people`` names, by library action id, the people the letter each
+    action came from names (its signatory and recipient), so they are flagged
+    when the action is reused for another unit."""
     responses: list[PlannedResponse] = []
     for index, recommendation in enumerate(report.recommendations):
         match = _find_match(recommendation, index, matches)
@@ -421,7 +437,7 @@ def build_plan(
             }
             if decision.status == "decided" and decision.actions:
                 response.actions = [
-                    _planned_from_choice(choice, report, known, candidates)
+                    _planned_from_choice(choice, report, known, candidates, source_people)
                     for choice in decision.actions
                 ]
             else:
@@ -433,7 +449,9 @@ def build_plan(
             good = candidates and not (match and match.no_match)
             if good:
                 best = candidates[0]
-                planned = planned_from_candidate(best, report, candidates[1:])
+                planned = planned_from_candidate(
+                    best, report, candidates[1:], (source_people or {}).get(best.action.id, ())
+                )
                 planned.alternatives = planned.alternatives[:ALTERNATIVES_SHOWN]
                 response.actions = [planned]
             else:

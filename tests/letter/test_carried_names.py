@@ -404,3 +404,54 @@ def test_without_a_timescale_the_target_date_stays_a_placeholder():
     report = _report("Leeds PDU", "Yorkshire and the Humber")
     plan = build_plan(report, _match(report, "Call-out data will be shared.", "Leeds PDU"))
     assert _plan_cells(plan)[-1] == "[Target date]"
+
+
+SENT_LETTER = """Rhian Pryce
+HM Chief Inspector of Probation
+
+Priya Nair
+Area Executive Director
+HM Prison & Probation Service
+
+24 July 2025
+
+Dear Rhian,
+
+HMIP reports on the inspections of Stockton and Hartlepool PDU, North East Region - June 2025
+
+Thank you for your inspection report for Stockton and Hartlepool PDU, where you made a single \
+recommendation.
+
+In respect of the recommendation, I can confirm that it has been carefully considered. This \
+will include the following.
+
+- Priya Nair will chair a monthly panel where police and practitioners agree how information \
+about domestic abuse call-outs reaches practitioners before sentence.
+
+I am pleased to note the following.
+
+- Staff felt well supported.
+
+Kind regards
+
+Priya Nair Area Executive Director - North East
+"""
+
+
+def test_the_signatory_of_an_archived_source_letter_is_flagged_when_named_in_its_action(
+    tmp_path,
+):
+    """ "Priya Nair will chair…" has no title or job beside the name: the source
+    letter's own signatory says it is a person."""
+    db = f"sqlite:///{tmp_path / 'archive.db'}"
+    sent = tmp_path / "sent.txt"
+    sent.write_text(SENT_LETTER, encoding="utf-8")
+    report = tmp_path / "gwent.txt"
+    report.write_text(GWENT_REPORT, encoding="utf-8")
+    assert run("archive", str(sent), "--db", db).exit_code == 0
+    out = tmp_path / "letter.docx"
+    result = run("draft", str(report), "-o", str(out), "--db", db)
+    assert result.exit_code == 0, result.output
+    marks = dict(marked_runs(docx.Document(str(out))))
+    assert "Priya Nair" in marks
+    assert "Stockton and Hartlepool PDU, 24 July 2025" in " ".join(marks["Priya Nair"])
