@@ -41,6 +41,7 @@ from drafter.archive.paragraphs import (
 )
 from drafter.archive.sent_letter import MAX_LETTER_BYTES, SentLetter, parse_letter
 from drafter.core.dates import extract_due_date, long_date
+from drafter.core.errors import InputFileError
 from drafter.core.fileio import read_input_bytes
 from drafter.core.names import (
     KIND_LABELS,
@@ -202,7 +203,12 @@ def check_letter_bytes(
     path: str | None = None,
 ) -> CheckResult:
     """:func:`check_letter` for a letter already in memory (the web front end)."""
-    read = _read(data, name)
+    try:
+        read = _read(data, name)
+    except InputFileError as exc:  # the reader's hint speaks of archiving
+        hint = (exc.hint or "").replace("Archive the letter", "Check the letter")
+        hint = hint.replace("Archive the .docx", "Check the .docx")
+        raise InputFileError(exc.message, hint=hint or None) from exc
     letter = read.letter
     result = CheckResult(
         letter_path=path or name,
@@ -231,12 +237,14 @@ def check_letter_bytes(
     # A carried-over name drafter highlighted is one problem, however many
     # rules would name it.
     carried = {(i.paragraph, i.quote) for i in issues if i.code == "carried_over"}
+    # The subject or thanks naming another unit says it once for that paragraph.
+    headings = {i.paragraph for i in issues if i.code in ("subject", "thanks")}
     issues = [
         i
         for i in issues
         if i.code == "carried_over"
         or i.code not in _NAME_CODES
-        or (i.paragraph, i.quote) not in carried
+        or not ((i.paragraph, i.quote) in carried or i.paragraph in headings)
     ]
     result.issues = sorted(_unique(issues), key=lambda i: i.paragraph or 0)
     return result
@@ -560,11 +568,12 @@ def _words(text: str) -> str:
 
 
 def _actions_lead(read: _Letter) -> int | None:
-    """The paragraph introducing the action bullets (the first bullet list)."""
+    """The number of the paragraph introducing the action bullets (the one
+    before the first bullet), or of the first bullet when nothing comes before."""
     for index in read.body:
-        paragraph = read.paragraphs[index]
-        if paragraph.bullet:
-            return index  # the paragraph before it, 1-based: index - 1 + 1
+        if read.paragraphs[index].bullet:
+            # ``index`` is 0-based, so as a number it is the paragraph before.
+            return index if index >= 1 else 1
     return None
 
 

@@ -14,6 +14,8 @@ import docx
 import pytest
 from click.testing import CliRunner
 from conftest import SEED_REPORT, soffice_convert
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from drafter.check.checker import check_letter, check_letter_bytes
 from drafter.cli.commands import cli
@@ -461,3 +463,39 @@ def test_a_carried_over_name_left_highlighted_and_then_unhighlighted_is_caught()
     police = [i for i in result.problems if i.code == "police"]
     assert [i.quote for i in police] == ["Cleveland Police"]
     assert "North East" in police[0].message
+
+
+@settings(max_examples=60, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(
+    st.lists(
+        st.one_of(
+            st.sampled_from(
+                [
+                    "Dear Martin,",
+                    "Kind regards",
+                    "- [Action]",
+                    "- Work will finish by March 2020.",
+                    "Thank you for your report for Gwent PDU, where you made 2 recommendations.",
+                    "Recommendation 1 is not agreed.",
+                    "- Cleveland Police and Hartlepool Borough Council will meet Dr Ann Lee.",
+                    "1 August 2025",
+                ]
+            ),
+            st.text(max_size=60),
+        ),
+        max_size=15,
+    )
+)
+def test_any_text_letter_gives_a_result_never_an_exception(seed_report, lines):
+    """Whatever a person typed, check answers with issues, or a one-line
+    error for a file that is not text at all; never a crash."""
+    from drafter.core.errors import InputFileError
+
+    try:
+        result = check_letter_bytes("\n\n".join(lines).encode(), seed_report, name="l.txt")
+    except InputFileError as exc:
+        assert "\x00" in "".join(lines) and "Check the letter" in str(exc)
+        return
+    for issue in result.issues:
+        assert issue.severity in ("problem", "warning")
+        assert issue.paragraph is None or issue.paragraph >= 1
