@@ -9,3 +9,14 @@ letter's naming helpers (:mod:`drafter.letter.plan`). Nothing here imports the
 command line; results are dataclasses and the wording for the terminal lives
 in :mod:`drafter.cli.presenters`.
 """
+
+from drafter.core.lazy import lazy_exports
+
+_WHERE = {
+    "CheckIssue": "checker",
+    "CheckResult": "checker",
+    "check_letter": "checker",
+    "check_letter_bytes": "checker",
+}
+__all__ = sorted(_WHERE)
+__getattr__, __dir__ = lazy_exports("drafter.check", _WHERE)
