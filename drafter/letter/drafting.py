@@ -185,17 +185,17 @@ def source_letter_people(
     names (its signatory and recipient), by action id."""
     import re
 
-    from sqlalchemy import select
-
-    from drafter.library.database import LetterRow
-
     wanted: dict[int, list[int]] = {}
     for action in actions:
         found = re.fullmatch(r"letter (\d+)", action.source_ref or "")
         if action.source_kind == "letter" and found:
             wanted.setdefault(int(found.group(1)), []).append(action.id)
     if not wanted:
-        return {}
+        return {}  # and SQLAlchemy stays unloaded (a letter from the starter library)
+    from sqlalchemy import select
+
+    from drafter.library.database import LetterRow
+
     people: dict[int, list[str]] = {}
     with library.db.session() as session:
         rows = session.scalars(select(LetterRow).where(LetterRow.id.in_(list(wanted))))
