@@ -56,6 +56,7 @@ from drafter.core.names import (
     same_name,
 )
 from drafter.core.normalise import COUNT_WORDS
+from drafter.core.regions import region_for_unit
 
 if TYPE_CHECKING:
     from drafter.core.model import Report
@@ -710,6 +711,8 @@ def _name_issue(
     if kind == "unit":
         if in_report(name.text):
             return None
+        if report.kind == "region" and same_name(region_for_unit(name.text) or "", report.region):
+            return None  # a regional letter speaks of the region's own PDUs
         return (
             "other_unit",
             PROBLEM,

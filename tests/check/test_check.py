@@ -499,3 +499,26 @@ def test_any_text_letter_gives_a_result_never_an_exception(seed_report, lines):
     for issue in result.issues:
         assert issue.severity in ("problem", "warning")
         assert issue.paragraph is None or issue.paragraph >= 1
+
+
+def test_a_regional_letter_may_name_its_own_regions_pdus_but_not_others():
+    from drafter.core.model import Recommendation, Report
+
+    report = Report(
+        kind="region",
+        unit="Wales region",
+        region="Wales",
+        recommendations=[Recommendation(1, "The Regional Probation Director", "improve training")],
+        chief_inspector="Rhian Pryce",
+    )
+    text = (
+        "Rhian Pryce\n\n1 August 2025\n\nDear Rhian,\n\nHMIP report on the inspection of "
+        "probation services in Wales Region - June 2025\n\nThank you for your inspection report "
+        "for the Wales region, where you made a single recommendation.\n\nSteps will be taken. "
+        "This will include the following.\n\n- Gwent PDU and Cardiff and the Vale PDU will "
+        "share their training plan with Leeds PDU by March 2026.\n\nI note the following.\n\n"
+        "- Staff were proud of their work.\n\nKind regards\n\nJane Roberts Regional Probation "
+        "Director\n"
+    )
+    result = check_letter_bytes(text.encode(), report, name="l.txt")
+    assert [i.quote for i in result.problems if i.code == "other_unit"] == ["Leeds PDU"]
