@@ -465,3 +465,60 @@ def test_commitment_progress_lines() -> None:
         "Commitment 5 was already marked done on 4 May 2026; nothing was changed."
     )
     assert noted_line(item).endswith("(2 notes so far). It is already marked done (on 4 May 2026).")
+
+
+# --- names carried over, unreviewed choices, and drafter check --------------------------
+
+
+def test_the_draft_summary_counts_names_to_check_and_unreviewed_choices() -> None:
+    from drafter.cli.presenters import fill_in_lines
+
+    note = "a police force from Stockton and Hartlepool PDU, 24 July 2025"
+    result = DraftResult(
+        report_path=Path("r.html"),
+        output=Path("l.docx"),
+        unit="Gwent PDU",
+        recommendations=2,
+        from_library=2,
+        attention=[
+            AttentionItem("name", "Cleveland Police", note),
+            AttentionItem("name", "Cleveland Police", note),
+        ],
+        unreviewed=2,
+    )
+    line = draft_summary_line(result)
+    assert "1 name from other letters to check" in line
+    assert "2 chosen automatically, not reviewed" in line
+    lines = fill_in_lines(result)
+    assert f'  - "Cleveland Police" (2 places), {note}: ' in "\n".join(lines)
+    assert any("2 actions chosen automatically, not reviewed" in x for x in lines)
+    assert result.to_check == []  # names are listed once, as names
+    assert result.to_dict()["names_to_check"] == [
+        {"name": "Cleveland Police", "note": note, "places": 2}
+    ]
+
+
+def test_check_lines_put_problems_first_and_say_where() -> None:
+    from drafter.check.checker import CheckIssue, CheckResult
+    from drafter.cli.presenters import check_issue_line, check_lines
+
+    result = CheckResult(
+        "letters/gwent.docx",
+        "Gwent PDU",
+        date(2026, 5, 1),
+        3,
+        issues=[
+            CheckIssue("person", "warning", "A person is named.", 8, "Sarah Whitfield"),
+            CheckIssue("count", "problem", "The letter says 4.", 6, "a total of 4 recommendations"),
+            CheckIssue("no_findings", "problem", "No positive findings."),
+        ],
+    )
+    assert check_issue_line(result.issues[1]) == (
+        'Problem, paragraph 6 "a total of 4 recommendations": The letter says 4.'
+    )
+    assert check_issue_line(result.issues[2]) == "Problem: No positive findings."
+    lines = check_lines(result)
+    assert lines[0].startswith("Problem, paragraph 6") and lines[2].startswith("Warning")
+    assert lines[-1] == "gwent.docx: 2 problems to fix before sending, 1 warning worth a look."
+    clean = CheckResult("l.docx", "Gwent PDU", None, 1)
+    assert check_lines(clean) == ["l.docx: no problems found."]
