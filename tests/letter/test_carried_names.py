@@ -455,3 +455,43 @@ def test_the_signatory_of_an_archived_source_letter_is_flagged_when_named_in_its
     marks = dict(marked_runs(docx.Document(str(out))))
     assert "Priya Nair" in marks
     assert "Stockton and Hartlepool PDU, 24 July 2025" in " ".join(marks["Priya Nair"])
+
+
+def test_a_name_with_an_ampersand_is_flagged_and_the_document_stays_valid(tmp_path):
+    import io
+
+    report = _report()
+    text = "Avon & Somerset Constabulary will co-locate an officer with the PDU's DA team."
+    plan = build_plan(report, _match(report, text, "Bristol and South Gloucestershire PDU"))
+    data = compose_letter(plan, Config(), letter_date=date(2026, 5, 1)).to_bytes()
+    document = docx.Document(io.BytesIO(data))
+    marks = dict(marked_runs(document))
+    assert "Avon & Somerset Constabulary" in marks
+    bullet = next(p.text for p in document.paragraphs if "co-locate" in p.text)
+    assert bullet == text
+
+
+def test_a_custom_template_without_the_new_blocks_still_flags_and_comments(tmp_path):
+    """A letter template copied before these blocks existed: names still get
+    drafter's own comment, and a doubted count falls back to a comment on
+    the thanks paragraph."""
+    import io
+
+    folder = tmp_path / "templates"
+    folder.mkdir()
+    (folder / "letter.j2").write_text(
+        "{% block thanks %}Thank you for your report for {{ unit }}.{% endblock %}\n",
+        encoding="utf-8",
+    )
+    report = _report()
+    report.warnings = ["The report says it makes 2 recommendations but drafter read 1."]
+    plan = build_plan(report, _match(report, SOURCE_ACTION, "Stockton and Hartlepool PDU"))
+    data = compose_letter(
+        plan, Config(), letter_date=date(2026, 5, 1), template_dir=folder
+    ).to_bytes()
+    document = docx.Document(io.BytesIO(data))
+    marks = dict(marked_runs(document))
+    assert "Carried over" in " ".join(marks["Cleveland Police"])
+    thanks = next(p for p in document.paragraphs if p.text.startswith("Thank you"))
+    assert thanks._p.find(qn("w:commentRangeStart")) is not None
+    assert any("drafter read 1" in c.text for c in document.comments)
