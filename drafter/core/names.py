@@ -82,14 +82,6 @@ def police_forces() -> tuple[PoliceForce, ...]:
     )
 
 
-@cache
-def pdu_names() -> tuple[str, ...]:
-    """The probation delivery units' names from the reference list, longest first."""
-    text = resources.files("drafter").joinpath("data/probation_pdus.csv").read_text("utf-8")
-    names = {row["pdu"].strip() for row in csv.DictReader(text.splitlines())}
-    return tuple(sorted(names, key=len, reverse=True))
-
-
 def _key(name: str) -> str:
     name = name.lower().replace("&", " and ")
     name = re.sub(r"\b(pdu|probation delivery unit|region|the)\b", " ", name)
@@ -358,6 +350,8 @@ def force_for(name: str) -> PoliceForce | None:
 def find_units(text: str) -> list[FoundName]:
     """Probation delivery units from the reference list named in ``text``
     ("Stockton and Hartlepool", "Gwent PDU")."""
+    from drafter.core.regions import pdu_names
+
     found: list[FoundName] = []
     taken: list[tuple[int, int]] = []
     for name in pdu_names():

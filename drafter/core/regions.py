@@ -39,6 +39,15 @@ def _table() -> dict[str, str]:
 
 
 @cache
+def pdu_names() -> tuple[str, ...]:
+    """The probation delivery units' names as the reference table writes them
+    ("Stockton and Hartlepool"), longest first."""
+    text = resources.files("drafter").joinpath("data/probation_pdus.csv").read_text("utf-8")
+    names = {row["pdu"].strip() for row in csv.DictReader(text.splitlines())}
+    return tuple(sorted(names, key=len, reverse=True))
+
+
+@cache
 def region_names() -> tuple[str, ...]:
     """The probation regions of England and Wales, longest name first."""
     names = set(_table().values())
