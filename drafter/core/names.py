@@ -347,9 +347,65 @@ def force_for(name: str) -> PoliceForce | None:
     return None
 
 
+#: "Calderholme PDU", "Newcastle upon Tyne PDU", "Stourmere Youth Justice Service":
+#: capitalised words (joined by "and", "of", "upon" …) before a kind of unit.
+_NAMED_UNIT_RE = re.compile(
+    r"(?P<unit>(?:[A-Z][\w'’&-]*,?\s+(?:(?:and|&|upon|on|of|the|in)\s+)?){1,6}?"
+    r"(?:PDU|Probation Delivery Unit|YJS|Youth Justice Service|Youth Offending "
+    r"(?:Team|Service)|YOT))(?![\w-])"
+)
+#: Words before "PDU" that say which PDU is meant without naming one ("the
+#: Head of PDU", "each PDU").
+_NOT_A_UNIT_NAME = frozenset(
+    _words(
+        "the this that these each every all any our their its a an one another other same "
+        "new local head heads manager managers lead leads leader leaders senior deputy interim "
+        "acting assistant whole wider national regional probation delivery unit units team "
+        "in of and for across within by from with to at"
+    )
+)
+
+
+_CONNECTORS = frozenset({"and", "&", "upon", "on", "of", "the", "in"})
+_KIND_WORDS = re.compile(
+    r"\s*(?:PDU|Probation Delivery Unit|YJS|Youth Justice Service|Youth Offending "
+    r"(?:Team|Service)|YOT)$"
+)
+
+
+def _unit_name_before(match: re.Match[str]) -> str | None:
+    """The unit's name a match ends with, read backwards from the kind of unit
+    while the words name a place: "Sarah Whitfield, Head of PDU" names none,
+    "the Newcastle upon Tyne PDU" is "Newcastle upon Tyne PDU"."""
+    whole = match.group("unit")
+    kind = _KIND_WORDS.search(whole)
+    if kind is None:
+        return None
+    tokens = whole[: kind.start()].split()
+    kept: list[str] = []
+    for position in range(len(tokens) - 1, -1, -1):
+        word = tokens[position].strip(",").lower()
+        if word in _CONNECTORS:
+            before = tokens[position - 1].strip(",").lower() if position else ""
+            if not kept or not before or before in _NOT_A_UNIT_NAME:
+                break
+            kept.insert(0, tokens[position])
+            continue
+        if word in _NOT_A_UNIT_NAME or tokens[position].endswith(",") and not kept:
+            break
+        kept.insert(0, tokens[position])
+    while kept and kept[0].strip(",").lower() in _CONNECTORS:
+        kept = kept[1:]
+    if not kept:
+        return None
+    start = whole.rindex(" ".join(kept[:1]), 0, kind.start())
+    return whole[start:]
+
+
 def find_units(text: str) -> list[FoundName]:
-    """Probation delivery units from the reference list named in ``text``
-    ("Stockton and Hartlepool", "Gwent PDU")."""
+    """Probation units named in ``text``: those in the reference list
+    ("Stockton and Hartlepool", "Gwent PDU"), and any other capitalised name
+    followed by "PDU", "YJS" and the like ("Calderholme PDU")."""
     from drafter.core.regions import pdu_names
 
     found: list[FoundName] = []
@@ -361,6 +417,15 @@ def find_units(text: str) -> list[FoundName]:
                 continue
             taken.append(match.span())
             found.append(FoundName(match.group(0), "unit", *match.span()))
+    for match in _NAMED_UNIT_RE.finditer(text):
+        name = _unit_name_before(match)
+        if name is None:
+            continue
+        span = (match.end("unit") - len(name), match.end("unit"))
+        if _overlaps(span, taken):
+            continue
+        taken.append(span)
+        found.append(FoundName(text[span[0] : span[1]], "unit", *span))
     return found
 
 

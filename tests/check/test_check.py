@@ -522,3 +522,14 @@ def test_a_regional_letter_may_name_its_own_regions_pdus_but_not_others():
     )
     result = check_letter_bytes(text.encode(), report, name="l.txt")
     assert [i.quote for i in result.problems if i.code == "other_unit"] == ["Leeds PDU"]
+
+
+def test_a_unit_missing_from_the_reference_list_is_still_another_unit(seed_report):
+    actions = (
+        "- Police and children's services will share call-out information, agreed by "
+        "December 2025, as Calderholme PDU does.\n"
+        "- Every new PSO will complete a training pathway on risk.\n"
+        "- An analysis of the caseload's needs will shape a strategy by March 2026."
+    )
+    result = _check_text(_text_letter(seed_report, actions=actions), seed_report)
+    assert [i.quote for i in result.problems if i.code == "other_unit"] == ["Calderholme PDU"]

@@ -495,3 +495,20 @@ def test_a_custom_template_without_the_new_blocks_still_flags_and_comments(tmp_p
     thanks = next(p for p in document.paragraphs if p.text.startswith("Thank you"))
     assert thanks._p.find(qn("w:commentRangeStart")) is not None
     assert any("drafter read 1" in c.text for c in document.comments)
+
+
+@pytest.mark.parametrize(
+    ("text", "units"),
+    [
+        ("Practice from Calderholme PDU will be shared.", ["Calderholme PDU"]),
+        ("with Newcastle upon Tyne PDU and others", ["Newcastle upon Tyne PDU"]),
+        ("The Stourmere Youth Justice Service manager", ["Stourmere Youth Justice Service"]),
+        ("Sarah Whitfield, Head of PDU, will chair it.", []),
+        ("Each PDU and the Head of PDU will agree it.", []),
+        ("Senior leaders in Soarbridge and Wyre PDU agreed.", ["Soarbridge and Wyre PDU"]),
+    ],
+)
+def test_units_are_found_by_name_even_when_not_in_the_reference_list(text, units):
+    from drafter.core.names import find_units
+
+    assert [f.text for f in find_units(text)] == units
