@@ -512,3 +512,14 @@ def test_units_are_found_by_name_even_when_not_in_the_reference_list(text, units
     from drafter.core.names import find_units
 
     assert [f.text for f in find_units(text)] == units
+
+
+def test_a_reviewers_no_action_decision_names_them_too():
+    from drafter.review.file import mark_decided
+
+    report = _report()
+    matches = _match(report, "Weekly call-out data will be shared.", "Leeds PDU")
+    review = _review(report, status="no_action", agreement="Agreed")
+    mark_decided(review.decisions[0], by="akhan")
+    comment = _action_comment(build_plan(report, matches, review))
+    assert "The reviewer (akhan, " in comment and "decided on no library action" in comment
