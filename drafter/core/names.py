@@ -171,7 +171,8 @@ _ROLE_THEN_NAME_RE = re.compile(
 )
 #: "led by Sarah Whitfield", "contact Sarah Whitfield".
 _CUE_THEN_NAME_RE = re.compile(
-    rf"\b(?:led|chaired|run|managed|overseen|supported|delivered|coordinated|co-ordinated)\s+by\s+"
+    r"\b(?i:led|chaired|run|managed|overseen|supported|delivered|coordinated|co-ordinated)"
+    r"\s+(?i:by)\s+"
     rf"(?P<name>{_PERSON})\b"
 )
 
