@@ -39,9 +39,10 @@ from drafter.archive.paragraphs import (
     pdf_paragraphs,
     text_paragraphs,
 )
+from drafter.archive.recognise import recognise
 from drafter.archive.sent_letter import MAX_LETTER_BYTES, SentLetter, parse_letter
 from drafter.core.dates import extract_due_date, long_date
-from drafter.core.errors import InputFileError
+from drafter.core.errors import InputFileError, NotALetterError
 from drafter.core.fileio import read_input_bytes
 from drafter.core.names import (
     KIND_LABELS,
@@ -258,16 +259,34 @@ _NAME_CODES = frozenset({"other_unit", "other_region", "police", "local_body", "
 
 
 def _read(data: bytes, name: str) -> _Letter:
+    # The archive's reader of action-plan tables, to tell a plan from a letter.
+    from drafter.archive.sent_letter import _docx_action_table
+
     source_format = detect_format(data, name)
     marks: list[_Marked] = []
+    plan_table = False
     if source_format == "docx":
         document = open_docx(data, name)
         paragraphs = docx_paragraphs(document)
         marks = _docx_marks(document)
+        plan_table = _docx_action_table(document)[2]
     elif source_format == "pdf":
         paragraphs = pdf_paragraphs(data, name)
     else:
         paragraphs = text_paragraphs(decode_text(data, name))
+    kind = recognise(paragraphs, action_plan_table=plan_table)
+    if kind.kind in ("inspection report", "minutes"):
+        raise NotALetterError(
+            f"'{name}' is not a response letter: {kind.reason}.",
+            hint="Give the letter drafted in reply to the report as LETTER, and the report "
+            "with --report.",
+        )
+    if kind.kind == "action plan":
+        raise NotALetterError(
+            f"'{name}' is an action plan, not a letter: drafter check checks letters.",
+            hint="Give the response letter drafted with 'drafter draft' (without "
+            "--format action-plan).",
+        )
     letter = parse_letter(paragraphs)
     letter.source_format = source_format
     letter.file_name = name

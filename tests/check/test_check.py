@@ -489,10 +489,13 @@ def test_a_carried_over_name_left_highlighted_and_then_unhighlighted_is_caught()
 def test_any_text_letter_gives_a_result_never_an_exception(seed_report, lines):
     """Whatever a person typed, check answers with issues, or a one-line
     error for a file that is not text at all; never a crash."""
-    from drafter.core.errors import InputFileError
+    from drafter.core.errors import InputFileError, NotALetterError
 
     try:
         result = check_letter_bytes("\n\n".join(lines).encode(), seed_report, name="l.txt")
+    except NotALetterError as exc:
+        assert "not a response letter" in str(exc) or "action plan" in str(exc)
+        return
     except InputFileError as exc:
         assert "\x00" in "".join(lines) and "Check the letter" in str(exc)
         return
@@ -533,3 +536,18 @@ def test_a_unit_missing_from_the_reference_list_is_still_another_unit(seed_repor
     )
     result = _check_text(_text_letter(seed_report, actions=actions), seed_report)
     assert [i.quote for i in result.problems if i.code == "other_unit"] == ["Calderholme PDU"]
+
+
+def test_an_inspection_report_given_as_the_letter_is_a_usage_error_exit_2(shared_dir):
+    result = run("check", str(SEED_REPORT), "--report", str(SEED_REPORT))
+    assert result.exit_code == 2
+    assert "is not a response letter: it looks like an inspection report" in result.output
+    assert "Traceback" not in result.output
+
+
+def test_an_action_plan_given_as_the_letter_is_a_usage_error_exit_2(tmp_path, shared_dir):
+    plan = tmp_path / "plan.docx"
+    draft_letter(SEED_REPORT, plan, library=Library(), output_format="action-plan")
+    result = run("check", str(plan), "--report", str(SEED_REPORT))
+    assert result.exit_code == 2
+    assert "is an action plan, not a letter" in result.output
