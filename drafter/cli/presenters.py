@@ -187,8 +187,8 @@ def fill_in_lines(result: DraftResult) -> list[str]:
         lines.append(f"  - {item.note}")
     if result.unreviewed:
         lines.append(
-            f"  - {counted(result.unreviewed, 'action')} chosen automatically, not reviewed "
-            "(their comments say so): review them with 'drafter review', or check each one"
+            f"  - {counted(result.unreviewed, 'action')} chosen automatically, not reviewed: "
+            "review them with 'drafter review', or check each one"
         )
     return lines
 

@@ -774,6 +774,9 @@ def compose_action_plan(
     is agreed, the actions, the owner and the target date."""
     config = config or Config()
     blocks = _Blocks(ACTION_PLAN_TEMPLATE, template_dir)
+    # The comments on flagged dates and names are worded as in the letter.
+    comment_blocks = _Blocks(LETTER_TEMPLATE, template_dir)
+    flag_notes: dict[str, tuple[str, str]] = {}
     document, from_letterhead = _new_document(letterhead)
     if not from_letterhead:
         for section in document.sections:
@@ -808,6 +811,9 @@ def compose_action_plan(
             and all(a.placeholder for a in response.actions),
         }
         own = own_target_date(response, date.today())
+        row_context["flagged"] = lambda action: _flagged_text(
+            action, comment_blocks, context, flag_notes
+        )
         row_context["action_target"] = long_date(own.due) if own else None
         row_context["action_target_phrase"] = own.phrase if own else None
         row_context["action_target_carried_over"] = bool(own and own.carried_over)
@@ -820,7 +826,56 @@ def compose_action_plan(
                 first = False
                 _runs, placed = writer.fill(paragraph, chunk.strip("\n"))
                 writer.comment_placed(placed)
+                for item in placed:
+                    if item.check and item.note in flag_notes:
+                        kind, note = flag_notes[item.note]
+                        attention.append(AttentionItem(kind, item.label, note))
     return LetterDocument(document, attention, writer.comment_count)
+
+
+def _flagged_text(
+    action: PlannedAction,
+    blocks: _Blocks,
+    context: dict[str, Any],
+    notes: dict[str, tuple[str, str]],
+) -> _Marked:
+    """An action's text with its flagged dates and carried-over names
+    highlighted and commented, as in the letter (for the action plan's cells).
+    ``blocks`` word the comments (the letter's templates); ``notes`` collects,
+    by comment text, the attention kind and summary note of each flag."""
+    text = _strip_controls(action.text)
+    flagged: dict[str, tuple[str, str]] = {d: ("date", "") for d in flagged_dates(action)}
+    for kind, name in flagged_names(action):
+        flagged.setdefault(name, ("name", kind))
+    if action.placeholder or not flagged:
+        return _Marked(text)
+    source = action.source_label or "another unit's letter"
+    pattern = re.compile(
+        "|".join(
+            rf"(?<![\w-]){re.escape(f)}(?![\w-])" if flagged[f][0] == "name" else re.escape(f)
+            for f in sorted(flagged, key=len, reverse=True)
+        )
+    )
+    parts: list[str] = []
+    position = 0
+    for found in pattern.finditer(text):
+        parts.append(text[position : found.start()])
+        what, kind = flagged[found.group(0)]
+        if what == "date":
+            note = blocks.render("date_comment", {**context, "date": found.group(0)})
+            notes[note] = ("date", "a date from the original letter")
+        else:
+            label = KIND_LABELS.get(kind, "a name")
+            note = blocks.render(
+                "name_comment",
+                {**context, "name": found.group(0), "kind": kind, "kind_label": label,
+                 "source": source},
+            )  # fmt: skip
+            notes[note] = ("name", f"{label} from {source}")
+        parts.append(_highlight(found.group(0), note))
+        position = found.end()
+    parts.append(text[position:])
+    return _Marked("".join(parts))
 
 
 def render_action_plan(

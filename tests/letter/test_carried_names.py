@@ -523,3 +523,23 @@ def test_a_reviewers_no_action_decision_names_them_too():
     mark_decided(review.decisions[0], by="akhan")
     comment = _action_comment(build_plan(report, matches, review))
     assert "The reviewer (akhan, " in comment and "decided on no library action" in comment
+
+
+def test_the_action_plan_highlights_and_comments_carried_over_names_too():
+    import io
+
+    report = _report()
+    plan = build_plan(report, _match(report, SOURCE_ACTION, "Stockton and Hartlepool PDU"))
+    composed = compose_action_plan(plan, Config())
+    assert {a.label for a in composed.attention if a.kind == "name"} == {
+        "Cleveland Police",
+        "Hartlepool Borough Council",
+        "Sarah Whitfield",
+    }
+    document = docx.Document(io.BytesIO(composed.to_bytes()))
+    cell = document.tables[0].rows[1].cells[2]
+    lit = [r.text for p in cell.paragraphs for r in p.runs if r.font.highlight_color]
+    assert lit == ["Sarah Whitfield", "Cleveland Police", "Hartlepool Borough Council"]
+    assert "Gwent PDU will report on it" in cell.text
+    comments = [c.text for c in document.comments if c.text.startswith("Carried over")]
+    assert len(comments) == 3 and all(SOURCE_LABEL in c for c in comments)
