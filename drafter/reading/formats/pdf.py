@@ -1,28 +1,38 @@
-"""Blocks from a PDF (pdfplumber, with pypdf to detect encryption).
+"""Blocks from a PDF (pypdfium2, the PDFium engine Chrome uses).
 
-A PDF has no paragraphs, only positioned lines, so paragraphs are rebuilt:
-a new block starts after a vertical gap wider than the line spacing, at a
+A PDF has no paragraphs, only positioned characters, so lines and paragraphs
+are rebuilt: characters run together in the order they were drawn make a
+line until the next one jumps to another line or far across the page (the
+next cell of a table row); lines at the same height are one printed line. A
+new block starts after a vertical gap wider than the line spacing, at a
 change of font size (headings are set larger than body text), at a list
-marker ("1.", "•", "-") and at a new page. Ruled tables are read as tables so
-that a wrapped cell ("Requires / improvement") stays in its cell. Running
-headers, footers and page numbers are removed later by the parser, which
-can see how often a line repeats.
+marker ("1.", "•", "-") and at a new page. Text boxes set side by side are
+read as the cells of one table row, so a wrapped cell ("Requires" /
+"improvement") stays in its cell; a page with ruled lines is also searched
+for ruled tables (pdfplumber, only then, as it is several times slower).
+Running headers, footers and page numbers are removed later by the parser,
+which can see how often a line repeats.
+
+Coordinates are in points from the top-left corner of the page, as
+pdfplumber gives them, so geometry reads the same whichever library found it.
 """
 
 from __future__ import annotations
 
+import ctypes
 import io
 import logging
 import re
 import statistics
 from collections import Counter
+from dataclasses import dataclass, field
 from typing import Any
 
 from drafter.core.errors import InputFileError
 from drafter.core.normalise import split_list_marker
 from drafter.reading.parser import Block, split_alpha_marker
 
-#: pdfminer logs warnings for harmless quirks in real-world PDFs.
+#: pdfminer (used for ruled tables) logs warnings for harmless quirks.
 for _noisy in ("pdfminer", "pypdf"):
     logging.getLogger(_noisy).setLevel(logging.CRITICAL)
 
@@ -30,163 +40,317 @@ for _noisy in ("pdfminer", "pypdf"):
 #: take minutes to read.
 MAX_PAGES = 400
 
-#: pdfminer layout analysis groups the lines of one table cell into one text
-#: box; a slightly wider line margin keeps a wrapped cell ("Requires" /
-#: "improvement") together while paragraphs, set further apart, stay separate.
-_LAYOUT = {"line_margin": 0.8}
+#: How far apart lines of one text box may be, as a share of the line height
+#: (pdfminer's ``line_margin``): a wrapped table cell ("Requires" /
+#: "improvement") stays together while paragraphs, set further apart, do not.
+_LINE_MARGIN = 0.8
+#: Characters further apart than this many character widths are not one line.
+_CHAR_MARGIN = 2.0
+#: A glyph's box reaches this far below the baseline, as a share of its size;
+#: only differences between lines matter, so one typical value serves.
+_DESCENT = 0.22
 _MARKER_ONLY = re.compile(r"^(?:\(?\d{1,2}[.)]?|[•●▪◦‣∙·\uf0b7\uf0a7\-–—*])$")
 
 
+@dataclass
+class _Line:
+    """A run of characters on one baseline, in points from the page's top-left."""
+
+    x0: float
+    x1: float
+    top: float
+    bottom: float
+    text: str = ""
+    sizes: list[float] = field(default_factory=list)
+    first_word: float = 0.0
+
+    @property
+    def height(self) -> float:
+        return self.bottom - self.top
+
+
 def pdf_blocks(data: bytes, name: str = "") -> list[Block]:
-    _refuse_encrypted(data, name)
-    import pdfplumber
+    import pypdfium2 as pdfium
 
     try:
-        with pdfplumber.open(io.BytesIO(data), laparams=_LAYOUT) as pdf:
-            if len(pdf.pages) > MAX_PAGES:
-                raise InputFileError(
-                    f"'{name}' has {len(pdf.pages)} pages, more than any inspection report.",
-                    hint="Check it is the right document.",
-                )
-            pages = [_page_lines(page) for page in pdf.pages]
-            if _is_scan(pdf.pages):
-                raise InputFileError(
-                    "This PDF has no text that can be read — it may be a scan.",
-                    hint="Ask for the accessible version or the web page.",
-                )
-            if _has_undecodable_text(pdf.pages):
-                raise InputFileError(
-                    "The text in this PDF cannot be read: its fonts do not say which "
-                    "letters they show.",
-                    hint="Ask for the accessible version or the web page.",
-                )
+        document = pdfium.PdfDocument(data)
+    except pdfium.PdfiumError as exc:
+        if "password" in str(exc).lower():
+            raise _encrypted(name) from exc
+        raise _damaged(name) from exc
+    try:
+        if pdfium.raw.FPDF_GetSecurityHandlerRevision(document) != -1:
+            raise _encrypted(name)
+        if len(document) > MAX_PAGES:
+            raise InputFileError(
+                f"'{name}' has {len(document)} pages, more than any inspection report.",
+                hint="Check it is the right document.",
+            )
+        pages: list[list[dict[str, Any]]] = []
+        text_chars = unmapped = 0
+        ruled: list[int] = []
+        for index in range(len(document)):
+            page = document[index]
+            try:
+                lines, counts = _page_text(page)
+                if _rule_count(page) >= 4:
+                    ruled.append(index)
+            finally:
+                page.close()
+            text_chars += counts[0]
+            unmapped += counts[1]
+            pages.append(lines)
+        if _is_scan(document, text_chars):
+            raise InputFileError(
+                "This PDF has no text that can be read — it may be a scan.",
+                hint="Ask for the accessible version or the web page.",
+            )
+        if unmapped > 0.3 * text_chars:
+            raise InputFileError(
+                "The text in this PDF cannot be read: its fonts do not say which "
+                "letters they show.",
+                hint="Ask for the accessible version or the web page.",
+            )
     except InputFileError:
         raise
-    except Exception as exc:  # pdfminer raises many types for damaged files
-        raise InputFileError(
-            f"'{name}' could not be read as a PDF; it may be damaged.",
-            hint="Download or export the report again.",
-        ) from exc
-    return _paragraphs(pages)
+    except Exception as exc:  # PDFium raises for damaged files in many places
+        raise _damaged(name) from exc
+    finally:
+        document.close()
+    entries = [_page_entries(lines) for lines in pages]
+    if ruled:
+        _add_ruled_tables(data, ruled, pages, entries)
+    return _paragraphs(entries)
 
 
-def _is_scan(pages: list[Any]) -> bool:
+def _encrypted(name: str) -> InputFileError:
+    return InputFileError(
+        f"'{name}' is a password-protected (encrypted) PDF.",
+        hint="Save an unprotected copy, or use the web page version of the report.",
+    )
+
+
+def _damaged(name: str) -> InputFileError:
+    return InputFileError(
+        f"'{name}' could not be read as a PDF; it may be damaged.",
+        hint="Download or export the report again.",
+    )
+
+
+def _is_scan(document: Any, text_chars: int) -> bool:
     """A PDF with no text, or pictures of pages with at most a stray word of
     text on them, was scanned rather than exported: there is nothing to read."""
-    text_chars = sum(1 for page in pages for char in page.chars if char["text"].strip())
     if text_chars == 0:
         return True
-    pictured = sum(1 for page in pages if page.images)
-    return text_chars < 40 * len(pages) and pictured * 2 >= len(pages)
+    if text_chars >= 40 * len(document):
+        return False
+    import pypdfium2.raw as raw
+
+    pictured = 0
+    for index in range(len(document)):
+        page = document[index]
+        try:
+            if any(True for _ in page.get_objects(filter=[raw.FPDF_PAGEOBJ_IMAGE], max_depth=1)):
+                pictured += 1
+        finally:
+            page.close()
+    return pictured * 2 >= len(document)
 
 
-def _has_undecodable_text(pages: list[Any]) -> bool:
-    """Fonts without a character map come out as "(cid:321)(cid:366)…"; when
-    most of the text is like that, nothing in it can be matched."""
-    chars = [char["text"] for page in pages for char in page.chars if char["text"].strip()]
-    unknown = sum(1 for text in chars if text.startswith("(cid:"))
-    return unknown > 0.3 * len(chars)
+def _rule_count(page: Any) -> int:
+    """How many drawn paths (rules, boxes) the page has, up to 4."""
+    import pypdfium2.raw as raw
+
+    found = 0
+    for index in range(raw.FPDFPage_CountObjects(page)):
+        if raw.FPDFPageObj_GetType(raw.FPDFPage_GetObject(page, index)) == raw.FPDF_PAGEOBJ_PATH:
+            found += 1
+            if found >= 4:
+                break
+    return found
 
 
-def _refuse_encrypted(data: bytes, name: str) -> None:
-    from pypdf import PdfReader
-    from pypdf.errors import PyPdfError
+_WORD = re.compile(r"[^\s\ufffe]+\ufffe?|\ufffe")
 
+
+def _page_text(page: Any) -> tuple[list[_Line], tuple[int, int]]:
+    """The page's words grouped into lines (in drawing order), and how many
+    characters it has and how many of those have no known letter.
+
+    PDFium breaks its text into lines and puts spaces between words, so only
+    each word's first and last characters need measuring: a word that lies
+    off the line's baseline, or far to the right of the last word (the next
+    cell of a table row), starts a new line.
+    """
+    import pypdfium2.raw as raw
+
+    height = page.get_height()
+    textpage = page.get_textpage()
+    handle = textpage.raw  # the bare pointer: ctypes calls on it are much faster
     try:
-        reader = PdfReader(io.BytesIO(data), strict=False)
-        encrypted = reader.is_encrypted
-    except (PyPdfError, ValueError, KeyError, TypeError, OSError) as exc:
-        raise InputFileError(
-            f"'{name}' could not be read as a PDF; it may be damaged.",
-            hint="Download or export the report again.",
-        ) from exc
-    if encrypted:
-        raise InputFileError(
-            f"'{name}' is a password-protected (encrypted) PDF.",
-            hint="Save an unprotected copy, or use the web page version of the report.",
-        )
+        count = raw.FPDFText_CountChars(handle)
+        text = textpage.get_text_range(0, count) if count else ""
+        left, right, bottom, top = (ctypes.c_double() for _ in range(4))
+        ox, oy = ctypes.c_double(), ctypes.c_double()
+        get_box, get_origin = raw.FPDFText_GetCharBox, raw.FPDFText_GetCharOrigin
+        get_size, unmapped_at = raw.FPDFText_GetFontSize, raw.FPDFText_HasUnicodeMapError
+        boxes = (ctypes.byref(left), ctypes.byref(right), ctypes.byref(bottom), ctypes.byref(top))
+        origin = (ctypes.byref(ox), ctypes.byref(oy))
+        lines: list[_Line] = []
+        n_chars = n_unmapped = 0
+        position = 0
+        for segment in re.split(r"(\r\n|\r|\n)", text[:count]):
+            start_of_segment, position = position, position + len(segment)
+            if not segment or segment in ("\r\n", "\r", "\n"):
+                continue
+            line: _Line | None = None
+            last_x1 = last_width = 0.0
+            for word in _WORD.finditer(segment):
+                first = start_of_segment + word.start()
+                end = start_of_segment + word.end() - 1
+                chars = word.group().replace("\ufffe", "-")  # PDFium's end-of-line hyphen
+                n_chars += len(chars)
+                if unmapped_at(handle, first) == 1:
+                    n_unmapped += len(chars)
+                size = get_size(handle, first)
+                get_box(handle, first, *boxes)
+                x0 = left.value
+                middle = height - (bottom.value + top.value) / 2
+                first_width = right.value - x0
+                if end != first:
+                    get_box(handle, end, *boxes)
+                x1 = right.value
+                if line is not None and (
+                    not line.top < middle < line.bottom
+                    or x0 - last_x1 > _CHAR_MARGIN * max(last_width, first_width, size * 0.5)
+                    or x0 < last_x1 - 2 * size
+                ):
+                    line = None
+                if line is None:
+                    # The line's height comes from its first character's baseline and size.
+                    get_origin(handle, first, *origin)
+                    baseline = height - oy.value
+                    line = _Line(
+                        x0, x1, baseline - (1 - _DESCENT) * size, baseline + _DESCENT * size
+                    )
+                    line.first_word = x1 - x0
+                    line.text = chars
+                    lines.append(line)
+                else:
+                    line.text += " " + chars
+                    line.x1 = max(line.x1, x1)
+                line.sizes.extend([size] * len(chars))
+                last_x1, last_width = x1, (x1 - x0) / len(chars)
+        return lines, (n_chars, n_unmapped)
+    finally:
+        textpage.close()
 
 
-def _page_lines(page: Any) -> list[dict[str, Any]]:
-    """The page's text lines and table rows, top to bottom.
+def _page_entries(lines: list[_Line]) -> list[dict[str, Any]]:
+    """The page's printed lines and table rows, top to bottom.
 
     Each entry has ``top``, ``bottom``, ``x0``, ``size``, ``text`` and, for a
     table row, ``cells``.
     """
-    # A ruled table needs at least four edges; most report pages have none, and
-    # looking for tables is the slowest part of reading a PDF.
-    tables = page.find_tables() if len(page.rects) + len(page.lines) >= 4 else []
-    boxes = [table.bbox for table in tables]
-
-    def outside(obj: dict[str, Any]) -> bool:
-        cx = (obj["x0"] + obj["x1"]) / 2
-        cy = (obj["top"] + obj["bottom"]) / 2
-        return not any(x0 <= cx <= x1 and top <= cy <= bottom for x0, top, x1, bottom in boxes)
-
+    boxes = _text_boxes(lines)
     entries: list[dict[str, Any]] = []
-    for row_boxes in _side_by_side_cells(page, boxes):
-        boxes.extend(b["bbox"] for b in row_boxes)
+    in_rows: set[int] = set()
+    for row in _side_by_side_cells(boxes):
+        for box in row:
+            in_rows.update(id(line) for line in box["lines"])
         entries.append(
             {
-                "top": min(b["bbox"][1] for b in row_boxes),
-                "bottom": max(b["bbox"][3] for b in row_boxes),
-                "x0": min(b["bbox"][0] for b in row_boxes),
+                "top": min(b["bbox"][1] for b in row),
+                "bottom": max(b["bbox"][3] for b in row),
+                "x0": min(b["bbox"][0] for b in row),
                 "size": 0,
-                "cells": _column_texts(row_boxes),
+                "cells": _column_texts(row),
             }
         )
-    text_page = page.filter(outside) if boxes else page
-    for line in text_page.extract_text_lines(return_chars=True, keep_blank_chars=False):
-        sizes = [round(c["size"], 1) for c in line["chars"] if c["text"].strip()]
-        if not sizes:
-            continue
-        chars = line["chars"]
-        first_space = next((i for i, c in enumerate(chars) if not c["text"].strip()), len(chars))
-        first_word = chars[max(first_space - 1, 0)]["x1"] - line["x0"]
-        entries.append(
-            {
-                "top": line["top"],
-                "bottom": line["bottom"],
-                "x0": line["x0"],
-                "x1": line["x1"],
-                "first_word": first_word,
-                "size": Counter(sizes).most_common(1)[0][0],
-                "text": line["text"],
-            }
-        )
-    for table in tables:
-        for row in table.rows:
-            cells = []
-            for cell in row.cells:
-                if cell is None:
-                    continue
-                text = _unwrap(page.crop(cell).extract_text() or "")
-                if text:
-                    cells.append(text)
-            if cells:
-                x0, top, _x1, bottom = row.bbox
-                entries.append(
-                    {"top": top, "bottom": bottom, "x0": x0, "size": 0, "cells": tuple(cells)}
-                )
+    free = [line for line in lines if id(line) not in in_rows]
+    entries.extend(_printed_lines(free))
     entries.sort(key=lambda e: (round(e["top"]), e["x0"]))
     return entries
 
 
-def _side_by_side_cells(page: Any, taken: list[tuple]) -> list[list[dict[str, Any]]]:
+def _printed_lines(lines: list[_Line]) -> list[dict[str, Any]]:
+    """Runs at the same height joined left to right into one printed line
+    (a list marker set apart from its text, a heading's number)."""
+    rows: list[list[_Line]] = []
+    for line in sorted(lines, key=lambda item: (item.top, item.x0)):
+        if rows and abs(rows[-1][0].top - line.top) <= 3:
+            rows[-1].append(line)
+        else:
+            rows.append([line])
+    entries = []
+    for row in rows:
+        row.sort(key=lambda item: item.x0)
+        sizes = [round(size, 1) for item in row for size in item.sizes]
+        entries.append(
+            {
+                "top": min(item.top for item in row),
+                "bottom": max(item.bottom for item in row),
+                "x0": row[0].x0,
+                "x1": max(item.x1 for item in row),
+                "first_word": row[0].first_word,
+                "size": Counter(sizes).most_common(1)[0][0],
+                "text": " ".join(item.text for item in row),
+            }
+        )
+    return entries
+
+
+def _text_boxes(lines: list[_Line]) -> list[dict[str, Any]]:
+    """Lines grouped into text boxes as pdfminer's layout analysis does: lines
+    of the same height, close above or below, and aligned left, right or on
+    their centres belong to one box."""
+    parent = list(range(len(lines)))
+
+    def root(i: int) -> int:
+        while parent[i] != i:
+            parent[i] = parent[parent[i]]
+            i = parent[i]
+        return i
+
+    for i, a in enumerate(lines):
+        d = _LINE_MARGIN * a.height
+        for j in range(i + 1, len(lines)):
+            b = lines[j]
+            if b.top > a.bottom + d or b.bottom < a.top - d:
+                continue
+            if b.x1 < a.x0 or b.x0 > a.x1:
+                continue
+            if abs(a.height - b.height) > d:
+                continue
+            if (
+                abs(a.x0 - b.x0) <= d
+                or abs(a.x1 - b.x1) <= d
+                or abs((a.x0 + a.x1) - (b.x0 + b.x1)) / 2 <= d
+            ):
+                parent[root(i)] = root(j)
+    groups: dict[int, list[_Line]] = {}
+    for index, line in enumerate(lines):
+        groups.setdefault(root(index), []).append(line)
+    boxes = []
+    for members in groups.values():
+        members.sort(key=lambda item: item.top)
+        text = _unwrap("\n".join(line.text for line in members))
+        bbox = (
+            min(m.x0 for m in members),
+            min(m.top for m in members),
+            max(m.x1 for m in members),
+            max(m.bottom for m in members),
+        )
+        boxes.append({"bbox": bbox, "text": text, "lines": members})
+    return boxes
+
+
+def _side_by_side_cells(boxes: list[dict[str, Any]]) -> list[list[dict[str, Any]]]:
     """Rows of a table drawn without rules: text boxes that sit side by side
     (overlapping vertically, apart horizontally) are the cells of one row, so
     a cell that wraps onto two lines stays with the cell beside it."""
-    boxes = []
-    for obj in page.objects.get("textboxhorizontal", []):
-        text = _unwrap(obj["text"])
-        bbox = (obj["x0"], obj["top"], obj["x1"], obj["bottom"])
-        centre = ((bbox[0] + bbox[2]) / 2, (bbox[1] + bbox[3]) / 2)
-        inside_table = any(
-            x0 <= centre[0] <= x1 and top <= centre[1] <= bottom for x0, top, x1, bottom in taken
-        )
-        # List markers set apart from their text are not table cells.
-        if text and not inside_table and not _MARKER_ONLY.match(text):
-            boxes.append({"bbox": bbox, "text": text})
+    # List markers set apart from their text are not table cells.
+    boxes = [box for box in boxes if box["text"] and not _MARKER_ONLY.match(box["text"])]
     parent = list(range(len(boxes)))
 
     def root(i: int) -> int:
@@ -213,6 +377,55 @@ def _side_by_side_cells(page: Any, taken: list[tuple]) -> list[list[dict[str, An
         if len(_column_texts(group)) >= 2:
             rows.append(group)
     return rows
+
+
+def _add_ruled_tables(
+    data: bytes,
+    page_numbers: list[int],
+    pages: list[list[_Line]],
+    entries: list[list[dict[str, Any]]],
+) -> None:
+    """Read ruled tables (with pdfplumber) on the pages that have rules, and
+    put their rows in place of the lines and boxes inside them."""
+    import pdfplumber
+
+    with pdfplumber.open(io.BytesIO(data)) as pdf:
+        for number in page_numbers:
+            page = pdf.pages[number]
+            tables = page.find_tables()
+            if not tables:
+                continue
+            bounds = [table.bbox for table in tables]
+
+            def outside(line: _Line, bounds: list[tuple] = bounds) -> bool:
+                cx, cy = (line.x0 + line.x1) / 2, (line.top + line.bottom) / 2
+                return not any(x0 <= cx <= x1 and t <= cy <= b for x0, t, x1, b in bounds)
+
+            rows = []
+            for table in tables:
+                for row in table.rows:
+                    cells = []
+                    for cell in row.cells:
+                        if cell is None:
+                            continue
+                        text = _unwrap(page.crop(cell).extract_text() or "")
+                        if text:
+                            cells.append(text)
+                    if cells:
+                        x0, top, _x1, bottom = row.bbox
+                        rows.append(
+                            {
+                                "top": top,
+                                "bottom": bottom,
+                                "x0": x0,
+                                "size": 0,
+                                "cells": tuple(cells),
+                            }
+                        )
+            entries[number] = sorted(
+                [*_page_entries([line for line in pages[number] if outside(line)]), *rows],
+                key=lambda e: (round(e["top"]), e["x0"]),
+            )
 
 
 def _column_texts(group: list[dict[str, Any]]) -> tuple[str, ...]:
