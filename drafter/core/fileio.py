@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import re
 import tempfile
 from pathlib import Path
 
@@ -18,6 +19,9 @@ from drafter.core.errors import InputFileError, OutputExistsError
 #: before it is read so a wrong file cannot exhaust memory.
 DEFAULT_MAX_INPUT_BYTES = 50 * 1024 * 1024
 
+#: "https://…", "http://…", "www.…": a page online rather than a file.
+_WEB_ADDRESS = re.compile(r"^\s*(?:https?:/|www\.)", re.I)  # Path() keeps one "/"
+
 
 def check_input_file(
     path: str | os.PathLike[str], max_bytes: int = DEFAULT_MAX_INPUT_BYTES
@@ -25,6 +29,11 @@ def check_input_file(
     """Return ``path`` as a Path after checking it exists, is a file, is not empty
     and is not larger than ``max_bytes``. Raises :class:`InputFileError`."""
     p = Path(path)
+    if not p.exists() and _WEB_ADDRESS.match(str(path)):
+        raise InputFileError(
+            f"'{path}' is a web address; drafter reads files, not pages online.",
+            hint="Open it in your browser, save the page (Ctrl+S) and give drafter the file.",
+        )
     if not p.exists():
         raise InputFileError(f"Cannot find the file '{p}'.", hint="Check the name and folder.")
     if p.is_dir():

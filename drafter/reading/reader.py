@@ -1,10 +1,12 @@
-"""Read an inspection report file (HTML, PDF, DOCX, text or Markdown) into a
+"""Read an inspection report file (HTML, MHTML, PDF, DOCX, ODT, text or
+Markdown; .doc and .rtf through LibreOffice) into a
 :class:`~drafter.core.model.Report`.
 
 The format is worked out from the file's content (a PDF starts with "%PDF", a
-DOCX is a zip holding ``word/document.xml``, a web page has ``<html``), with
-the extension only as a tie-breaker, because reports are often saved or
-renamed carelessly. Each format is reduced to the same list of
+DOCX is a zip holding ``word/document.xml``, an ODT a zip whose ``mimetype``
+says so, a web page has ``<html``, a browser's single-file page is a MIME
+message), with the extension only as a tie-breaker, because reports are often
+saved or renamed carelessly. Each format is reduced to the same list of
 :class:`~drafter.reading.parser.Block` objects and handed to one parser.
 """
 
@@ -24,9 +26,17 @@ from drafter.core.model import Report
 from drafter.core.normalise import normalise_text, split_list_marker
 from drafter.reading.parser import Block, addressee_of, parse_blocks, section_of, split_alpha_marker
 
-SourceFormat = Literal["html", "pdf", "docx", "text"]
+SourceFormat = Literal["html", "mhtml", "pdf", "docx", "odt", "doc", "rtf", "text"]
 
 _HTML_SNIFF = re.compile(rb"<\s*(?:!doctype\s+html|html|head|body|h1|p|div|table)\b", re.I)
+#: A browser's single-file page starts with mail-style headers.
+_MIME_HEADER = re.compile(rb"^(?:[A-Za-z-]+:[^\n]*\r?\n(?:[ \t][^\n]*\r?\n)*)*MIME-Version:", re.I)
+_ODF_MIMETYPE = b"application/vnd.oasis.opendocument."
+_ODF_KINDS = {
+    "spreadsheet": "a spreadsheet",
+    "presentation": "a presentation",
+    "graphics": "a drawing",
+}
 
 
 def detect_format(data: bytes, name: str = "") -> SourceFormat:
@@ -42,27 +52,35 @@ def detect_format(data: bytes, name: str = "") -> SourceFormat:
     if data.startswith(b"PK\x03\x04"):
         try:
             with zipfile.ZipFile(io.BytesIO(data)) as archive:
-                if "word/document.xml" in archive.namelist():
+                names = archive.namelist()
+                if "word/document.xml" in names:
                     return "docx"
+                odf = _odf_kind(archive, names)
         except zipfile.BadZipFile as exc:
             raise InputFileError(
                 f"'{name}' looks like a damaged Word or zip file.",
                 hint="Open it in Word and save it again.",
             ) from exc
+        if odf in ("text", "text-template", "text-master"):
+            return "odt"
+        if odf is not None:
+            described = _ODF_KINDS.get(odf.split("-")[0], "an OpenDocument file")
+            raise InputFileError(
+                f"'{name}' is {described}, not a report document.",
+                hint="Use the report as a web page (.html), PDF, Word (.docx, .odt) or text.",
+            )
         raise InputFileError(
             f"'{name}' is a zip archive, not a Word document or report.",
             hint="Unzip it and choose the report inside.",
         )
     if data.startswith(b"\xd0\xcf\x11\xe0"):
-        raise InputFileError(
-            f"'{name}' is in the old Word 97-2003 (.doc) format, which drafter cannot read.",
-            hint="Open it in Word and save it as .docx or PDF.",
-        )
+        return "doc"
     if head.startswith(b"{\\rtf"):
-        raise InputFileError(
-            f"'{name}' is a Rich Text (.rtf) file, which drafter cannot read.",
-            hint="Open it in Word and save it as .docx or PDF.",
-        )
+        return "rtf"
+    if _MIME_HEADER.match(head) and b"multipart/related" in head.lower():
+        return "mhtml"
+    if suffix in (".mhtml", ".mht") and _MIME_HEADER.match(head):
+        return "mhtml"
     # A web page saved under the wrong name is still a web page: the content
     # decides. Anything else misnamed .docx/.pdf is refused below.
     if _HTML_SNIFF.match(head.lstrip(b"\xef\xbb\xbf")):
@@ -86,6 +104,20 @@ def detect_format(data: bytes, name: str = "") -> SourceFormat:
     if _HTML_SNIFF.match(text_head) or (suffix in (".html", ".htm") and b"<" in text_head):
         return "html"
     return "text"
+
+
+def _odf_kind(archive: zipfile.ZipFile, names: list[str]) -> str | None:
+    """ "text", "spreadsheet", … for an OpenDocument file (its ``mimetype``
+    entry says which), else None."""
+    if "mimetype" not in names:
+        return None
+    info = archive.getinfo("mimetype")
+    if info.file_size > 200:
+        return None
+    mimetype = archive.read("mimetype").strip()
+    if not mimetype.startswith(_ODF_MIMETYPE):
+        return None
+    return mimetype[len(_ODF_MIMETYPE) :].decode("ascii", errors="replace")
 
 
 def read_report(
@@ -124,6 +156,20 @@ def extract_blocks(data: bytes, source_format: SourceFormat, *, name: str = "") 
         from drafter.reading.formats.docx import docx_blocks
 
         return docx_blocks(data, name)
+    if source_format in ("doc", "rtf"):
+        from drafter.reading.formats.convert import convert_to_docx
+        from drafter.reading.formats.docx import docx_blocks
+
+        return docx_blocks(convert_to_docx(data, source_format, name), name)
+    if source_format == "odt":
+        from drafter.reading.formats.odt import odt_blocks
+
+        return odt_blocks(data, name)
+    if source_format == "mhtml":
+        from drafter.reading.formats.html import html_blocks
+        from drafter.reading.formats.mhtml import mhtml_page
+
+        return html_blocks(mhtml_page(data, name))
     text = decode_text(data, name)
     if source_format == "html":
         from drafter.reading.formats.html import html_blocks

@@ -196,10 +196,15 @@ def test_detect_format_from_content():
         (b"{\\rtf1 hi}", "Rich Text"),
     ],
 )
-def test_old_word_and_rtf_files_get_a_clear_message(tmp_path, content, phrase):
+def test_old_word_and_rtf_files_without_libreoffice_say_how_to_save_as_docx(
+    tmp_path, monkeypatch, content, phrase
+):
+    monkeypatch.setenv("DRAFTER_SOFFICE", "")  # as on a machine without LibreOffice
     path = tmp_path / "report.doc"
     path.write_bytes(content)
-    assert_one_line_error(run("inspect", str(path)), phrase, "save it as .docx")
+    assert_one_line_error(
+        run("inspect", str(path)), phrase, "save it as a Word Document (.docx) with File > Save As"
+    )
 
 
 def test_a_saved_web_page_named_pdf_or_docx_is_read_by_its_content(tmp_path):

@@ -9,8 +9,9 @@ kept as a line break inside the block so a signature such as
 from __future__ import annotations
 
 import re
+import warnings
 
-from bs4 import BeautifulSoup, NavigableString, Tag
+from bs4 import BeautifulSoup, NavigableString, Tag, XMLParsedAsHTMLWarning
 from bs4.element import Comment
 
 from drafter.reading.parser import Block
@@ -23,7 +24,10 @@ _SPACED = {"li", "p", "div", "ul", "ol", "td", "th", "tr", "dd", "dt", "section"
 
 
 def html_blocks(text: str) -> list[Block]:
-    soup = BeautifulSoup(text, "lxml")
+    with warnings.catch_warnings():
+        # A page saved as XHTML is still a web page; lxml's HTML parser reads it.
+        warnings.simplefilter("ignore", XMLParsedAsHTMLWarning)
+        soup = BeautifulSoup(text, "lxml")
     root = soup.body or soup
     blocks: list[Block] = []
     _walk(root, blocks)
