@@ -518,6 +518,8 @@ def _recommendations_start(blocks: Sequence[Block]) -> int | None:
                 break
             if addressee_of(later.flat) or _reads_as_recommendation(later):
                 return index + 1
+            if later.kind == "row" and _row_recommendation(later.cells) is not None:
+                return index + 1
     return None
 
 
@@ -564,6 +566,68 @@ def addressee_of(text: str) -> str | None:
     return who[0].upper() + who[1:]
 
 
+#: A table's number cell: "1", "2.", "(3)", "Recommendation 4".
+_NUMBER_CELL = re.compile(r"^(?:recommendation\s+)?\(?(\d{1,2})[.):]?$", re.I)
+#: Column titles: "No.", "Recommendation", "Addressee", "Who" …
+_HEADER_WORDS = {"no", "no.", "number", "#", "ref", "ref.", "recommendation", "recommendations"}
+_HEADER_WORDS |= {"addressee", "who", "to", "for", "owner", "text", "details", "by", "whom"}
+
+
+@dataclass(frozen=True)
+class RowRecommendation:
+    """A recommendation laid out as a table row: its number as printed (None
+    when the table has no number column), the addressee the row names (None
+    when it names none) and the text."""
+
+    number: int | None
+    addressee: str | None
+    text: str
+
+
+def _row_recommendation(cells: Sequence[str]) -> RowRecommendation | None:
+    """Read a table row of the Recommendations section: a number column and a
+    text column, optionally an addressee column ("The PDU", or "The PDU
+    should:"). None for a row of column titles, or a row that is not a
+    recommendation (a single cell, nothing long enough to be one)."""
+    cells = [normalise_text(cell) for cell in cells if normalise_text(cell)]
+    if len(cells) < 2:
+        return None
+    number: int | None = None
+    number_at: int | None = None
+    for index, cell in enumerate(cells[:2]):
+        match = _NUMBER_CELL.match(cell)
+        if match:
+            number, number_at = int(match.group(1)), index
+            break
+    rest = [(i, cell) for i, cell in enumerate(cells) if i != number_at]
+    if not rest:
+        return None
+    # The text is the last column, unless an earlier one is far longer (a
+    # table that names the addressee after the recommendation).
+    text_at, text = rest[-1]
+    longest_at, longest = max(rest, key=lambda pair: len(pair[1].split()))
+    if len(longest.split()) > 2 * len(text.split()):
+        text_at, text = longest_at, longest
+    if number is None:
+        words = {word.lower().strip(":") for cell in cells for word in cell.split()}
+        if len(text.split()) <= 4 and words & _HEADER_WORDS:
+            return None  # the column titles
+    if len(text.split()) < 2:
+        return None
+    addressee = None
+    for index, cell in rest:
+        if index == text_at or len(cell.split()) > 15:
+            continue
+        addressee = addressee_of(cell) or cell.rstrip(":").strip()
+        break
+    marker = item_marker(Block("paragraph", text))
+    if number is None and marker is not None and marker.style != "bullet":
+        number, text = marker.number, marker.text
+    elif marker is not None and marker.style == "bullet":
+        text = marker.text
+    return RowRecommendation(number, addressee, text)
+
+
 @dataclass
 class _Item:
     number: int | None
@@ -572,6 +636,7 @@ class _Item:
     style: MarkerStyle
     depth: int
     has_sub_points: bool = False
+    numbered_row: bool = False  # a row of a table with a number column
 
 
 def split_recommendations(
@@ -594,9 +659,43 @@ def split_recommendations(
     addressee = default_addressee
     items: list[_Item] = []
     group: list[_Item] = []  # the items under the current addressee
+    in_table = False  # the last block was a row of a recommendations table
     for block in blocks[start:]:
         if is_boundary(block):
             break
+        if block.kind == "row" and len([c for c in block.cells if c.strip()]) == 1:
+            cell = normalise_text(next(c for c in block.cells if c.strip()))
+            if in_table and not addressee_of(cell) and item_marker(block) is None:
+                if items and items[-1].numbered_row:
+                    # The rest of a numbered row that a page break split.
+                    items[-1].text = join_wrapped(items[-1].text, cell)
+                    continue
+                # The next row of a table whose addressee cell spans several rows.
+                item = _Item(None, addressee, cell, "bullet", 0)
+                items.append(item)
+                group.append(item)
+                continue
+            block = Block("paragraph", cell)  # "The PDU should:", "1. ensure …" read as lines
+        was_in_table, in_table = in_table, block.kind == "row"
+        if block.kind == "row":
+            row = _row_recommendation(block.cells)
+            if row is None:
+                continue
+            if row.number is None and was_in_table and items and items[-1].numbered_row:
+                # A numbered row that a page break split: its cells continue
+                # the row above (the addressee's name too).
+                last = items[-1]
+                last.text = join_wrapped(last.text, row.text)
+                if row.addressee:
+                    last.addressee = addressee = f"{last.addressee} {row.addressee}".strip()
+                continue
+            if row.addressee is not None and row.addressee != addressee:
+                addressee, group = row.addressee, []
+            style: MarkerStyle = "number" if row.number else "bullet"
+            item = _Item(row.number, addressee, row.text, style, 0, numbered_row=bool(row.number))
+            items.append(item)
+            group.append(item)
+            continue
         flat = block.flat
         marker = item_marker(block)
         who = addressee_of(marker.text if marker else flat) if block.kind != "row" else None

@@ -50,6 +50,7 @@ _CHAR_MARGIN = 2.0
 #: only differences between lines matter, so one typical value serves.
 _DESCENT = 0.22
 _MARKER_ONLY = re.compile(r"^(?:\(?\d{1,2}[.)]?|[•●▪◦‣∙·\uf0b7\uf0a7\-–—*])$")
+_BULLET_ONLY = re.compile(r"^[•●▪◦‣∙·\uf0b7\uf0a7\-–—*]$")
 
 
 @dataclass
@@ -258,15 +259,20 @@ def _page_entries(lines: list[_Line]) -> list[dict[str, Any]]:
     for row in _side_by_side_cells(boxes):
         for box in row:
             in_rows.update(id(line) for line in box["lines"])
-        entries.append(
-            {
-                "top": min(b["bbox"][1] for b in row),
-                "bottom": max(b["bbox"][3] for b in row),
-                "x0": min(b["bbox"][0] for b in row),
-                "size": 0,
-                "cells": _column_texts(row),
-            }
-        )
+        entry = {
+            "top": min(b["bbox"][1] for b in row),
+            "bottom": max(b["bbox"][3] for b in row),
+            "x0": min(b["bbox"][0] for b in row),
+            "size": 0,
+        }
+        cells = _column_texts(row)
+        if len(row) == 2 and _MARKER_ONLY.match(cells[0]):
+            # A number cell (or a list marker) beside one block of text: an
+            # item, however the number sits in its cell (top or middle).
+            entry["item"] = cells
+        else:
+            entry["cells"] = cells
+        entries.append(entry)
     free = [line for line in lines if id(line) not in in_rows]
     entries.extend(_printed_lines(free))
     entries.sort(key=lambda e: (round(e["top"]), e["x0"]))
@@ -349,8 +355,7 @@ def _side_by_side_cells(boxes: list[dict[str, Any]]) -> list[list[dict[str, Any]
     """Rows of a table drawn without rules: text boxes that sit side by side
     (overlapping vertically, apart horizontally) are the cells of one row, so
     a cell that wraps onto two lines stays with the cell beside it."""
-    # List markers set apart from their text are not table cells.
-    boxes = [box for box in boxes if box["text"] and not _MARKER_ONLY.match(box["text"])]
+    boxes = [box for box in boxes if box["text"]]
     parent = list(range(len(boxes)))
 
     def root(i: int) -> int:
@@ -372,10 +377,22 @@ def _side_by_side_cells(boxes: list[dict[str, Any]]) -> list[list[dict[str, Any]
         groups.setdefault(root(index), []).append(box)
     rows = []
     for group in groups.values():
-        if len(group) < 2:
+        markers = [box for box in group if _MARKER_ONLY.match(box["text"])]
+        text = [box for box in group if not _MARKER_ONLY.match(box["text"])]
+        if len(text) == 1 and len(markers) == 1:
+            # A number or marker beside its text, set apart from it: an item
+            # if it stands left of the text (a table's number column, a list).
+            if markers[0]["bbox"][2] <= text[0]["bbox"][0] + 1:
+                rows.append([markers[0], text[0]])
             continue
-        if len(_column_texts(group)) >= 2:
-            rows.append(group)
+        if len(text) < 2:
+            # Several markers beside one block of text are a list whose items
+            # sit close together: read line by line, as printed.
+            continue
+        if len(_column_texts(text)) >= 2:
+            # A table row; a number cell among its cells is kept (the number
+            # column of a table that also names the addressee).
+            rows.append(sorted(group, key=lambda box: box["bbox"][0]) if markers else text)
     return rows
 
 
@@ -408,7 +425,7 @@ def _add_ruled_tables(
                     for cell in row.cells:
                         if cell is None:
                             continue
-                        text = _unwrap(page.crop(cell).extract_text() or "")
+                        text = _unwrap(_cell_text(page, cell))
                         if text:
                             cells.append(text)
                     if cells:
@@ -426,6 +443,18 @@ def _add_ruled_tables(
                 [*_page_entries([line for line in pages[number] if outside(line)]), *rows],
                 key=lambda e: (round(e["top"]), e["x0"]),
             )
+
+
+def _cell_text(page: Any, cell: tuple[float, float, float, float]) -> str:
+    """The text of a ruled table's cell: the characters whose centres lie in
+    it (a line touching the table's bottom rule is not part of it)."""
+    x0, top, x1, bottom = cell
+
+    def inside(obj: dict[str, Any]) -> bool:
+        cx, cy = (obj["x0"] + obj["x1"]) / 2, (obj["top"] + obj["bottom"]) / 2
+        return x0 <= cx <= x1 and top <= cy <= bottom
+
+    return page.filter(inside).extract_text() or ""
 
 
 def _column_texts(group: list[dict[str, Any]]) -> tuple[str, ...]:
@@ -474,6 +503,16 @@ def _paragraphs(pages: list[list[dict[str, Any]]]) -> list[Block]:
         finish()
         previous: dict[str, Any] | None = None
         for entry in page:
+            if "item" in entry:
+                finish()
+                marker, text = entry["item"]
+                number, bullet, _rest = split_list_marker(f"{marker.strip('()')}. x")
+                if _BULLET_ONLY.match(marker):
+                    blocks.append(Block("item", text, bullet=True))
+                else:
+                    blocks.append(Block("item", text, number=number))
+                previous = None
+                continue
             if "cells" in entry:
                 finish()
                 cells = entry["cells"]
