@@ -6,7 +6,12 @@ from itertools import groupby
 
 from drafter.core.model import Report
 
-_KINDS = {"pdu": "Probation Delivery Unit", "yjs": "Youth justice service", "region": "Region"}
+_KINDS = {
+    "pdu": "Probation Delivery Unit",
+    "yjs": "Youth justice service",
+    "region": "Region",
+    "dipp": "Dynamic inspection of public protection, regional",
+}
 
 
 def summarise(report: Report) -> str:

@@ -17,7 +17,8 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any, Literal
 
-ReportKind = Literal["pdu", "yjs", "region"]
+#: "dipp": a Dynamic Inspection of Public Protection, regional, from 2026.
+ReportKind = Literal["pdu", "yjs", "region", "dipp"]
 RATINGS = ("Outstanding", "Good", "Requires improvement", "Inadequate")
 AGREEMENTS = ("Agreed", "Partly agreed", "Not agreed")
 

@@ -92,7 +92,7 @@ def infer_region(report: Report, text: str) -> str | None:
     A region named any other way is not taken: every web page ends with the
     licence notice's address ("Kew, London TW9 4DU"), and a wrong region in a
     letter is worse than a placeholder the reader is warned about."""
-    if report.kind == "region":
+    if report.kind in ("region", "dipp"):
         stated = canonical_region(report.unit)
         if stated:
             return stated

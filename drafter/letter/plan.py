@@ -143,7 +143,10 @@ def adapt_action_text(
     return AdaptedText(text=text, dates=dates, replaced_unit=replaced)
 
 
-_UNIT_SUFFIX = re.compile(r"\s+(PDU|YJS|Youth Justice Service|Probation Delivery Unit)$", re.I)
+#: A region answers for itself too: "the Calderholme team" becomes "the North East team".
+_UNIT_SUFFIX = re.compile(
+    r"\s+(PDU|YJS|Youth Justice Service|Probation Delivery Unit|region)$", re.I
+)
 
 
 def _without_suffix(name: str) -> str:

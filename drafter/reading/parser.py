@@ -64,9 +64,13 @@ class Block:
 _RATING = "|".join(map(re.escape, RATINGS))
 #: Ratings are sometimes printed in quotes: "‘Inadequate’".
 _QUOTE = "[‘’'\"“”]?"
-_RATING_ONLY = re.compile(rf"^(?:rating\s*:?\s*)?{_QUOTE}(?:{_RATING}){_QUOTE}$", re.I)
+#: The 2024 youth justice framework may leave a domain unrated.
+_RATING_OR_NONE = f"{_RATING}|Not rated"
+_RATING_ONLY = re.compile(rf"^(?:rating\s*:?\s*)?{_QUOTE}(?:{_RATING_OR_NONE}){_QUOTE}$", re.I)
 _PERCENT_ONLY = re.compile(r"^\d{1,3}\s?%$")
-_ENDS_WITH_RATING_OR_PERCENT = re.compile(rf"(?:(?:{_RATING}){_QUOTE}|\d{{1,3}}\s?%)$", re.I)
+_ENDS_WITH_RATING_OR_PERCENT = re.compile(
+    rf"(?:(?:{_RATING_OR_NONE}){_QUOTE}|\d{{1,3}}\s?%)$", re.I
+)
 _BACK_TO_TOP = re.compile(r"\s*\(?back to top\)?\s*$", re.I)
 _TOC_LINE = re.compile(r"(?:\.\s*){4,}\s*\d*\s*$|\s\d{1,3}$")
 _PAGE_NUMBER = re.compile(r"^(?:page\s+)?\d{1,3}(?:\s+of\s+\d{1,3})?$", re.I)
@@ -74,9 +78,36 @@ _PAGE_NUMBER = re.compile(r"^(?:page\s+)?\d{1,3}(?:\s+of\s+\d{1,3})?$", re.I)
 _TITLE = re.compile(
     r"^(?:an?\s+|the\s+|joint\s+|full\s+|core\s+)*inspection\s+of\s+"
     r"(probation|youth\s+justice|youth\s+offending)\s+(?:services?|work)"
+    # The 2024 youth framework: "… youth justice work with children and victims in …"
+    r"(?:\s+with\s+children(?:\s+and\s+victims)?)?"
     r"\s*(?:in\s*:?\s+|[:–—-]\s*(?:in\s+)?)(?P<unit>.+)$",
     re.I,
 )
+#: The regional public-protection inspections published from January 2026:
+#: "Dynamic Inspection of Public Protection in North East region".
+_DIPP_TITLE = re.compile(
+    r"^(?:an?\s+|the\s+)?(dynamic)\s+inspections?\s+of\s+public\s+protection"
+    r"\s*(?:in\s*:?\s+|[:–—-]\s*(?:in\s+)?)(?:the\s+)?(?P<unit>.+)$",
+    re.I,
+)
+#: The four domains the 2024 youth justice framework rates, in its order.
+_YOUTH_DOMAINS = {
+    "governance and leadership": "1",
+    "post-court work": "2",
+    "pre-court work": "3",
+    "resettlement": "4",
+}
+_YOUTH_DOMAIN = (
+    r"(?:(?:domain\s*)?(?P<code>\d)\s*[.:–—-]?\s*)?"
+    r"(?P<name>governance\s+and\s+leadership|post[- ]?court\s+work|pre[- ]?court\s+work"
+    r"|resettlement)"
+)
+_YOUTH_DOMAIN_RATED = re.compile(
+    rf"^{_YOUTH_DOMAIN}(?:\s*[-–—:|]|\s+[Rr]ating\s*:?)*\s*{_QUOTE}"
+    rf"(?P<rating>{_RATING_OR_NONE}){_QUOTE}$",
+    re.I,
+)
+_YOUTH_DOMAIN_ONLY = re.compile(rf"^{_YOUTH_DOMAIN}(?:\s+(?:domain|findings))?$", re.I)
 _UNIT_PLACEHOLDER = "\x00unit"
 _RUNNING_TITLE = re.compile(
     r"^(?:an\s+)?inspection of (probation|youth justice|youth offending) services\s*:\s*(.+)$",
@@ -142,7 +173,7 @@ _CHIEF_NAME_FIRST = re.compile(
 _CHIEF_TITLE_FIRST = re.compile(rf"^{_CHIEF_TITLE}\s*[,:–—-]\s*(?P<name>[A-Z][^,\n]{{2,60}})$")
 _KEY_QUESTION = re.compile(r"^(?P<q>.+\?)\s*(?P<pct>\d{1,3})\s?%$")
 #: "The PDU should:", also "… should, as a priority:" and "… should" without the colon.
-_ADDRESSEE = re.compile(r"^(?P<who>\S.{0,150}?)\s+should(?:\s*:|,[^.;:]{1,40}:)?$", re.I)
+_ADDRESSEE = re.compile(r"^(?P<who>\S.{0,150}?)\s+(?:should|must)(?:\s*:|,[^.;:]{1,40}:)?$", re.I)
 _LABEL = re.compile(
     r"^(?:(?:the\s+)?(?:key|main|principal)\s+)?(strengths|areas for improvement)\s*:?$", re.I
 )
@@ -172,6 +203,11 @@ _SECTION_TITLES = {
     "inspection methodology": "annexe",
     "progress against previous recommendations": "annexe",
     "progress since the last inspection": "annexe",
+    # Dynamic inspections open with the Chief Inspector's judgement, not a foreword.
+    "chief inspector's judgement": "foreword",
+    "chief inspector's judgment": "foreword",
+    "the chief inspector's judgement": "foreword",
+    "the chief inspector's judgment": "foreword",
 }
 _DOMAIN = re.compile(
     r"^(?:(?:\d\.?|domain\s+\w+)\s*[:.–—-]?\s*)?"
@@ -198,7 +234,7 @@ def section_of(block: Block) -> str | None:
         text = f"{block.number}. {text}"  # "1. Service delivery" read as a list item
     if len(text) > 90 or _TOC_LINE.search(text) and not _DOMAIN.match(text):
         return None
-    lowered = _SECTION_NUMBER.sub("", text).lower()
+    lowered = _SECTION_NUMBER.sub("", text).lower().replace("’", "'")
     if lowered in _SECTION_TITLES:
         return _SECTION_TITLES[lowered]
     if _DOMAIN.match(text):
@@ -549,7 +585,9 @@ def _reads_as_recommendation(block: Block) -> bool:
 #: "We recommend that the PDU should:" is addressed to "The PDU".
 _ADDRESSEE_PREAMBLE = re.compile(
     r"^(?:(?:we|hmi probation|the inspectorate)\s+(?:therefore\s+)?recommends?\s+(?:that\s+)?"
-    r"|it is recommended that\s+|(?:in addition|also|therefore|finally),?\s+)+",
+    r"|it is recommended that\s+|(?:in addition|also|therefore|finally),?\s+"
+    # "To strengthen public protection, the region should:"
+    r"|(?:to|in order to)\s+[^,]{3,80},\s+)+",
     re.I,
 )
 
@@ -571,6 +609,14 @@ _NUMBER_CELL = re.compile(r"^(?:recommendation\s+)?\(?(\d{1,2})[.):]?$", re.I)
 #: Column titles: "No.", "Recommendation", "Addressee", "Who" …
 _HEADER_WORDS = {"no", "no.", "number", "#", "ref", "ref.", "recommendation", "recommendations"}
 _HEADER_WORDS |= {"addressee", "who", "to", "for", "owner", "text", "details", "by", "whom"}
+
+
+#: "HMPPS should review …", "The region must ensure …": an item that names
+#: whom it addresses before what they should do.
+_INLINE_ADDRESSEE = re.compile(
+    r"^(?P<who>(?:[Tt]he\s+)?[A-Z][\w&'’,-]*(?:\s+[\w&'’,()-]+){0,10}?)\s+"
+    r"(?:should|must)\s+(?P<rest>[a-z].+)$"
+)
 
 
 @dataclass(frozen=True)
@@ -640,7 +686,7 @@ class _Item:
 
 
 def split_recommendations(
-    blocks: Sequence[Block], default_addressee: str = ""
+    blocks: Sequence[Block], default_addressee: str = "", *, inline_addressees: bool = False
 ) -> list[Recommendation] | None:
     """The recommendations in ``blocks`` (cleaned with :func:`clean_blocks`), or
     None when the report has no Recommendations section.
@@ -652,6 +698,8 @@ def split_recommendations(
     that continues the previous item (it starts in lower case, as a wrapped
     line does) is joined to it. Sub-points ("including:" followed by "a)",
     "i)" or bullets under a numbered list) stay part of their recommendation.
+    With ``inline_addressees``, an item that names its own addressee ("HMPPS
+    should review …") is addressed to it, whoever it is.
     """
     start = _recommendations_start(blocks)
     if start is None:
@@ -708,6 +756,11 @@ def split_recommendations(
                 items[-1].text = join_wrapped(items[-1].text, flat)
             continue
         text = normalise_text(marker.text)
+        own = _INLINE_ADDRESSEE.match(text) if inline_addressees else None
+        if own and not (group and _is_sub_point(group, marker)):
+            addressee, text = _ADDRESSEE_PREAMBLE.sub("", own.group("who")), own.group("rest")
+            addressee = addressee[0].upper() + addressee[1:]
+            group = []
         if group and _is_sub_point(group, marker):
             parent = group[-1]
             parent.text = f"{parent.text} {text}"
@@ -765,16 +818,18 @@ def _find_title(blocks: Sequence[Block]) -> tuple[str, str] | None:
         flat = _BACK_TO_TOP.sub("", block.flat)
         if len(flat) > 200:
             continue
-        match = _TITLE.match(flat)
-        if match:
-            return match.group(1).lower(), match.group("unit").strip().rstrip(".")
-        # A cover page sets the unit apart, in larger type, under the words
-        # "An inspection of probation services in".
-        head = _TITLE.match(f"{flat} {_UNIT_PLACEHOLDER}")
-        if head and head.group("unit") == _UNIT_PLACEHOLDER and index + 1 < len(blocks):
-            unit = _BACK_TO_TOP.sub("", blocks[index + 1].flat).rstrip(".")
-            if 0 < len(unit) <= 80 and unit[:1].isupper() and section_of(blocks[index + 1]) is None:
-                return head.group(1).lower(), unit
+        for pattern in (_TITLE, _DIPP_TITLE):
+            match = pattern.match(flat)
+            if match:
+                return match.group(1).lower(), match.group("unit").strip().rstrip(".")
+            # A cover page sets the unit apart, in larger type, under the words
+            # "An inspection of probation services in".
+            head = pattern.match(f"{flat} {_UNIT_PLACEHOLDER}")
+            if head and head.group("unit") == _UNIT_PLACEHOLDER and index + 1 < len(blocks):
+                unit = _BACK_TO_TOP.sub("", blocks[index + 1].flat).rstrip(".")
+                following = blocks[index + 1]
+                if 0 < len(unit) <= 80 and unit[:1].isupper() and section_of(following) is None:
+                    return head.group(1).lower(), unit
     for block in blocks:  # a running header is the next best thing
         match = _RUNNING_TITLE.match(block.flat)
         if match:
@@ -783,6 +838,10 @@ def _find_title(blocks: Sequence[Block]) -> tuple[str, str] | None:
 
 
 def _kind_and_unit(service: str, unit: str) -> tuple[str, str]:
+    if service == "dynamic":
+        # A dynamic inspection covers a region: "North East region".
+        unit = re.sub(r"\s+(?:probation\s+)?region$", "", unit, flags=re.I).strip()
+        return "dipp", f"{unit} region"
     if "youth" in service:
         for suffix in (" Youth Justice Service", " Youth Offending Service", " YJS", " YOS"):
             if unit.endswith(suffix):
@@ -827,9 +886,44 @@ def _standards(blocks: Sequence[Block]) -> list[Standard]:
     return sorted(found.values(), key=lambda s: tuple(int(part) for part in s.code.split(".")))
 
 
+def youth_domain_ratings(blocks: Sequence[Block]) -> list[Standard]:
+    """The 2024 youth justice framework's domain ratings: Governance and
+    leadership, Post-court work, Pre-court work and Resettlement, each rated or
+    "Not rated". The code is the domain's number as printed, else its place in
+    the framework. A domain named on one line with its rating on a line just
+    after ("Post-court work" / "Rating: Good") is read too."""
+    found: dict[str, Standard] = {}
+
+    def add(match: re.Match[str], rating: str) -> None:
+        key = re.sub(r"\s+", " ", match.group("name").lower()).replace("postcourt", "post-court")
+        key = key.replace("precourt", "pre-court").replace("post court", "post-court")
+        key = key.replace("pre court", "pre-court")
+        code = match.group("code") or _YOUTH_DOMAINS[key]
+        if code not in found:
+            name = normalise_text(match.group("name"))
+            found[code] = Standard(code, name[0].upper() + name[1:], _canonical_rating(rating))
+
+    for index, block in enumerate(blocks):
+        flat = _BACK_TO_TOP.sub("", block.flat)
+        rated = _YOUTH_DOMAIN_RATED.match(flat)
+        if rated:
+            add(rated, rated.group("rating"))
+            continue
+        alone = _YOUTH_DOMAIN_ONLY.match(flat)
+        if not alone:
+            continue
+        for later in blocks[index + 1 : index + 3]:
+            if _RATING_ONLY.match(later.flat):
+                rating = re.search(rf"({_RATING_OR_NONE})", later.flat, re.I)
+                if rating:
+                    add(alone, rating.group(1))
+                break
+    return sorted(found.values(), key=lambda s: s.code)
+
+
 def _canonical_rating(text: str) -> str:
     text = text.strip("‘’'\"“” ")
-    for rating in RATINGS:
+    for rating in (*RATINGS, "Not rated"):
         if rating.lower() == text.lower():
             return rating
     return text
@@ -990,21 +1084,31 @@ def parse_blocks(blocks: Sequence[Block]) -> Report:
     title = _find_title([*blocks, *(Block("paragraph", text) for text in running)])
     standards = _standards(blocks)
     overall = _first(_OVERALL, flats)
-    unit = _kind_and_unit(*title)[1] if title else ""
-    recommendations = split_recommendations(blocks, default_addressee=unit)
+    kind, unit = _kind_and_unit(*title) if title else ("", "")
+    if not standards and title and title[0].startswith("youth"):
+        standards = youth_domain_ratings(blocks)
+    recommendations = split_recommendations(
+        blocks, default_addressee=unit, inline_addressees=kind == "dipp"
+    )
     # Ratings drawn as a picture leave a real report with a title and
-    # recommendations but no ratings text.
-    if title is None or not (standards or overall or recommendations):
+    # recommendations but no ratings text. A dynamic inspection is not rated:
+    # its title is enough.
+    if title is None or not (standards or overall or recommendations or kind == "dipp"):
         raise NotAReportError(
             "This does not look like an HMI Probation inspection report "
             "(no report title or ratings were found).",
             hint="Check you chose the inspection report, not a letter or another document.",
         )
-    kind, unit = _kind_and_unit(*title)
     warnings: list[str] = []
-    if not (standards or overall):
+    if not (standards or overall) and kind != "dipp":
         warnings.append("No ratings were found in this report; check them in the original.")
-    if recommendations is None:
+    if kind == "dipp" and not recommendations:
+        recommendations = []
+        warnings.append(
+            "No list of recommendations was found under a Recommendations heading in this "
+            "inspection; the letter has placeholders for them: copy them in from the report."
+        )
+    elif recommendations is None:
         recommendations = []
         warnings.append(
             "No recommendations section was found in this report, "
