@@ -75,8 +75,10 @@ def cli() -> None:
 def inspect_command(report_path: str, as_json: bool, max_mb: int) -> None:
     """Read an inspection report and show what drafter found in it.
 
-    REPORT may be the saved web page (.html), a PDF, a Word document (.docx)
-    or text pasted into a .txt or .md file. Shows the unit, region,
+    REPORT may be the saved web page (.html, or .mhtml saved as a single
+    file), a PDF, a Word document (.docx; .doc and .rtf through LibreOffice),
+    an OpenDocument text (.odt) or text pasted into a .txt or .md file. A web
+    address will not do: save the page first. Shows the unit, region,
     fieldwork month, ratings, the recommendations by addressee, and the
     number of strengths and areas for improvement.
 
