@@ -1,4 +1,5 @@
-"""Reading an inspection report (HTML, PDF, Word, text) into a Report record."""
+"""Reading an inspection report (HTML, MHTML, PDF, Word, OpenDocument, text) into a
+Report record."""
 
 from drafter.core.lazy import lazy_exports
 

@@ -313,3 +313,53 @@ def test_a_zip_with_a_docx_inside_is_still_told_to_unzip(tmp_path):
     path = tmp_path / "download.zip"
     path.write_bytes(inner.getvalue())
     assert_one_line_error(CliRunner().invoke(cli, ["inspect", str(path)]), "Unzip it")
+
+
+# --- properties of the OpenDocument list reader ---------------------------------------------
+
+ODT_WORD = st.text(alphabet="abcdefghijklmnopqrstuvwxyz", min_size=1, max_size=8)
+ODT_TEXT = st.lists(ODT_WORD, min_size=1, max_size=8).map(" ".join)
+
+
+@given(
+    st.lists(st.tuples(ODT_TEXT, st.lists(ODT_TEXT, max_size=3)), min_size=1, max_size=6),
+    st.integers(1, 20),
+    st.booleans(),
+)
+def test_odt_lists_keep_their_printed_numbers_and_sub_points(items, start, numbered):
+    from odf.opendocument import OpenDocumentText
+    from odf.style import ListLevelProperties
+    from odf.text import List, ListItem, ListLevelStyleBullet, ListLevelStyleNumber, ListStyle, P
+
+    from drafter.reading.formats.odt import odt_blocks
+
+    document = OpenDocumentText()
+    style = ListStyle(name="L")
+    if numbered:
+        level = ListLevelStyleNumber(level=1, numformat="1", numsuffix=".", startvalue=start)
+    else:
+        level = ListLevelStyleBullet(level=1, bulletchar="•")
+    level.addElement(ListLevelProperties())
+    style.addElement(level)
+    document.automaticstyles.addElement(style)
+    outer = List(stylename=style)
+    for text, points in items:
+        item = ListItem()
+        item.addElement(P(text=text))
+        if points:
+            inner = List()
+            for point in points:
+                point_item = ListItem()
+                point_item.addElement(P(text=point))
+                inner.addElement(point_item)
+            item.addElement(inner)
+        outer.addElement(item)
+    document.text.addElement(outer)
+    buffer = io.BytesIO()
+    document.save(buffer)
+    blocks = odt_blocks(buffer.getvalue(), "property.odt")
+    assert [b.text for b in blocks] == [" ".join([text, *points]) for text, points in items]
+    if numbered:
+        assert [b.number for b in blocks] == list(range(start, start + len(items)))
+    else:
+        assert all(b.bullet and b.number is None for b in blocks)

@@ -284,3 +284,20 @@ def test_numbered_table_rows_become_the_recommendations(texts, with_titles):
     assert [(r.number, r.addressee, r.text) for r in report.recommendations] == [
         (i, "Tarnby PDU", t) for i, t in enumerate(texts, start=1)
     ]
+
+
+@given(
+    st.lists(st.tuples(ADDRESSEE, st.sampled_from(["should", "must"]), SENTENCE), min_size=1),
+    st.sampled_from(["number", "bullet"]),
+)
+def test_dipp_items_name_their_own_addressee_whoever_it_is(items, style):
+    from drafter.reading.parser import split_recommendations
+
+    blocks = [Block("heading", "Recommendations", level=2)]
+    for position, (who, verb, text) in enumerate(items, start=1):
+        marker = f"{position}." if style == "number" else "•"
+        blocks.append(Block("paragraph", f"{marker} {who} {verb} {text}"))
+    found = split_recommendations(blocks, "North East region", inline_addressees=True)
+    assert [(r.number, r.addressee, r.text) for r in found] == [
+        (position, who, text) for position, (who, _verb, text) in enumerate(items, start=1)
+    ]

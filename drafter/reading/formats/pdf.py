@@ -62,7 +62,8 @@ class _Line:
     top: float
     bottom: float
     text: str = ""
-    sizes: list[float] = field(default_factory=list)
+    #: How many characters are set in each font size (rounded to 0.1 pt).
+    sizes: Counter[float] = field(default_factory=Counter)
     first_word: float = 0.0
 
     @property
@@ -240,7 +241,7 @@ def _page_text(page: Any) -> tuple[list[_Line], tuple[int, int]]:
                 else:
                     line.text += " " + chars
                     line.x1 = max(line.x1, x1)
-                line.sizes.extend([size] * len(chars))
+                line.sizes[round(size, 1)] += len(chars)
                 last_x1, last_width = x1, (x1 - x0) / len(chars)
         return lines, (n_chars, n_unmapped)
     finally:
@@ -291,7 +292,9 @@ def _printed_lines(lines: list[_Line]) -> list[dict[str, Any]]:
     entries = []
     for row in rows:
         row.sort(key=lambda item: item.x0)
-        sizes = [round(size, 1) for item in row for size in item.sizes]
+        sizes: Counter[float] = Counter()
+        for item in row:
+            sizes.update(item.sizes)
         entries.append(
             {
                 "top": min(item.top for item in row),
@@ -299,7 +302,7 @@ def _printed_lines(lines: list[_Line]) -> list[dict[str, Any]]:
                 "x0": row[0].x0,
                 "x1": max(item.x1 for item in row),
                 "first_word": row[0].first_word,
-                "size": Counter(sizes).most_common(1)[0][0],
+                "size": sizes.most_common(1)[0][0],
                 "text": " ".join(item.text for item in row),
             }
         )
