@@ -311,3 +311,27 @@ def test_numbers_column_may_say_recommendation_n():
         (1, "publish a workload plan"),
         (2, "audit home visits every quarter"),
     ]
+
+
+def test_word_table_whose_cells_are_numbered_by_word(tmp_path):
+    """Word's own numbering in a table's first column: the numbers are not in
+    the text, yet they are the recommendations' numbers."""
+    document = Document()
+    document.add_heading("An inspection of probation services in Tarnby PDU", level=1)
+    document.add_paragraph("Overall rating: Good")
+    document.add_heading("Recommendations", level=2)
+    document.add_paragraph("Tarnby PDU should:")
+    texts = ["publish a workload plan for every team", "audit home visits every quarter"]
+    table = document.add_table(rows=0, cols=2)
+    for text in texts:
+        number_cell, text_cell = table.add_row().cells
+        number_cell.paragraphs[0].style = document.styles["List Number"]
+        text_cell.text = text
+    document.add_heading("Background", level=2)
+    path = tmp_path / "numbered_cells.docx"
+    document.save(path)
+    report = read_report(path)
+    assert [(r.number, r.addressee, r.text) for r in report.recommendations] == [
+        (1, "Tarnby PDU", texts[0]),
+        (2, "Tarnby PDU", texts[1]),
+    ]

@@ -41,7 +41,7 @@ def docx_blocks(data: bytes, name: str = "") -> list[Block]:
             if block is not None:
                 blocks.append(block)
         elif isinstance(part, Table):
-            blocks.extend(_table_rows(part))
+            blocks.extend(_table_rows(part, numbering))
     return blocks
 
 
@@ -81,7 +81,7 @@ def _paragraph_block(paragraph: Paragraph, numbering: _Numbering) -> Block | Non
     return Block("paragraph", text)
 
 
-def _table_rows(table: Table) -> list[Block]:
+def _table_rows(table: Table, numbering: _Numbering) -> list[Block]:
     rows: list[Block] = []
     for row in table.rows:
         seen: set[int] = set()
@@ -90,9 +90,17 @@ def _table_rows(table: Table) -> list[Block]:
             if id(cell._tc) in seen:  # a merged cell is returned once per grid column
                 continue
             seen.add(id(cell._tc))
-            text = " ".join(
-                t for t in (_paragraph_text(p).replace("\n", " ") for p in cell.paragraphs) if t
-            )
+            texts = []
+            for index, paragraph in enumerate(cell.paragraphs):
+                text = _paragraph_text(paragraph).replace("\n", " ")
+                marker = numbering.next_marker(paragraph)
+                if index == 0 and marker is not None and not marker[1]:
+                    # Word numbers the cell itself ("1." in a number column, or
+                    # before the recommendation): the number is not in the text.
+                    text = f"{marker[0]}. {text}".strip()
+                if text:
+                    texts.append(text)
+            text = " ".join(texts)
             if text:
                 cells.append(text)
         if cells:
