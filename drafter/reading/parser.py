@@ -121,6 +121,12 @@ _STANDARD_HEADING = re.compile(r"^(?:[PR]\s?)?(\d\.\d)\.?\s+(?P<name>[A-Z][^?]{1
 _OVERALL = re.compile(
     rf"overall rating\s*(?:(?:is|was|of)\s+)?[:–—-]?\s*{_QUOTE}({_RATING})(?!\w)", re.I
 )
+#: Where no table gives it, the foreword's sentence: "Overall, Harbridge YJS
+#: was rated as ‘Good’", "We have rated the PDU as ‘Inadequate’ overall".
+_OVERALL_PROSE = (
+    re.compile(rf"\boverall,?\s[^.]{{0,100}}?\bwas rated (?:as )?{_QUOTE}({_RATING})", re.I),
+    re.compile(rf"\brated (?:the \w+ |it )?(?:as )?{_QUOTE}({_RATING}){_QUOTE} overall\b", re.I),
+)
 _MONTH = (
     r"(?:January|February|March|April|May|June|July|August|September|October|November|December)"
 )
@@ -1084,6 +1090,8 @@ def parse_blocks(blocks: Sequence[Block]) -> Report:
     title = _find_title([*blocks, *(Block("paragraph", text) for text in running)])
     standards = _standards(blocks)
     overall = _first(_OVERALL, flats)
+    for pattern in _OVERALL_PROSE:
+        overall = overall or _first(pattern, flats)
     kind, unit = _kind_and_unit(*title) if title else ("", "")
     if not standards and title and title[0].startswith("youth"):
         standards = youth_domain_ratings(blocks)

@@ -301,3 +301,19 @@ def test_dipp_items_name_their_own_addressee_whoever_it_is(items, style):
     assert [(r.number, r.addressee, r.text) for r in found] == [
         (position, who, text) for position, (who, _verb, text) in enumerate(items, start=1)
     ]
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "Overall, Harbridge YJS was rated as ‘Good’.",
+        "We have rated the service as 'Good' overall.",
+    ],
+)
+def test_overall_rating_from_the_foreword_when_no_table_gives_it(sentence):
+    page = YOUTH.read_text(encoding="utf-8")
+    page = page.replace("<tr><th>Overall rating</th><th>Requires improvement</th></tr>", "")
+    page = page.replace("Overall, Harbridge YJS was rated as ‘Requires improvement’.", sentence)
+    report = read_report_bytes(page.encode(), name="harbridge.html")
+    assert report.overall_rating == "Good"
+    assert report.standards == HARBRIDGE_DOMAINS
