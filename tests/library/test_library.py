@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import json
+import re
 import sqlite3
+from collections import Counter
 from datetime import date
 from pathlib import Path
 
@@ -22,6 +24,8 @@ from drafter.library.store import Library, recommendation_key
 from drafter.library.transfer import RowProblem, read_starter_records, validate_row
 
 ACTIONS_JSONL = CORPUS / "actions.jsonl"
+#: Words that make an owner a role ("Head of PDU", "Senior Probation Officers").
+OWNER_ROLE_WORDS = {"Head", "Director", "Lead", "Manager", "Officers", "Chair", "Programme"}
 
 
 def write(path: Path, content: str) -> Path:
@@ -173,11 +177,10 @@ def test_export_round_trips_through_import(tmp_path, sqlite_url):
 # --- starter library ---------------------------------------------------------------------
 
 
-def test_starter_library_covers_the_common_themes():
+def test_starter_library_covers_every_theme():
     records = read_starter_records()
-    assert len(records) >= 60
-    themes = {tag for record in records for tag in record.tags}
-    assert {
+    assert len(records) >= 150
+    themes = {
         "risk_of_harm",
         "safeguarding_da_info",
         "management_oversight",
@@ -188,12 +191,30 @@ def test_starter_library_covers_the_common_themes():
         "partnership_working",
         "engagement_involvement",
         "resettlement",
+        "victims",
         "court_work",
         "unpaid_work",
-        "victims",
         "women",
-    } <= themes
+        "estates_it_data",
+        "enforcement_compliance",
+    }
+    per_theme = Counter(tag for record in records for tag in record.tags)
+    assert set(per_theme) == themes  # every tag is a theme id, and every theme is there
+    assert min(per_theme.values()) >= 6, per_theme
     assert len({r.external_id for r in records}) == len(records)
+    # The ids of the first starter library still name the same kind of action.
+    assert {f"S{n:03d}" for n in range(1, 64)} <= {r.external_id for r in records}
+
+
+def test_every_starter_action_is_owned_timed_and_says_what_it_answers():
+    for record in read_starter_records():
+        assert record.owner and record.due and record.recommendation, record.external_id
+        # A timescale a letter can be held to, in the action itself.
+        assert re.search(r"\b(20\d\d|within|every|from)\b", record.action), record.external_id
+        # Inspectors word recommendations as instructions, not as findings.
+        assert record.recommendation[0].islower(), record.external_id
+        # Owners are roles, never a person's name.
+        assert set(record.owner.split()) & OWNER_ROLE_WORDS, record.owner
 
 
 def test_init_loads_the_starter_once(sqlite_url):
