@@ -32,6 +32,7 @@ REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
 from drafter.library.store import Library  # noqa: E402
+from drafter.matching.matcher import library_matcher  # noqa: E402
 
 FIXTURES = REPO / "tests" / "fixtures"
 DEFAULT_SETS = (
@@ -88,7 +89,7 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as folder:
         library = Library(f"sqlite:///{folder}/starter.db", auto_starter=False)
         size = library.load_starter()
-        matcher = library.matcher()
+        matcher = library_matcher(library)
         themes = {t for a in matcher.actions for t in a.tags}
         print(f"starter library: {size} actions, {len(themes)} themes")
         print(f"{'set':42} {'n':>4} {'answered':>9} {'right first':>12} {'any score':>10}")

@@ -17,6 +17,7 @@ from rapidfuzz import fuzz
 from rapidfuzz.utils import default_process
 
 from drafter.library.store import Library
+from drafter.matching.matcher import library_matcher
 
 FIXTURES = Path(__file__).resolve().parent.parent / "fixtures"
 SETS = ["independent_recommendations.yaml", "independent_recommendations_second.yaml"]
@@ -43,7 +44,7 @@ def starter_matcher(tmp_path_factory):
     folder = tmp_path_factory.mktemp("starter")
     library = Library(f"sqlite:///{folder / 'starter.db'}", auto_starter=False)
     library.load_starter()
-    return library.matcher()
+    return library_matcher(library)
 
 
 @pytest.mark.parametrize("name", SETS)
