@@ -38,6 +38,7 @@ FIXTURES = REPO / "tests" / "fixtures"
 DEFAULT_SETS = (
     FIXTURES / "independent_recommendations.yaml",
     FIXTURES / "independent_recommendations_second.yaml",
+    FIXTURES / "independent_recommendations_third.yaml",
 )
 SEED_REPORT = (
     REPO.parent / "shared" / "seeds" / "inspection_report_redcar_cleveland_middlesbrough_2025.txt"
