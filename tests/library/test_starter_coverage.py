@@ -20,7 +20,14 @@ from drafter.library.store import Library
 from drafter.matching.matcher import library_matcher
 
 FIXTURES = Path(__file__).resolve().parent.parent / "fixtures"
-SETS = ["independent_recommendations.yaml", "independent_recommendations_second.yaml"]
+#: The first three were used while the library was written; the fourth was
+#: written after its last change, as a clean held-out measurement.
+SETS = [
+    "independent_recommendations.yaml",
+    "independent_recommendations_second.yaml",
+    "independent_recommendations_third.yaml",
+    "independent_recommendations_fourth.yaml",
+]
 #: Share of recommendations that must get a suggestion above the no-match line.
 ANSWERED_TARGET = 0.90
 #: Share whose first suggestion must carry the recommendation's primary theme.
@@ -83,9 +90,10 @@ def test_fixture_sets_are_not_copied_from_the_corpus_or_the_seeds(name):
     assert not copies
 
 
-@pytest.mark.parametrize("name", SETS)
-def test_starter_library_answers_independent_recommendations(name, starter_matcher):
-    items = load_set(name)
+def test_starter_library_answers_independent_recommendations(starter_matcher):
+    # Pooled over all the sets: one set alone is too small to hold a target to
+    # (one recommendation is three points of a 33-item set).
+    items = [item for name in SETS for item in load_set(name)]
     results = starter_matcher.match([item["text"] for item in items], top=3)
     answered = [r for r in results if r.candidates]
     right = [
