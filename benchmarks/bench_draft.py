@@ -22,6 +22,7 @@ import argparse
 import json
 import os
 import random
+import resource
 import shutil
 import statistics
 import subprocess
@@ -143,17 +144,28 @@ def docxtpl_context(report_path: Path, library_url: str) -> dict:
     }
 
 
-def timed_runs(command: list[str], repeat: int, before: Callable[[], None] | None = None) -> float:
-    """Median wall time of ``repeat`` runs of ``command`` after one warm-up."""
-    times = []
+def timed_runs(
+    command: list[str], repeat: int, before: Callable[[], None] | None = None
+) -> tuple[float, float]:
+    """Median wall time and median CPU time (user + system, which a busy
+    machine disturbs far less) of ``repeat`` runs after one warm-up."""
+    walls, cpus = [], []
     for attempt in range(repeat + 1):
         if before is not None:
             before()
+        usage = resource.getrusage(resource.RUSAGE_CHILDREN)
         started = time.perf_counter()
         subprocess.run(command, check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        wall = time.perf_counter() - started
+        after = resource.getrusage(resource.RUSAGE_CHILDREN)
         if attempt:  # the first run only warms the disk cache and .pyc files
-            times.append(time.perf_counter() - started)
-    return statistics.median(times)
+            walls.append(wall)
+            cpus.append(after.ru_utime - usage.ru_utime + after.ru_stime - usage.ru_stime)
+    return statistics.median(walls), statistics.median(cpus)
+
+
+def show(label: str, figures: tuple[float, float]) -> None:
+    print(f"  {label:<52} {figures[0]:.3f} s wall, {figures[1]:.3f} s CPU")
 
 
 def drafter_command() -> list[str]:
@@ -192,6 +204,10 @@ def main() -> None:
         out = folder / "letter.docx"
         cache = folder / "cache"
         env_base = {**os.environ, "DRAFTER_CACHE_DIR": str(cache)}
+        # As installed for a user, Python keeps compiled modules (.pyc); some
+        # shells set PYTHONDONTWRITEBYTECODE, which would make every run compile
+        # drafter afresh and measure the compiler, not drafter.
+        os.environ.pop("PYTHONDONTWRITEBYTECODE", None)
 
         def run_env(url: str) -> None:
             os.environ.update(env_base)
@@ -205,9 +221,9 @@ def main() -> None:
         run_env(starter)
         print(f"Whole processes, median of {args.repeat} after a warm-up:")
         help_time = timed_runs([*drafter, "--help"], args.repeat)
-        print(f"  drafter --help                                   {help_time:.3f} s")
+        show("drafter --help", help_time)
         seed_time = timed_runs(draft(SEED_REPORT), args.repeat)
-        print(f"  drafter draft, real seed report, starter library  {seed_time:.3f} s")
+        show("drafter draft, real seed report, starter library", seed_time)
         context = folder / "context.json"
         context.write_text(json.dumps(docxtpl_context(SEED_REPORT, starter)), encoding="utf-8")
         script = folder / "render.py"
@@ -217,18 +233,25 @@ def main() -> None:
             [sys.executable, str(script), str(template), str(context), str(folder / "tpl.docx")],
             args.repeat,
         )
-        print(f"  docxtpl script rendering a letter of that size    {tpl_time:.3f} s")
-        print(f"  ratio drafter / docxtpl                           {seed_time / tpl_time:.2f}x")
+        show("docxtpl script rendering a letter of that size", tpl_time)
+        print(
+            f"  {'ratio drafter / docxtpl':<52} {seed_time[0] / tpl_time[0]:.2f}x wall, "
+            f"{seed_time[1] / tpl_time[1]:.2f}x CPU"
+        )
         run_env(big)
         count = Library(big, auto_starter=False).count()
 
         def empty_cache() -> None:
             shutil.rmtree(cache / "index", ignore_errors=True)
 
-        cold = timed_runs(draft(SEED_REPORT), args.repeat, before=empty_cache)
-        warm = timed_runs(draft(SEED_REPORT), args.repeat)
-        print(f"  drafter draft, {count:,}-action library, cold     {cold:.3f} s")
-        print(f"  drafter draft, {count:,}-action library, warm     {warm:.3f} s")
+        show(
+            f"drafter draft, {count:,}-action library, cold",
+            timed_runs(draft(SEED_REPORT), args.repeat, before=empty_cache),
+        )
+        show(
+            f"drafter draft, {count:,}-action library, warm",
+            timed_runs(draft(SEED_REPORT), args.repeat),
+        )
 
         print("\nIn one process, a warm draft of each report (median):")
         for label, url in (("starter library", starter), (f"{count:,} actions", big)):
