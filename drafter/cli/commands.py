@@ -570,8 +570,8 @@ def _echo_lines(lines: list[str], *, err: bool = False) -> None:
     "-o",
     "--output",
     metavar="PATH",
-    help="The .docx to write (default: REPORT_response.docx here); with several "
-    "reports or a folder, the folder to write into.",
+    help="The .docx to write (default: REPORT_response.docx here), or a .pdf made "
+    "by LibreOffice; with several reports or a folder, the folder to write into.",
 )
 @click.option(
     "--review",
@@ -639,6 +639,7 @@ def draft_command(
         drafter draft samples/ashvale_pdu_2025.html -o letter.docx
         drafter draft report.pdf -o letter.docx --review report.review.yaml
         drafter draft report.pdf -o plan.docx --format action-plan
+        drafter draft report.pdf -o letter.pdf       (needs LibreOffice)
         drafter draft inspections/ -o letters/
         drafter draft inspections/ -o letters/ --skip-existing
     """
@@ -1365,6 +1366,71 @@ def commitments_reopen_command(
 
     item, changed = reopen(_commitment_library(ctx, db_url), commitment_id, note)
     click.echo(reopened_line(item, changed=changed))
+
+
+# --- serve (the web pages) ---------------------------------------------------
+
+
+@cli.command("serve")
+@click.option(
+    "--port",
+    type=click.IntRange(0, 65535),
+    default=0,
+    help="The port to listen on (default: a free one).",
+)
+@click.option(
+    "--host",
+    default="127.0.0.1",
+    show_default=True,
+    help="Only this computer's own address is allowed: drafter has no sign-in yet.",
+)
+@click.option("--no-browser", is_flag=True, help="Do not open the browser; just print the link.")
+@click.option(
+    "--data-dir",
+    metavar="DIR",
+    type=click.Path(file_okay=False),
+    help="Where uploaded reports and letters are kept (default: your data folder).",
+)
+@click.option(
+    "--config",
+    "config_path",
+    metavar="FILE",
+    help="Settings file (default: $DRAFTER_CONFIG, else your settings folder).",
+)
+@db_option
+def serve_command(
+    port: int,
+    host: str,
+    no_browser: bool,
+    data_dir: str | None,
+    config_path: str | None,
+    db_url: str | None,
+) -> None:
+    """Open drafter's pages in your browser: the whole job, GOV.UK style.
+
+    Upload a report, review the suggestions, see and download the letter,
+    archive the letter as sent and follow its commitments up. Decisions go
+    into the same review file and database as 'drafter review'. It runs on
+    this computer only; the link printed carries a one-time token. Stop it
+    with Ctrl-C.
+
+    \b
+    Example:
+        drafter serve
+        drafter serve --port 8123 --no-browser
+    """
+    from drafter.web.server import check_host, serve  # here: keeps 'drafter --help' fast
+
+    check_host(host)
+    serve(
+        host=host,
+        port=port,
+        open_browser=not no_browser,
+        data_dir=data_dir,
+        db_url=db_url,
+        config_path=config_path,
+        say=click.echo,
+    )
 
 
 def main() -> None:

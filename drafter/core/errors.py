@@ -70,3 +70,16 @@ class OutputExistsError(DrafterError):
 
 class ConfigError(DrafterError):
     """The configuration file is malformed."""
+
+
+class AnswerError(DrafterError):
+    """Answers typed into a form (a web page) that cannot be used.
+
+    ``problems`` maps each field to its one-line message, in the order the
+    fields appear, so a page can show every message by its field at once.
+    ``str(error)`` is the first message."""
+
+    def __init__(self, problems: dict[str, str]) -> None:
+        self.problems = dict(problems)
+        first = next(iter(self.problems.values()), "Check your answers.")
+        super().__init__(first)

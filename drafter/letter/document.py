@@ -903,3 +903,9 @@ __all__ = [
     "render_letter",
     "tone_for",
 ]
+
+
+def check_letterhead(path: str | os.PathLike[str]) -> None:
+    """Refuse a letterhead drafter cannot draft on, with the message a draft
+    with ``--letterhead`` would give (:class:`TemplateError`)."""
+    _new_document(path)

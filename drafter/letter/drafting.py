@@ -276,11 +276,12 @@ def no_recommendations_warning(report_path: str | os.PathLike[str]) -> str:
 
 
 def check_docx_name(output: str | os.PathLike[str]) -> None:
-    """drafter writes Word documents only; a letter named .pdf would not open."""
-    if Path(output).suffix.lower() != ".docx":
+    """drafter writes Word documents, and PDF copies of them made by
+    LibreOffice; a letter named anything else would not open."""
+    if Path(output).suffix.lower() not in (".docx", ".pdf"):
         raise DrafterError(
-            f"'{output}' does not end in .docx: drafter writes Word documents, "
-            "so give a name ending in .docx.",
+            f"'{output}' does not end in .docx or .pdf: drafter writes Word documents "
+            "(and PDFs made from them by LibreOffice), so give a name ending in .docx.",
             hint="Or give an existing folder to write REPORT_response.docx into.",
         )
 
@@ -329,7 +330,12 @@ def draft_letter(
             letterhead=letterhead,
             template_dir=template_dir,
         )
-    atomic_write_bytes(target, composed.to_bytes(), force=force)
+    data = composed.to_bytes()
+    if target.suffix.lower() == ".pdf":
+        from drafter.letter.pdf import docx_to_pdf
+
+        data = docx_to_pdf(data, name=target.stem)
+    atomic_write_bytes(target, data, force=force)
     return DraftResult(
         report_path=Path(report_path),
         output=target,

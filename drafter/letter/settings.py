@@ -211,3 +211,52 @@ def write_config_template(
     # The file must read back as valid settings; a broken template is a bug.
     config_from_dict(tomllib.loads(text))
     return atomic_write_text(target, text, force=force)
+
+
+def save_settings(
+    path: str | os.PathLike[str] | None = None,
+    *,
+    signatories: dict[str, Signatory] | None = None,
+    cc: list[str] | None = None,
+    default_action_owner: str | None = None,
+) -> Config:
+    """Write the settings given into the settings file (``path``, else
+    ``$DRAFTER_CONFIG``, else the per-user file), keeping everything else in
+    it, comments included. A missing file is started from the commented
+    template ``drafter config init`` writes. ``signatories`` maps a region (any
+    spelling; the file's own key is kept) to its signatory. Written atomically;
+    returns the settings as they now read."""
+    import tomlkit
+
+    from drafter.core.regions import canonical_region
+
+    target = resolve_config_path(path)
+    if target.exists():
+        load_config(target)  # a broken file is reported, not overwritten
+        raw = read_input_bytes(target, max_bytes=MAX_CONFIG_BYTES).decode("utf-8")
+    else:
+        raw = config_template_text()
+    document = tomlkit.parse(raw)
+    letter = document.setdefault("letter", tomlkit.table())
+    if cc is not None:
+        letter["cc"] = [" ".join(c.split()) for c in cc if c.strip()]
+    if default_action_owner is not None:
+        letter["default_action_owner"] = " ".join(default_action_owner.split())
+    if signatories:
+        table = document.setdefault("signatories", tomlkit.table(is_super_table=True))
+        by_region = {canonical_region(str(k)) or str(k).strip().lower(): k for k in table}
+        for region, signatory in signatories.items():
+            key = by_region.get(canonical_region(region) or region.strip().lower(), region)
+            entry = table.get(key)
+            if entry is None:
+                entry = tomlkit.table()
+                table[key] = entry
+            for name in ("name", "title", "area", "organisation"):
+                value = " ".join(getattr(signatory, name).split())
+                # An empty organisation keeps the file's (the form may not ask).
+                if value or (name != "organisation" and name in entry):
+                    entry[name] = value
+    text = tomlkit.dumps(document)
+    config_from_dict(tomllib.loads(text), source=target)  # it must read back
+    atomic_write_text(target, text, force=True)
+    return load_config(target)

@@ -751,3 +751,25 @@ def _candidate_dict(c: Candidate) -> dict:
         "date": c.action.committed_on.isoformat() if c.action.committed_on else None,
         "reason": c.reason,
     }
+
+
+#: How low "weaker suggestions" go: below this an action shares too little
+#: with the recommendation to be worth reading.
+WEAK_FLOOR = 20.0
+
+
+def match_report_with_weaker(
+    report: Report, library: Library, top: int = 12, *, floor: float = WEAK_FLOOR
+) -> list[RecommendationMatch]:
+    """Like :func:`match_report`, but candidates down to ``floor`` are kept so a
+    reviewer can ask to see the weaker ones below the no-match line.
+    ``no_match`` still says whether any candidate clears the usual line."""
+    import copy
+
+    matcher = library.matcher(allow_empty=True)
+    lowered = copy.copy(matcher)  # shares the index; only the line differs
+    lowered.threshold = min(floor, matcher.threshold)
+    results = lowered.match(report.recommendations, top=top)
+    for result in results:
+        result.no_match = not any(c.score >= matcher.threshold for c in result.candidates)
+    return results

@@ -365,7 +365,7 @@ def test_batch_into_a_new_docx_name_is_refused_not_made_a_folder(tmp_path):
     assert not target.exists()
 
 
-@pytest.mark.parametrize("name", ["out.pdf", "letter.DOC", "letter"])
+@pytest.mark.parametrize("name", ["out.odt", "letter.DOC", "letter"])
 def test_a_letter_not_named_docx_is_refused(tmp_path, name):
     target = tmp_path / name
     error = one_line_error(run("draft", str(SAMPLE), "-o", str(target)))
@@ -373,6 +373,32 @@ def test_a_letter_not_named_docx_is_refused(tmp_path, name):
     assert not target.exists()
     with pytest.raises(Exception, match="ending in .docx"):
         draft_letter(SAMPLE, target, library=Library())
+
+
+def test_a_letter_named_pdf_is_made_by_libreoffice(tmp_path):
+    from conftest import need
+
+    from drafter.letter.pdf import pdf_available
+
+    need(pdf_available(), "LibreOffice (soffice) is not installed")
+    target = tmp_path / "letter.pdf"
+    result = run("draft", str(SAMPLE), "-o", str(target))
+    assert result.exit_code == 0, result.output
+    assert target.read_bytes().startswith(b"%PDF")
+    from pypdf import PdfReader
+
+    text = " ".join(page.extract_text() for page in PdfReader(target).pages)
+    assert "HM Chief Inspector of Probation" in text and "Kind Regards" in text
+    again = run("draft", str(SAMPLE), "-o", str(target))
+    assert again.exit_code != 0 and "already exists" in one_line_error(again)
+
+
+def test_a_pdf_without_libreoffice_says_so_in_one_line(tmp_path, monkeypatch):
+    monkeypatch.setattr("drafter.letter.pdf.libreoffice_binary", lambda: None)
+    target = tmp_path / "letter.pdf"
+    error = one_line_error(run("draft", str(SAMPLE), "-o", str(target)))
+    assert "LibreOffice is not installed" in error
+    assert not target.exists()
 
 
 def test_a_review_file_for_another_report_is_refused(tmp_path):
