@@ -167,6 +167,7 @@ class WebState:
         self._reports: dict[str, Report] = {}
         self._matches: dict[str, list[RecommendationMatch]] = {}
         self._previews: dict[tuple, Any] = {}
+        self._reviews: dict[str, tuple[tuple[int, int], Any]] = {}
 
     # --- the library --------------------------------------------------------
 
@@ -244,6 +245,7 @@ class WebState:
             self.review_path(upload).unlink(missing_ok=True)
             self._reports.pop(upload.id, None)
             self._matches.pop(upload.id, None)
+            self._reviews.pop(upload.id, None)
 
     def review_path(self, upload: Upload) -> Path:
         """The review file beside the report, where ``drafter review`` keeps it."""
@@ -266,19 +268,38 @@ class WebState:
         from drafter.review.decisions import open_review_file
 
         with self.lock:
-            return open_review_file(
-                self.report(upload),
-                self.matches(upload),
-                self.review_path(upload),
-                report_path=upload.path,
+            existing = self.existing_review(upload)
+            report = self.report(upload)
+            if existing is not None and existing.report_sha256 == report.sha256:
+                return existing
+            review = open_review_file(
+                report, self.matches(upload), self.review_path(upload), report_path=upload.path
             )
+            self.forget_review(upload)
+            return review
 
     def existing_review(self, upload: Upload) -> Any:
-        """The review file as saved, or None when the review has not started."""
+        """The review file as saved, or None when the review has not started.
+        Kept in memory until the file changes."""
         from drafter.review.file import load_review
 
         path = self.review_path(upload)
-        return load_review(path) if path.is_file() else None
+        with self.lock:
+            if not path.is_file():
+                self._reviews.pop(upload.id, None)
+                return None
+            stat = path.stat()
+            stamp = (stat.st_mtime_ns, stat.st_size)
+            kept = self._reviews.get(upload.id)
+            if kept is None or kept[0] != stamp:
+                kept = (stamp, load_review(path))
+                self._reviews[upload.id] = kept
+            return kept[1]
+
+    def forget_review(self, upload: Upload) -> None:
+        """Read the review file afresh next time (after a failed change)."""
+        with self.lock:
+            self._reviews.pop(upload.id, None)
 
     def cached(self, key: tuple, make: Callable[[], Any]) -> Any:
         with self.lock:

@@ -207,7 +207,7 @@ def test_weaker_suggestions_appear_on_request(client, report_id):
         page = client.get(f"/reports/{report_id}/review/{position}").text
         if "weaker suggestion" in page:
             more = client.get(f"/reports/{report_id}/review/{position}?weaker=1").text
-            assert "below the no-match line" in more
+            assert "Weaker suggestions, below the no-match line, are shown too." in more
             assert "weak match" in more
             return
     pytest.fail("no recommendation of the seed report had weaker suggestions")
@@ -242,7 +242,8 @@ def test_use_with_changes_and_new_action_and_no_action(client, app, report_id):
     )
     page = client.get(f"/reports/{report_id}/review/2").text
     base = client.get(f"/reports/{report_id}/review/2?base={first_suggestion(page)[4:]}").text
-    assert "The action&#39;s new wording" in base
+    assert "New wording, if you use a suggestion with changes" in base
+    assert 'value="change" checked' in base
     post(
         client,
         f"/reports/{report_id}/review/2",

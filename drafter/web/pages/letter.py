@@ -4,6 +4,7 @@ same plan as the Word document, and the downloads (.docx, action plan, PDF)."""
 from __future__ import annotations
 
 import re
+from datetime import date
 from typing import Any
 
 from flask import Blueprint, Response, redirect, request
@@ -44,7 +45,6 @@ def needs_signatory(report: Any, config: Any) -> bool:
 @blueprint.get("/reports/<report_id>/letter")
 def show(report_id: str) -> Any:
     from drafter.letter.pdf import pdf_available
-    from drafter.letter.preview import preview_letter
     from drafter.review.file import summarise_review
 
     upload = report_upload(report_id)
@@ -53,11 +53,8 @@ def show(report_id: str) -> Any:
     if needs_signatory(report, config) and request.args.get("skip") != "1":
         return signatory_page(upload, report, {}, {})
 
-    def make() -> Any:
-        plan, warnings = _plan(upload)
-        return preview_letter(plan, config, letterhead=state().letterhead), warnings
-
-    preview, warnings = state().cached(("letter", *_fingerprint(upload)), make)
+    draft = _draft(upload, "letter")
+    preview, warnings = draft["preview"], draft["warnings"]
     review = state().existing_review(upload)
     summary = summarise_review(review) if review is not None else None
     return page(
@@ -128,14 +125,31 @@ def save_signatory_for(region: str, values: dict[str, str]) -> None:
         )
 
 
-def _document(upload: Any, output_format: str) -> bytes:
+def _draft(upload: Any, output_format: str) -> dict[str, Any]:
+    """The letter (or action plan) for the report as it stands, composed once
+    and kept until the review, settings, letterhead or library change: the
+    preview and the download are the same document."""
     from drafter.letter.document import compose_action_plan, compose_letter
+    from drafter.letter.preview import LetterPreview, preview_document
 
-    plan, _warnings = _plan(upload)
-    config = state().config()
-    if output_format == "action-plan":
-        return compose_action_plan(plan, config, letterhead=state().letterhead).to_bytes()
-    return compose_letter(plan, config, letterhead=state().letterhead).to_bytes()
+    def make() -> dict[str, Any]:
+        plan, warnings = _plan(upload)
+        config = state().config()
+        if output_format == "action-plan":
+            composed = compose_action_plan(plan, config, letterhead=state().letterhead)
+        else:
+            composed = compose_letter(plan, config, letterhead=state().letterhead)
+        return {
+            "warnings": warnings,
+            "preview": LetterPreview(preview_document(composed.document), composed.attention),
+            "bytes": composed.to_bytes(),
+        }
+
+    return state().cached((output_format, date.today(), *_fingerprint(upload)), make)
+
+
+def _document(upload: Any, output_format: str) -> bytes:
+    return _draft(upload, output_format)["bytes"]
 
 
 def _download(data: bytes, name: str, mimetype: str) -> Response:

@@ -174,11 +174,16 @@ def save(report_id: str, position: int) -> Any:
 
                 check_choice(view, choice)
                 raise AnswerError(errors)
-            outcome = apply_choice(
-                review, state().review_path(upload), position, choice, state().library,
-                state().matches(upload),
-            )  # fmt: skip
+            try:
+                outcome = apply_choice(
+                    review, state().review_path(upload), position, choice, state().library,
+                    state().matches(upload),
+                )  # fmt: skip
+            except Exception:
+                state().forget_review(upload)  # the file is the record, not memory
+                raise
         except AnswerError as exc:
+            state().forget_review(upload)
             problems = {**exc.problems, **errors}
             order = ["choice", "changed_text", "new_text", "agreement", "note", "owner"]
             order.append("target_date")
