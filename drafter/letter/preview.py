@@ -33,7 +33,7 @@ class PreviewParagraph:
 
     @property
     def text(self) -> str:
-        return "".join(r.text for r in self.runs)
+        return "".join(("\n" if r.line_break else "") + r.text for r in self.runs)
 
 
 @dataclass
