@@ -12,8 +12,8 @@ from drafter.letter.settings import Signatory, load_config, save_settings, write
 def test_a_missing_file_starts_from_the_commented_template(tmp_path):
     path = tmp_path / "settings.toml"
     config = save_settings(path, signatories={"north east": Signatory("Jo Smith", "AED", "NE")})
-    assert config.signatory_for("North East") == Signatory("Jo Smith", "AED", "NE",
-                                                            "HM Prison & Probation Service")  # fmt: skip
+    expected = Signatory("Jo Smith", "AED", "NE", "HM Prison & Probation Service")
+    assert config.signatory_for("North East") == expected
     text = path.read_text(encoding="utf-8")
     assert text.startswith("# drafter configuration")
     assert '[signatories."North East"]' in text  # the file's own key, not a second entry
