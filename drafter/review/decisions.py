@@ -354,8 +354,15 @@ def open_review_file(
     still worded the same, as ``drafter review`` does when told yes."""
     from drafter.review.session import open_review
 
+    # The file keeps the suggestions 'drafter review' would show: none below the line.
+    usable = [
+        RecommendationMatch(
+            m.recommendation, [c for c in m.candidates if c.score >= LINE_SCORE], m.no_match
+        )
+        for m in matches
+    ]
     review, _note = open_review(
-        report, matches, path, confirm=lambda _question: True, report_path=report_path, top=top
+        report, usable, path, confirm=lambda _question: True, report_path=report_path, top=top
     )
     if not Path(path).exists():
         save_review(review, path, overwrite=False)

@@ -196,3 +196,10 @@ def test_any_date_input_is_a_date_drafter_reads_or_a_plain_error(day, month, yea
     assert typed == "" or read_date(typed) is not None
     if typed:
         assert target_date_parts(typed)[1:] == (str(int(month)), year.strip())
+
+
+def test_the_file_keeps_only_suggestions_above_the_line(tmp_path):
+    _review, _matches, path = setup(tmp_path)
+    saved = load_review(path)
+    assert [s.library_id for s in saved.decisions[0].suggestions] == [1, 2]
+    assert [s.library_id for s in saved.decisions[1].suggestions] == [3]
