@@ -5,6 +5,7 @@ from drafter.core.lazy import lazy_exports
 _WHERE = {
     "ArchiveResult": "store",
     "Commitment": "commitments",
+    "preview_sent_letter": "preview",
     "SentLetter": "sent_letter",
     "archive_folder": "folder",
     "archive_letter": "store",

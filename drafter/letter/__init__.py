@@ -5,6 +5,11 @@ from drafter.core.lazy import lazy_exports
 _WHERE = {
     "Config": "settings",
     "DraftResult": "drafting",
+    "LetterPreview": "preview",
+    "docx_to_pdf": "pdf",
+    "pdf_available": "pdf",
+    "preview_letter": "preview",
+    "save_settings": "settings",
     "Signatory": "settings",
     "build_plan": "plan",
     "compose_letter": "document",

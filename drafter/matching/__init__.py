@@ -7,6 +7,7 @@ _WHERE = {
     "NO_MATCH_THRESHOLD": "matcher",
     "library_matcher": "matcher",
     "match_report": "matcher",
+    "match_report_with_weaker": "matcher",
     "match_texts": "matcher",
     "match_to_dict": "matcher",
 }

@@ -766,7 +766,7 @@ def match_report_with_weaker(
     ``no_match`` still says whether any candidate clears the usual line."""
     import copy
 
-    matcher = library.matcher(allow_empty=True)
+    matcher = library_matcher(library, allow_empty=True)
     lowered = copy.copy(matcher)  # shares the index; only the line differs
     lowered.threshold = min(floor, matcher.threshold)
     results = lowered.match(report.recommendations, top=top)

@@ -4,6 +4,9 @@ from drafter.core.lazy import lazy_exports
 
 _WHERE = {
     "ChosenAction": "file",
+    "Choice": "decisions",
+    "apply_choice": "decisions",
+    "recommendation_view": "decisions",
     "ReviewDecision": "file",
     "ReviewFile": "file",
     "build_review": "file",

@@ -63,7 +63,7 @@ def _sent_upload(upload_id: str) -> Any:
 
 def _report_choices(unit: str | None) -> tuple[list[Any], str]:
     """The uploaded reports to link the letter to, and the one for its unit."""
-    from drafter.archive.commitments import unit_key
+    from drafter.core.regions import unit_key
 
     reports = state().reports.all()
     chosen = ""
