@@ -52,3 +52,26 @@ def test_a_file_that_is_not_a_letter_is_refused(tmp_path):
     path.write_text("eggs\nmilk\n", encoding="utf-8")
     with pytest.raises(InputFileError):
         preview_sent_letter(path)
+
+
+def test_the_reviews_target_date_is_used_when_the_wording_has_none(tmp_path):
+    from drafter.core.model import Report
+    from drafter.review.file import ChosenAction, ReviewDecision, ReviewFile
+
+    path = tmp_path / "sent.txt"
+    path.write_text(LETTER, encoding="utf-8")
+    text = "review how risk information is shared with partners"
+    report = Report.from_dict({"kind": "pdu", "unit": "Testford PDU", "recommendations": [
+        {"number": 1, "addressee": "Testford PDU", "text": "give new officers a risk induction"},
+        {"number": 2, "addressee": "Testford PDU", "text": text},
+    ]})  # fmt: skip
+    action = "A partnership meeting on information sharing will be held every month."
+    review = ReviewFile("", "Testford PDU", decisions=[
+        ReviewDecision(1, "Testford PDU", "give new officers a risk induction"),
+        ReviewDecision(2, "Testford PDU", text, status="decided", target_date="September 2025",
+                       actions=[ChosenAction(action)]),
+    ])  # fmt: skip
+    preview = preview_sent_letter(path, report=report, review=review)
+    second = preview.commitments[1]
+    assert second.due_date == date(2025, 9, 30)
+    assert second.answers == ["recommendation 2"]

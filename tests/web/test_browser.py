@@ -13,6 +13,7 @@ under CI it fails instead.
 from __future__ import annotations
 
 import threading
+from datetime import date
 from pathlib import Path
 
 import docx
@@ -31,6 +32,7 @@ CHROMIUM_ARGS = [
 AXE = Path(__file__).parent / "vendor" / "axe.min.js"
 SCREENSHOTS = REPO / "docs" / "screenshots"
 TOKEN = "browser-test-token"
+NEXT_YEAR = date.today().year + 1
 
 CHANGED = "Hold a quarterly review of the quality of home visits, led by senior probation officers."
 NEW_ACTION = "Set up a monthly case-file audit of risk assessments, reported to the head of PDU."
@@ -128,7 +130,7 @@ def test_the_whole_job_in_chromium(live_server, browser, tmp_path, shared_dir):
     ).first.inner_text()
     page.fill("#owner", "Head of PDU")
     page.fill("#target_date-month", "3")
-    page.fill("#target_date-year", "2026")
+    page.fill("#target_date-year", str(NEXT_YEAR))
     page.click("text=Save and continue")
 
     # Review 3: write a new action.
@@ -168,7 +170,9 @@ def test_the_whole_job_in_chromium(live_server, browser, tmp_path, shared_dir):
     page.set_input_files("#letter", str(letter_path))
     page.click("text=Upload and check")
     page.wait_for_selector("h1:has-text('Check what drafter read from the letter')")
-    assert NEW_ACTION in page.locator("main").inner_text()
+    checked = page.locator("main").inner_text()
+    assert NEW_ACTION in checked
+    assert f"31 March {NEXT_YEAR}" in checked  # the review's target date, recommendation 2
     check_accessibility(page, "archive-check")
     page.click("text=Archive this letter")
     page.wait_for_selector("text=Archived letter")

@@ -80,12 +80,16 @@ def check_page(stored: Any, values: dict, errors: dict, ask_supersede: str | Non
 
     try:
         preview = preview_sent_letter(stored.path)
+        reports, chosen = _report_choices(preview.letter.unit)
+        values.setdefault("report", chosen)
+        linked = state().reports.get(values["report"]) if values["report"] else None
+        if linked is not None:  # due dates as archiving with that report will set them
+            preview = preview_sent_letter(
+                stored.path, report=state().report(linked), review=state().existing_review(linked)
+            )
     except DrafterError as exc:
-        return page(
-            "error.html", "drafter cannot read this letter", text=friendly(exc, stored)
-        ), 400
-    reports, chosen = _report_choices(preview.letter.unit)
-    values.setdefault("report", chosen)
+        title = "drafter cannot read this letter"
+        return page("error.html", title, text=friendly(exc, stored)), 400
     return (
         page(
             "archive_check.html",
