@@ -141,7 +141,8 @@ def _printable(text: str) -> str:
 
 def friendly(error: DrafterError, upload: Upload) -> str:
     """A reader's message with the generated file name replaced by the user's."""
-    return " ".join(str(error).replace(str(upload.path), upload.original_name).split())
+    text = str(error).replace(str(upload.path), upload.original_name)
+    return " ".join(text.replace(upload.path.name, upload.original_name).split())
 
 
 class WebState:

@@ -416,7 +416,12 @@ def test_archive_shows_what_was_read_then_archives(client, report_id):
     assert "Positive findings" in check
     assert "selected" in check  # the report for the letter's unit is chosen
     report_value = re.search(r'<option value="([0-9a-f]{16})" selected', check).group(1)
-    done = post(client, response.location, {"report": report_value})
+    refused = post(client, response.location, {"report": report_value})
+    assert refused.status_code == 400  # the drafted letter still has placeholders
+    [message] = errors_of(refused.text)
+    assert message.startswith("'sent.docx' was not archived: it still has")
+    assert "tick the box to archive it as it is" in message
+    done = post(client, response.location, {"report": report_value, "force": "yes"})
     assert done.status_code == 302
     page = client.get(done.location).text
     assert "Archived letter" in page
@@ -454,15 +459,15 @@ def test_archive_sent_date_errors(client, report_id):
 def test_archive_asks_whether_a_second_letter_replaces_the_first(client, report_id):
     letter = drafted_letter(client, report_id)
     first = upload(client, "/archive", "letter", letter, "sent.docx").location
-    post(client, first, {})
+    post(client, first, {"force": "yes"})
     changed = docx.Document(io.BytesIO(letter))
     changed.add_paragraph("A later addition to the letter.")
     buffer = io.BytesIO()
     changed.save(buffer)
     second = upload(client, "/archive", "letter", buffer.getvalue(), "sent2.docx").location
-    asked = post(client, second, {})
+    asked = post(client, second, {"force": "yes"})
     if "Does this one replace it?" in asked.text:
-        answered = post(client, second, {"supersede": "no"})
+        answered = post(client, second, {"supersede": "no", "force": "yes"})
         assert answered.status_code == 302
     else:  # read as the same letter: nothing archived twice
         assert asked.status_code == 302
@@ -477,7 +482,7 @@ def test_unknown_archive_pages_are_404(client):
 def test_mark_a_commitment_done(client, report_id):
     letter = drafted_letter(client, report_id)
     location = upload(client, "/archive", "letter", letter, "sent.docx").location
-    post(client, location, {})
+    post(client, location, {"force": "yes"})
     page = client.get("/commitments").text
     ids = re.findall(r'href="/commitments/(\d+)"', page)
     assert ids, "the archived letter's actions are commitments"

@@ -6,7 +6,7 @@ from typing import Any
 
 from flask import Blueprint, abort, redirect
 
-from drafter.core.errors import DrafterError, LibraryError
+from drafter.core.errors import ArchiveRefusedError, DrafterError, LibraryError
 from drafter.web.pages.common import flash, form_text, page, state, uploaded_file
 from drafter.web.state import friendly
 
@@ -75,7 +75,13 @@ def _report_choices(unit: str | None) -> tuple[list[Any], str]:
     return reports, chosen
 
 
-def check_page(stored: Any, values: dict, errors: dict, ask_supersede: str | None = None) -> Any:
+def check_page(
+    stored: Any,
+    values: dict,
+    errors: dict,
+    ask_supersede: str | None = None,
+    ask_force: bool = False,
+) -> Any:
     from drafter.archive.preview import preview_sent_letter
 
     try:
@@ -100,6 +106,7 @@ def check_page(stored: Any, values: dict, errors: dict, ask_supersede: str | Non
             values=values,
             errors=errors,
             ask_supersede=ask_supersede,
+            ask_force=ask_force,
         ),
         400 if errors else 200,
     )
@@ -117,7 +124,14 @@ def confirm(upload_id: str) -> Any:
     stored = _sent_upload(upload_id)
     values = {
         name: form_text(name, 200)
-        for name in ("report", "supersede", "sent_date-day", "sent_date-month", "sent_date-year")
+        for name in (
+            "report",
+            "supersede",
+            "force",
+            "sent_date-day",
+            "sent_date-month",
+            "sent_date-year",
+        )
     }
     errors: dict[str, str] = {}
     sent_date = None
@@ -152,7 +166,15 @@ def confirm(upload_id: str) -> Any:
                 review=review,
                 sent_date=sent_date,
                 supersede=supersede,
+                force=values["force"] == "yes",
             )
+        except ArchiveRefusedError as refused:
+            reasons = "; and ".join(text for _, text in refused.reasons)
+            message = (
+                f"'{stored.original_name}' was not archived: {reasons}. Upload the letter as "
+                "it was sent, or tick the box to archive it as it is."
+            )
+            return check_page(stored, values, {"force": message}, ask_force=True)
         except SupersedeDecisionNeeded as question:
             return check_page(
                 stored,
@@ -161,6 +183,7 @@ def confirm(upload_id: str) -> Any:
                 if values["supersede"]
                 else {},
                 ask_supersede=question.question,
+                ask_force=values["force"] == "yes",
             )
         except DrafterError as exc:
             return check_page(stored, values, {"letter": friendly(exc, stored)})
