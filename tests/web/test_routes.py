@@ -115,9 +115,18 @@ def test_a_file_that_is_not_a_report_gets_the_readers_reason(client, app):
     assert app.extensions["drafter"].reports.all() == []  # not kept
 
 
-def test_an_old_word_file_is_refused_with_the_cli_message(client):
-    response = upload(client, "/reports", "report", b"\xd0\xcf\x11\xe0" + b"x" * 100, "r.doc")
-    assert "old Word 97-2003 (.doc) format" in errors_of(response.text)[0]
+def test_a_damaged_word_file_gets_the_same_message_as_the_cli(client, tmp_path):
+    from drafter.core.errors import DrafterError
+    from drafter.reading.reader import read_report
+
+    data = b"\xd0\xcf\x11\xe0" + b"x" * 100
+    (tmp_path / "r.doc").write_bytes(data)
+    with pytest.raises(DrafterError) as cli:
+        read_report(tmp_path / "r.doc")
+    response = upload(client, "/reports", "report", data, "r.doc")
+    assert response.status_code == 400
+    expected = " ".join(str(cli.value).replace(str(tmp_path / "r.doc"), "r.doc").split())
+    assert errors_of(response.text) == [expected]
 
 
 def test_an_upload_over_the_size_limit_is_refused(client):
