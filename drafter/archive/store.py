@@ -43,7 +43,12 @@ from drafter.archive.sent_letter import (
 )
 from drafter.core.dates import extract_due_date, long_date, read_date
 from drafter.core.errors import ArchiveRefusedError, DrafterError
-from drafter.core.fileio import atomic_write_bytes, atomic_write_text, read_input_bytes
+from drafter.core.fileio import (
+    atomic_write_bytes,
+    atomic_write_text,
+    read_input_bytes,
+    write_problem,
+)
 from drafter.core.regions import unit_key
 from drafter.core.textmatch import normalise
 from drafter.core.wording import counted
@@ -412,12 +417,23 @@ def _archive_read_letter(
             again=again,
         )
 
-    try:
-        result = store()
-    except IntegrityError:
-        # Another drafter archived the same file at the same moment (PostgreSQL
-        # lets both check before either commits). Looking again finds it.
-        result = store()
+    result = None
+    for attempt in range(ARCHIVE_ATTEMPTS):
+        try:
+            result = store()
+            break
+        except IntegrityError:
+            # Another drafter archived the same file, or replaced the same
+            # letter, at the same moment: the database refused the second
+            # (PostgreSQL lets both check before either commits). Looking again
+            # finds the file, or the letter that is now current.
+            if attempt == ARCHIVE_ATTEMPTS - 1:
+                raise DrafterError(
+                    "Another drafter kept archiving letters for this unit at the same "
+                    "moment, so this letter was not archived.",
+                    hint="Run the same command again.",
+                ) from None
+    assert result is not None
     if result.created:
         result.forced = [reason for _, reason in found]
     return result
@@ -689,6 +705,7 @@ def _store(
     db = database_of(library)
     with db.session() as session:
         _begin_write(session)
+        _lock_unit(session, letter.unit)
         existing = session.scalar(select(LetterRow).where(LetterRow.sha256 == letter.sha256))
         if existing is not None:
             return ArchiveResult(letter=_to_archived(session, existing), created=False)
@@ -816,6 +833,26 @@ def _begin_write(session: Any) -> None:
     connection = session.connection()
     if connection.dialect.name == "sqlite":
         connection.exec_driver_sql("BEGIN IMMEDIATE")
+
+
+#: How often an archive is tried when a simultaneous archive got in first.
+ARCHIVE_ATTEMPTS = 5
+
+
+def _lock_unit(session: Any, unit: str | None) -> None:
+    """On PostgreSQL, hold a lock on the unit for the rest of the transaction,
+    so two archives for one unit take turns: the second sees the first's
+    letter as current and replaces it (or asks). SQLite's BEGIN IMMEDIATE
+    already lets one writer in at a time. The unique index on
+    ``letters.supersedes_id`` enforces the outcome whatever the locking."""
+    connection = session.connection()
+    if connection.dialect.name != "postgresql" or not unit:
+        return
+    import hashlib
+
+    digest = hashlib.sha256(("drafter-unit:" + unit_key(unit)).encode("utf-8")).digest()
+    key = int.from_bytes(digest[:8], "big", signed=True)
+    connection.exec_driver_sql(f"SELECT pg_advisory_xact_lock({key})")
 
 
 def _add_library_action(library: Any, session: Any, **values: Any) -> int:
@@ -1041,7 +1078,10 @@ def export_archive(store: Any, folder: str | Path, *, force: bool = False) -> Ex
             f"The folder '{target}' is not empty.",
             hint="Choose an empty or new folder, or add --force to write into it.",
         )
-    target.mkdir(parents=True, exist_ok=True)
+    try:
+        target.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise write_problem(target / "index.csv", exc) from None
     letters = list_letters(store)
     used: set[str] = set()
     written: list[Path] = []

@@ -26,6 +26,15 @@ class DrafterGroup(click.Group):
         except DrafterError as exc:
             # One line, whatever a driver or parser put inside the message.
             raise click.ClickException(" ".join(str(exc).split())) from exc
+        except RecursionError as exc:  # a guard missed a deeply nested file: still one line
+            raise click.ClickException(
+                "The file is nested far too deeply for drafter to read. Check it is the right file."
+            ) from exc
+        except MemoryError as exc:
+            raise click.ClickException(
+                "drafter ran out of memory reading the file; it is far larger inside than "
+                "any report, letter or settings file. Check it is the right file."
+            ) from exc
         except KeyboardInterrupt:
             click.echo("\nStopped. Nothing half-written was kept.", err=True)
             sys.exit(130)
@@ -41,6 +50,21 @@ def db_option(func: Any) -> Any:
         help="Database to use: a file path or SQLAlchemy URL "
         "(default: drafter.db in your data folder; also $DRAFTER_DB).",
     )(func)
+
+
+def max_mb_option(func: Any) -> Any:
+    """``--max-mb N`` on every command that reads a report."""
+    return click.option(
+        "--max-mb",
+        type=click.IntRange(1, 1024),
+        default=None,
+        help="Read reports up to this many megabytes (default: 50 for PDF and Word, "
+        "10 for web pages and text).",
+    )(func)
+
+
+def _max_bytes(max_mb: int | None) -> int | None:
+    return max_mb * 1024 * 1024 if max_mb else None
 
 
 def print_json(data: Any) -> None:
@@ -65,14 +89,8 @@ def cli() -> None:
 @cli.command("inspect")
 @click.argument("report_path", metavar="REPORT")
 @click.option("--json", "as_json", is_flag=True, help="Print the full record as JSON.")
-@click.option(
-    "--max-mb",
-    type=click.IntRange(1, 1024),
-    default=50,
-    show_default=True,
-    help="Refuse files larger than this many megabytes.",
-)
-def inspect_command(report_path: str, as_json: bool, max_mb: int) -> None:
+@max_mb_option
+def inspect_command(report_path: str, as_json: bool, max_mb: int | None) -> None:
     """Read an inspection report and show what drafter found in it.
 
     REPORT may be the saved web page (.html, or .mhtml saved as a single
@@ -90,7 +108,7 @@ def inspect_command(report_path: str, as_json: bool, max_mb: int) -> None:
     from drafter.cli.summary import summarise
     from drafter.reading.reader import read_report
 
-    report = read_report(report_path, max_bytes=max_mb * 1024 * 1024)
+    report = read_report(report_path, max_bytes=_max_bytes(max_mb))
     if as_json:
         print_json(report.to_dict())
         for warning in report.warnings:  # stdout stays valid JSON
@@ -374,6 +392,7 @@ def library_retire_command(action_id: str, db_url: str | None) -> None:
 )
 @click.option("--top", type=click.IntRange(1, 50), default=3, show_default=True)
 @click.option("--json", "as_json", is_flag=True, help="Print the matches as JSON.")
+@max_mb_option
 @db_option
 def match_command(
     report_path: str | None,
@@ -381,6 +400,7 @@ def match_command(
     from_file: str | None,
     top: int,
     as_json: bool,
+    max_mb: int | None,
     db_url: str | None,
 ) -> None:
     """Suggest past actions for each recommendation of a report.
@@ -436,7 +456,8 @@ def match_command(
     if report_path:
         from drafter.reading.reader import read_report
 
-        results = match_report(read_report(report_path), library, top=top)
+        report = read_report(report_path, max_bytes=_max_bytes(max_mb))
+        results = match_report(report, library, top=top)
     else:
         results = match_texts(list(texts), library, top=top)
     if as_json:
@@ -540,7 +561,7 @@ def config_show_command(config_path: str | None, as_json: bool) -> None:
 
 
 @config_group.command("templates")
-@click.argument("folder", metavar="DIR", type=click.Path(file_okay=False))
+@click.argument("folder", metavar="DIR")
 @click.option("--force", is_flag=True, help="Replace template files already in DIR.")
 def config_templates_command(folder: str, force: bool) -> None:
     """Copy drafter's letter templates into DIR so you can reword them.
@@ -611,6 +632,7 @@ def _echo_lines(lines: list[str], *, err: bool = False) -> None:
     help="In a batch, keep the letters already in the folder and draft the rest.",
 )
 @click.option("--json", "as_json", is_flag=True, help="Print what was drafted as JSON.")
+@max_mb_option
 @db_option
 def draft_command(
     reports: tuple[str, ...],
@@ -624,6 +646,7 @@ def draft_command(
     force: bool,
     skip_existing: bool,
     as_json: bool,
+    max_mb: int | None,
     db_url: str | None,
 ) -> None:
     """Draft the response letter to an inspection report as a Word document.
@@ -673,6 +696,7 @@ def draft_command(
         template_dir=template_dir,
         output_format=output_format,
         force=force,
+        max_bytes=_max_bytes(max_mb),
     )
     if skip_existing and not request.batch:
         raise DrafterError(
@@ -809,6 +833,7 @@ def check_command(
     show_default=True,
     help="Candidates shown (and kept in the file) for each recommendation.",
 )
+@max_mb_option
 @db_option
 def review_command(
     report_path: str,
@@ -821,6 +846,7 @@ def review_command(
     status: bool,
     as_json: bool,
     top: int,
+    max_mb: int | None,
     db_url: str | None,
 ) -> None:
     """Review the actions suggested for each recommendation of REPORT.
@@ -862,7 +888,7 @@ def review_command(
         raise DrafterError("Choose either --status or --sheet, not both.")
     if (accept_best or force) and not sheet:
         raise DrafterError("--accept-best and --force go with --sheet.")
-    report = read_report(report_path)
+    report = read_report(report_path, max_bytes=_max_bytes(max_mb))
     path = Path(review_file) if review_file else default_review_path(report_path)
     if status:
         progress = review_status(report, path)
@@ -1211,7 +1237,7 @@ def archive_show_command(letter_id: int, as_json: bool, db_url: str | None) -> N
 
 
 @archive_group.command("export")
-@click.argument("folder", metavar="DIR", type=click.Path(file_okay=False))
+@click.argument("folder", metavar="DIR")
 @click.option("--force", is_flag=True, help="Write into a folder that is not empty.")
 @db_option
 def archive_export_command(folder: str, force: bool, db_url: str | None) -> None:

@@ -68,6 +68,10 @@ class OutputExistsError(DrafterError):
     """Refusing to overwrite a user's file without --force."""
 
 
+class OutputWriteError(DrafterError):
+    """A file could not be written (no such folder, no permission, disk full)."""
+
+
 class ConfigError(DrafterError):
     """The configuration file is malformed."""
 

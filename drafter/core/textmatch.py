@@ -652,14 +652,10 @@ def shared_phrases(
     rarity); without it longer words count for more.
     """
     mine = _written_words(text)
-    theirs = [_key(w) for w in _written_words(other)]
-    if not mine or not theirs:
-        return []
-    their_runs: set[tuple[str, ...]] = set()
     longest = 5
-    for size in range(1, longest + 1):
-        for start in range(len(theirs) - size + 1):
-            their_runs.add(tuple(theirs[start : start + size]))
+    their_runs = _word_runs(other, longest)
+    if not mine or not their_runs:
+        return []
     word_weight = weight or (lambda word: float(len(word)))
 
     def acceptable(run: list[str]) -> bool:
@@ -699,6 +695,18 @@ def shared_phrases(
     return chosen
 
 
+@lru_cache(maxsize=8192)
+def _word_runs(other: str, longest: int) -> frozenset[tuple[str, ...]]:
+    """Every run of up to ``longest`` words of ``other`` (case aside). Cached:
+    the same library action is compared with many recommendations."""
+    theirs = [_key(w) for w in _written_words(other)]
+    runs: set[tuple[str, ...]] = set()
+    for size in range(1, longest + 1):
+        for start in range(len(theirs) - size + 1):
+            runs.add(tuple(theirs[start : start + size]))
+    return frozenset(runs)
+
+
 def _sentence_case(word: str) -> str:
     """The first word of a text without its sentence capital ("Team" -> "team"),
     keeping acronyms and names written in capitals ("MAPPA", "PSOs")."""
@@ -709,6 +717,13 @@ def _sentence_case(word: str) -> str:
 
 def concept_mentions(text: str) -> dict[str, str]:
     """Each domain concept found in ``text`` -> the words that named it, as written."""
+    return dict(_concept_mentions(text))
+
+
+@lru_cache(maxsize=8192)
+def _concept_mentions(text: str) -> tuple[tuple[str, str], ...]:
+    """:func:`concept_mentions`, cached (a library action's mentions are asked
+    for once per recommendation it is suggested for)."""
     written = _written_words(text)
     all_words: list[str] = []
     origin: list[int] = []  # normalised word -> the written word it came from
@@ -728,7 +743,7 @@ def concept_mentions(text: str) -> dict[str, str]:
                     words = [_sentence_case(words[0]), *words[1:]]
                 mentions.setdefault(concept_id, " ".join(words))
                 break
-    return mentions
+    return tuple(mentions.items())
 
 
 def concept_label(concept_id: str) -> str:

@@ -44,7 +44,6 @@ from jinja2.sandbox import SandboxedEnvironment
 
 from drafter.core.dates import long_date
 from drafter.core.errors import TemplateError
-from drafter.core.fileio import read_input_bytes
 from drafter.core.model import PlannedAction, PlannedResponse, Recommendation, ResponsePlan
 from drafter.core.names import KIND_LABELS
 from drafter.letter.plan import (
@@ -55,7 +54,7 @@ from drafter.letter.plan import (
     select_positive_findings,
 )
 from drafter.letter.settings import Config, Signatory
-from drafter.letter.templates import problem_sentence, template_environment
+from drafter.letter.templates import GuardedSandbox, problem_sentence, template_environment
 
 COMMENT_AUTHOR = "drafter"
 COMMENT_INITIALS = "D"
@@ -193,6 +192,11 @@ class _Blocks:
     def _load(environment: SandboxedEnvironment, name: str) -> Template:
         try:
             return environment.get_template(name)
+        except RecursionError:
+            raise TemplateError(
+                f"The letter template '{name}' nests its expressions or blocks far too deeply.",
+                hint="Fix the template, or leave out --template-dir to use drafter's own.",
+            ) from None
         except JinjaTemplateError as exc:
             raise TemplateError(
                 f"The letter template '{name}' cannot be used: {problem_sentence(exc)}.",
@@ -203,7 +207,12 @@ class _Blocks:
         for template in self.templates:
             if block in template.blocks:
                 try:
-                    out = "".join(template.blocks[block](template.new_context(dict(context))))
+                    pieces = template.blocks[block](template.new_context(dict(context)))
+                    environment = template.environment
+                    if isinstance(environment, GuardedSandbox):
+                        out = environment.render_pieces(pieces)
+                    else:
+                        out = "".join(pieces)
                 # Any failure inside a template (the sandbox's SecurityError, an
                 # undefined name, a division by zero in a user's template) is
                 # the template's problem, reported as such.
@@ -218,6 +227,13 @@ class _Blocks:
 
 
 # --- Word document building ------------------------------------------------------
+
+
+#: A letterhead is a page with a logo: a few hundred KB. Generous limits on
+#: the file, on everything in it unzipped, and on any one part.
+MAX_LETTERHEAD_BYTES = 20 * 1024 * 1024
+MAX_LETTERHEAD_UNZIPPED = 100 * 1024 * 1024
+MAX_LETTERHEAD_PART = 25 * 1024 * 1024
 
 
 def _new_document(letterhead: str | os.PathLike[str] | None) -> tuple[DocxDocument, bool]:
@@ -235,7 +251,18 @@ def _new_document(letterhead: str | os.PathLike[str] | None) -> tuple[DocxDocume
         normal.element.get_or_add_rPr().get_or_add_rFonts().set(qn("w:eastAsia"), BODY_FONT)
         normal.paragraph_format.space_after = BODY_SPACE_AFTER
         return document, False
-    data = read_input_bytes(letterhead)
+    from drafter.core.guarded import check_zip_parts, read_guarded
+
+    data = read_guarded(letterhead, MAX_LETTERHEAD_BYTES, error=TemplateError)
+    # A letterhead's parts are copied into every letter: one huge part (a
+    # 1 GB "picture") must be refused before python-docx reads it whole.
+    check_zip_parts(
+        data,
+        name=f"The letterhead {os.path.basename(letterhead)}",
+        max_total=MAX_LETTERHEAD_UNZIPPED,
+        max_part=MAX_LETTERHEAD_PART,
+        error=TemplateError,
+    )
     try:
         document = Document(io.BytesIO(data))
     except Exception as exc:  # python-docx raises several types for a non-docx

@@ -22,7 +22,7 @@ from drafter.core.errors import (
     OutputExistsError,
     ReviewFileError,
 )
-from drafter.core.fileio import DEFAULT_MAX_INPUT_BYTES, atomic_write_bytes, ensure_writable
+from drafter.core.fileio import atomic_write_bytes, ensure_writable
 from drafter.core.model import LibraryAction, Report, ResponsePlan
 from drafter.letter.document import (
     AttentionItem,
@@ -218,7 +218,12 @@ def _chosen_actions(library: Library, review: ReviewFile | None) -> dict[int, Li
             try:
                 found[chosen.library_id] = library.get(chosen.library_id)
             except LibraryError:
-                continue  # retired or deleted since the review: use the text as chosen
+                continue  # checked below
+    from drafter.review.file import check_library_ids
+
+    # Retired actions are still found; an id the library never had is a typo
+    # or a review file from another database, and is refused with its line.
+    check_library_ids(review, lambda action_id: action_id in found)
     return found
 
 
@@ -298,7 +303,7 @@ def draft_letter(
     template_dir: str | os.PathLike[str] | None = None,
     output_format: OutputFormat = "letter",
     force: bool = False,
-    max_bytes: int = DEFAULT_MAX_INPUT_BYTES,
+    max_bytes: int | None = None,
 ) -> DraftResult:
     """Draft the response to one report and write it to ``output`` (.docx).
 
@@ -412,7 +417,7 @@ def draft_batch(
     force: bool = False,
     skip_existing: bool = False,
     use_review_files: bool = True,
-    max_bytes: int = DEFAULT_MAX_INPUT_BYTES,
+    max_bytes: int | None = None,
     progress: Callable[[Path], None] | None = None,
 ) -> list[DraftResult]:
     """Draft every report in ``inputs`` into ``outdir``.

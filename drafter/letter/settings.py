@@ -16,6 +16,7 @@ from pathlib import Path
 
 from drafter.core.errors import ConfigError
 from drafter.core.fileio import atomic_write_text, read_input_bytes
+from drafter.core.guarded import load_toml
 
 ENV_VAR = "DRAFTER_CONFIG"
 CONFIG_FILE_NAME = "config.toml"
@@ -119,7 +120,8 @@ def load_config(path: str | os.PathLike[str] | None = None) -> Config:
         return Config()
     raw = read_input_bytes(target, max_bytes=MAX_CONFIG_BYTES)
     try:
-        data = tomllib.loads(raw.decode("utf-8"))
+        text = raw.decode("utf-8")
+        data = load_toml(text, name=f"The settings file '{target}'", error=ConfigError)
     except UnicodeDecodeError as exc:
         raise ConfigError(
             f"The settings file '{target}' is not plain text.",

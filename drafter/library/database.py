@@ -22,6 +22,7 @@ from sqlalchemy import (
     Date,
     DateTime,
     ForeignKey,
+    Index,
     Integer,
     LargeBinary,
     String,
@@ -33,6 +34,7 @@ from sqlalchemy import (
 from sqlalchemy.engine import Engine, make_url
 from sqlalchemy.exc import (
     ArgumentError,
+    DataError,
     DBAPIError,
     IntegrityError,
     NoSuchModuleError,
@@ -131,6 +133,9 @@ class LetterRow(Base):
     supersedes_id: Mapped[int | None] = mapped_column(ForeignKey("letters.id"))
     status: Mapped[str] = mapped_column(String(20), default="current")  # or "superseded"
     created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    # A letter is replaced by at most one letter (migration 0002): two archives
+    # racing to supersede the same letter cannot both succeed.
+    __table_args__ = (Index("uq_letters_supersedes_id", "supersedes_id", unique=True),)
 
 
 class CommitmentRow(Base):
@@ -262,6 +267,18 @@ def translate_db_errors(url: str) -> Iterator[None]:
         ) from exc
     except IntegrityError:
         raise  # callers decide: a duplicate is often "already there", not a failure
+    except DataError as exc:
+        # The server was reached and refused a value (too long, out of range):
+        # the data's problem, not the address's.
+        raise DatabaseError(
+            f"The database {safe_url(url)} refused a value ({_driver_message(exc)}).",
+            hint="Check the file's values: a name, number or date may be too long or too large.",
+        ) from exc
+    except OverflowError as exc:
+        raise DatabaseError(
+            "A number is too large for the database to store.",
+            hint="Check the numbers you gave.",
+        ) from exc
     except DBAPIError as exc:
         raise DatabaseError(
             f"The database {safe_url(url)} reported a problem ({_driver_message(exc)}).",

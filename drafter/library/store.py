@@ -420,7 +420,7 @@ def _find_row(session: Session, action_id: int | str) -> ActionRow:
 
     row: ActionRow | None = None
     text = str(action_id).strip()
-    if text.isdigit():
+    if text.isdigit() and int(text) <= 2**63 - 1:  # larger never fits a database id
         row = session.get(ActionRow, int(text))
     if row is None and text:
         row = session.scalar(

@@ -25,6 +25,7 @@ from sqlalchemy import select
 
 from drafter.core.errors import InputFileError, LibraryError
 from drafter.core.fileio import atomic_write_text, read_input_bytes
+from drafter.core.guarded import load_json, load_yaml
 from drafter.core.model import LibraryAction
 from drafter.core.wording import counted
 from drafter.library.database import ActionRow
@@ -127,7 +128,7 @@ def read_rows(path: str | Path) -> list[tuple[int, Any]]:
             if not line.strip():
                 continue
             try:
-                rows.append((number, json.loads(line)))
+                rows.append((number, load_json(line, name=f"'{name}', line {number},")))
             except json.JSONDecodeError as exc:
                 rows.append(
                     (
@@ -137,7 +138,13 @@ def read_rows(path: str | Path) -> list[tuple[int, Any]]:
                 )
         return rows
     try:
-        loaded = json.loads(text) if fmt == "json" else yaml.safe_load(text)
+        # Aliases, deep nesting, absurd numbers and impossible dates are
+        # refused with one sentence before they can use up time or memory.
+        loaded = (
+            load_json(text, name=f"'{name}'")
+            if fmt == "json"
+            else load_yaml(text, name=f"'{name}'", error=InputFileError)
+        )
     except json.JSONDecodeError as exc:
         raise InputFileError(
             f"'{name}' is not valid JSON at line {exc.lineno}, column {exc.colno}: "

@@ -45,6 +45,8 @@ How a score is made (each step measurably improved ``benchmarks/match_quality.py
 
 from __future__ import annotations
 
+import dataclasses
+
 import math
 import re
 from collections import Counter
@@ -356,21 +358,17 @@ class Matcher:
         shortlist = _top_indices(lexical, min(SHORTLIST, self._size))
         shortlist = shortlist[lexical[shortlist] > 0]
         if len(shortlist):
-            normal = [normalise(text)]
-            fuzzy = np.maximum(
-                process.cdist(
-                    normal,
-                    [self._normal(self.actions[i].recommendation) for i in shortlist],
-                    scorer=fuzz.token_sort_ratio,
-                    workers=-1,
-                )[0],
-                process.cdist(
-                    normal,
-                    [self._normal(self.actions[i].text) for i in shortlist],
-                    scorer=fuzz.token_sort_ratio,
-                    workers=-1,
-                )[0],
-            )
+            # One call for both fields: rapidfuzz's per-call cost, not the
+            # comparisons, dominated when thousands of texts are matched.
+            actions = self.actions
+            both = process.cdist(
+                [normalise(text)],
+                [self._normal(actions[i].recommendation) for i in shortlist]
+                + [self._normal(actions[i].text) for i in shortlist],
+                scorer=fuzz.token_sort_ratio,
+                workers=1,
+            )[0]
+            fuzzy = np.maximum(both[: len(shortlist)], both[len(shortlist) :])
             final[shortlist] += FUZZY_SHARE * fuzzy
         # A domain idea the library has never dealt with ("unpaid work" when no
         # action mentions it) means the best candidates answer something else.
@@ -454,10 +452,25 @@ class Matcher:
         """The best ``top`` candidates for each recommendation, best first, with
         ``no_match`` set (and no candidates) when none clears the threshold."""
         results = []
+        # The same wording twice (a long --from-file list repeats itself) is
+        # scored once: the candidates depend on nothing but the text.
+        seen: dict[str, tuple[list[Candidate], list[Candidate]]] = {}
         for number, item in enumerate(recommendations, start=1):
             recommendation = (
                 item if isinstance(item, Recommendation) else Recommendation(number, "", str(item))
             )
+            known = seen.get(recommendation.text)
+            if known is not None:
+                strong, weak_known = known
+                results.append(
+                    RecommendationMatch(
+                        recommendation,
+                        [dataclasses.replace(c) for c in strong],
+                        no_match=not strong,
+                        weak_candidates=[dataclasses.replace(c) for c in weak_known],
+                    )
+                )
+                continue
             final, rec_sim, _, _, notes = self._score_one(recommendation.text)
             scored = (recommendation.text, final, rec_sim, notes)
             candidates = [
@@ -473,9 +486,13 @@ class Matcher:
                     for index, twins in self._distinct_leaders(final, max(top, 0), floor=0.0)
                     if final[index] > 0
                 ]
+            seen[recommendation.text] = (candidates, weak)
             results.append(
                 RecommendationMatch(
-                    recommendation, candidates, no_match=not candidates, weak_candidates=weak
+                    recommendation,
+                    list(candidates),
+                    no_match=not candidates,
+                    weak_candidates=list(weak),
                 )
             )
         return results
@@ -573,6 +590,14 @@ class Matcher:
 
     def _word_weight(self, word: str) -> float:
         """How telling a written word is: its rarity in this library."""
+        cache = self.__dict__.setdefault("_word_weights", {})
+        known = cache.get(word)
+        if known is not None:
+            return known
+        cache[word] = best = self._compute_word_weight(word)
+        return best
+
+    def _compute_word_weight(self, word: str) -> float:
         best = 0.0
         for part in normalise(word).split():
             term_id = self._vocab.get(stem(part))

@@ -120,9 +120,14 @@ def _odf_kind(archive: zipfile.ZipFile, names: list[str]) -> str | None:
     return mimetype[len(_ODF_MIMETYPE) :].decode("ascii", errors="replace")
 
 
-def read_report(
-    path: str | os.PathLike[str], *, max_bytes: int = DEFAULT_MAX_INPUT_BYTES
-) -> Report:
+#: A report's web page or pasted text is well under 1 MB; a 45 MB page took
+#: minutes and gigabytes to read, so pages and text over this are refused
+#: unless a limit is given (``--max-mb``). PDFs and Word files, whose size is
+#: mostly pictures, keep the general limit.
+MAX_MARKUP_BYTES = 10 * 1024 * 1024
+
+
+def read_report(path: str | os.PathLike[str], *, max_bytes: int | None = None) -> Report:
     """Read the inspection report at ``path``.
 
     Raises :class:`InputFileError` (missing, empty, too large, damaged,
@@ -130,7 +135,24 @@ def read_report(
     an HMI Probation inspection report). A report with no Recommendations
     section is returned with a warning in ``report.warnings``.
     """
-    data = read_input_bytes(path, max_bytes)
+    try:
+        data = read_input_bytes(path, max_bytes or DEFAULT_MAX_INPUT_BYTES)
+    except InputFileError as exc:
+        if "limit" in exc.message:
+            raise InputFileError(
+                exc.message, hint="Check it is the right document; --max-mb raises the limit."
+            ) from None
+        raise
+    if max_bytes is None and len(data) > MAX_MARKUP_BYTES:
+        kind = detect_format(data, str(path))
+        if kind in ("html", "text"):
+            what = "web page" if kind == "html" else "text file"
+            raise InputFileError(
+                f"'{path}' is a {len(data) / 1_048_576:.1f} MB {what}, over the "
+                f"{MAX_MARKUP_BYTES // 1_048_576} MB drafter reads by default (a report's page "
+                "is well under 1 MB; this one would take minutes and gigabytes to read).",
+                hint="Check it is the right file; if it is, add --max-mb 50 to read it anyway.",
+            )
     report = read_report_bytes(data, name=str(path))
     report.source_path = str(path)
     return report

@@ -82,6 +82,17 @@ class ReviewFile:
     report_path: str | None = None
     decisions: list[ReviewDecision] = field(default_factory=list)
     schema_version: int = SCHEMA_VERSION
+    # --- bookkeeping for saving safely; never written to the file ---
+    #: SHA-256 of the file as last read or written (None: there was no file).
+    #: Pass it to :func:`save_review` as ``expected_version``.
+    version: str | None = field(default=None, compare=False, repr=False)
+    #: The decisions as they were in that version, to merge against.
+    base: list[ReviewDecision] | None = field(default=None, compare=False, repr=False)
+    #: What the last save merged from someone else's saves, for the reviewer.
+    merge_notes: list[str] = field(default_factory=list, compare=False, repr=False)
+    #: (decision index, action index) -> line of that action's library_id.
+    id_lines: dict[tuple[int, int], int] = field(default_factory=dict, compare=False, repr=False)
+    source_name: str | None = field(default=None, compare=False, repr=False)
 
     def pending(self) -> list[ReviewDecision]:
         return [d for d in self.decisions if d.status == "pending"]
@@ -233,6 +244,8 @@ def reconcile_review(existing: ReviewFile, fresh: ReviewFile) -> Reconciliation:
         unit=fresh.unit or existing.unit,
         report_path=fresh.report_path or existing.report_path,
         decisions=merged,
+        version=existing.version,
+        base=existing.base,
     )
     return Reconciliation(review, report_changed, kept, matched, dropped)
 
@@ -269,9 +282,14 @@ def summarise_review(review: ReviewFile) -> ReviewSummary:
     )
 
 
+_BOOKKEEPING = ("version", "base", "merge_notes", "id_lines", "source_name")
+
+
 def review_to_json(review: ReviewFile) -> dict[str, Any]:
     """The ``--json`` shape: the whole review plus its summary."""
     data = dataclasses.asdict(review)
+    for private in _BOOKKEEPING:
+        data.pop(private, None)
     data["summary"] = dataclasses.asdict(summarise_review(review))
     return data
 
@@ -402,14 +420,164 @@ def dump_review(review: ReviewFile) -> str:
     return "".join(parts)
 
 
+_UNCHECKED: Any = object()
+
+
 def save_review(
-    review: ReviewFile, path: str | os.PathLike[str], *, overwrite: bool = True
+    review: ReviewFile,
+    path: str | os.PathLike[str],
+    *,
+    overwrite: bool = True,
+    expected_version: str | None = _UNCHECKED,
 ) -> Path:
     """Write the review file atomically (a crash or Ctrl-C never leaves half a
-    file). ``overwrite=False`` refuses to replace an existing file."""
-    from drafter.core.fileio import atomic_write_text
+    file). ``overwrite=False`` refuses to replace an existing file.
 
-    return atomic_write_text(path, dump_review(review), force=overwrite)
+    Two people may review the same report at once (two terminals, or the
+    command line and the web page). Pass ``expected_version`` (the
+    ``review.version`` of the file as read: None if there was none) and the
+    file is written only if it is still that version; if someone else saved
+    in between, their decisions are merged into ``review`` decision by
+    decision first (see :func:`merge_reviews`), so nobody's decision is lost,
+    and ``review.merge_notes`` says what happened. The check and the write
+    hold a lock on the folder, so two savers never interleave."""
+    from drafter.core.fileio import atomic_write_text, sha256_bytes
+
+    target = Path(path)
+    review.merge_notes = []
+    with _folder_lock(target.parent):
+        if expected_version is not _UNCHECKED:
+            on_disk = _read_current(target)
+            current = sha256_bytes(on_disk) if on_disk is not None else None
+            if current != expected_version and on_disk is not None:
+                try:
+                    theirs = parse_review(on_disk.decode("utf-8-sig"), name=f"'{target.name}'")
+                except (UnicodeDecodeError, ReviewFileError):
+                    raise ReviewFileError(
+                        f"Someone changed '{target}' while you were reviewing, and it can no "
+                        "longer be read, so your decision was not saved over it.",
+                        hint="Fix or move that file, then run the review again.",
+                    ) from None
+                review.merge_notes = merge_reviews(review, theirs)
+        text = dump_review(review)
+        written = atomic_write_text(target, text, force=overwrite)
+    review.version = sha256_bytes(text.encode("utf-8"))
+    review.base = [copy_decision(d) for d in review.decisions]
+    return written
+
+
+def copy_decision(decision: ReviewDecision) -> ReviewDecision:
+    import copy
+
+    return copy.deepcopy(decision)
+
+
+def _read_current(target: Path) -> bytes | None:
+    try:
+        return target.read_bytes()
+    except FileNotFoundError:
+        return None
+    except OSError:
+        return None  # unreadable: the write below says what is wrong
+
+
+class _folder_lock:  # noqa: N801 - a context manager
+    """An exclusive lock on ``folder`` (flock on the directory itself, so no
+    lock file is left behind) while a review file is checked and written.
+    Where locking is not available it does nothing."""
+
+    def __init__(self, folder: Path) -> None:
+        self.folder = folder
+        self.fd: int | None = None
+
+    def __enter__(self) -> None:
+        try:
+            import fcntl
+
+            self.fd = os.open(self.folder, os.O_RDONLY)
+            fcntl.flock(self.fd, fcntl.LOCK_EX)
+        except (ImportError, OSError):
+            if self.fd is not None:
+                os.close(self.fd)
+            self.fd = None
+
+    def __exit__(self, *_exc: Any) -> None:
+        if self.fd is not None:
+            os.close(self.fd)  # closing releases the lock
+            self.fd = None
+
+
+def _state(decision: ReviewDecision | None) -> tuple:
+    """What a reviewer decided, for telling whether a decision changed."""
+    if decision is None:
+        return ("pending", None, (), (), (), None, None, None)
+    return (
+        decision.status,
+        decision.agreement,
+        tuple((a.text, a.library_id, a.edited) for a in decision.actions),
+        tuple(decision.rejected),
+        tuple(decision.passed_over),
+        decision.owner,
+        decision.target_date,
+        decision.note,
+    )
+
+
+def merge_reviews(ours: ReviewFile, theirs: ReviewFile) -> list[str]:
+    """Bring into ``ours`` what someone else saved in ``theirs`` since ``ours``
+    was read (``ours.base``), decision by decision, and return notes for the
+    reviewer. A decision only they changed is taken from them; one only we
+    changed is kept. When both changed the same recommendation, a decision is
+    never replaced by a pending one, and between two decisions ours (the
+    latest) is kept, with a note naming whose was replaced."""
+    base = {recommendation_key(d.recommendation): d for d in ours.base or []}
+    others = {recommendation_key(d.recommendation): d for d in theirs.decisions}
+    notes: list[str] = []
+    for index, mine in enumerate(ours.decisions):
+        key = recommendation_key(mine.recommendation)
+        other = others.get(key)
+        if other is None:
+            continue
+        before, now, then = _state(base.get(key)), _state(mine), _state(other)
+        if then in (before, now):
+            continue  # they did not change it, or made the same decision
+        label = f"Recommendation {mine.number}"
+        who = other.decided_by or "someone else"
+        taken = dataclasses.replace(
+            copy_decision(other), number=mine.number, addressee=mine.addressee
+        )
+        if not taken.suggestions:
+            taken.suggestions = mine.suggestions
+        if now == before:
+            ours.decisions[index] = taken
+            if other.status != "pending":
+                notes.append(f"{label}: kept the decision {who} saved meanwhile.")
+        elif mine.status == "pending" and other.status != "pending":
+            ours.decisions[index] = taken
+            notes.append(f"{label}: kept the decision {who} saved meanwhile.")
+        elif other.status != "pending":
+            notes.append(
+                f"{label}: {who} also decided it meanwhile; your decision replaced theirs."
+            )
+    return notes
+
+
+def check_library_ids(review: ReviewFile, exists: Any) -> None:
+    """Refuse a review file whose chosen actions name library ids the library
+    does not have (a typo, or a file from another database), naming the line.
+    ``exists(id)`` says whether the library has that id."""
+    for d_index, decision in enumerate(review.decisions):
+        for a_index, action in enumerate(decision.actions):
+            if action.library_id is None or exists(action.library_id):
+                continue
+            line = review.id_lines.get((d_index, a_index))
+            where = f", line {line}" if line else ""
+            raise ReviewFileError(
+                f"{review.source_name or 'The review file'}{where}: library action "
+                f"{action.library_id} (recommendation {decision.number}) is not in this library.",
+                hint="Check the number with 'drafter library show ID', or delete the "
+                "library_id line to keep the wording as a new action.",
+            )
 
 
 # --- reading and checking ------------------------------------------------------------
@@ -507,6 +675,10 @@ class _Checker:
             raise self.fail(
                 [*path, key], f"'{key}' should be a whole number, not {_describe(value)}."
             )
+        from drafter.core.guarded import MAX_DB_INT
+
+        if abs(value) > MAX_DB_INT:
+            raise self.fail([*path, key], f"'{key}' is far too large a number to be meant.")
         return value
 
     def number(self, data: dict, key: str, path: Sequence[str | int]) -> float | None:
@@ -555,9 +727,13 @@ def parse_review(text: str, *, name: str = "The review file") -> ReviewFile:
     :class:`ReviewFileError` naming the line and what is wrong."""
     import yaml
 
+    from drafter.core.guarded import compose_yaml, construct_yaml
+
     try:
-        root = yaml.compose(text, Loader=yaml.SafeLoader)
-        data = yaml.safe_load(text)
+        # Aliases, anchors, deep nesting, absurd numbers and impossible dates
+        # are refused plainly: a review file is never written with them.
+        root = compose_yaml(text, name=name, error=ReviewFileError)
+        data = construct_yaml(root, name=name, error=ReviewFileError) if root else None
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
         line = f", line {mark.line + 1}" if mark is not None else ""
@@ -587,12 +763,21 @@ def parse_review(text: str, *, name: str = "The review file") -> ReviewFile:
     decisions = []
     for index, item in enumerate(check.sequence(top, "decisions", [])):
         decisions.append(_parse_decision(check, item, ["decisions", index], index + 1))
+    id_lines = {}
+    for d_index, decision in enumerate(decisions):
+        for a_index, action in enumerate(decision.actions):
+            if action.library_id is not None:
+                id_lines[(d_index, a_index)] = check.line_of(
+                    ["decisions", d_index, "actions", a_index, "library_id"]
+                )
     return ReviewFile(
         report_sha256=str(sha).strip(),
         unit=check.text(top, "unit", [], optional=True, what="unit") or "",
         report_path=check.text(top, "report_path", [], optional=True, what="report_path"),
         decisions=decisions,
         schema_version=version,
+        id_lines=id_lines,
+        source_name=name,
     )
 
 
@@ -625,6 +810,8 @@ def _refuse_duplicate_keys(root: Any, name: str) -> None:
 def _parse_decision(
     check: _Checker, item: Any, path: list[str | int], position: int
 ) -> ReviewDecision:
+    from drafter.core.guarded import MAX_DB_INT
+
     what = f"recommendation {position}"
     data = check.mapping(item, path, what, _REQUIRED_DECISION, _FIELD_ORDER["decision"])
     status = data.get("status")
@@ -662,6 +849,8 @@ def _parse_decision(
                 [*path, "rejected", i],
                 f"'rejected' should list library ids (whole numbers), not {_describe(raw)}.",
             )
+        if abs(raw) > MAX_DB_INT:
+            raise check.fail([*path, "rejected", i], "that library id is far too large.")
         rejected.append(raw)
     passed_over = []
     for i, raw in enumerate(check.sequence(data, "passed_over", path)):
@@ -670,6 +859,8 @@ def _parse_decision(
                 [*path, "passed_over", i],
                 f"'passed_over' should list library ids (whole numbers), not {_describe(raw)}.",
             )
+        if abs(raw) > MAX_DB_INT:
+            raise check.fail([*path, "passed_over", i], "that library id is far too large.")
         passed_over.append(raw)
     suggestions = []
     for i, raw in enumerate(check.sequence(data, "suggestions", path)):
@@ -727,4 +918,9 @@ def load_review(path: str | os.PathLike[str]) -> ReviewFile:
             f"'{path}' is not a text file in UTF-8.",
             hint="Save it as plain text (UTF-8) in your editor.",
         ) from None
-    return parse_review(text, name=f"'{Path(path).name}'")
+    from drafter.core.fileio import sha256_bytes
+
+    review = parse_review(text, name=f"'{Path(path).name}'")
+    review.version = sha256_bytes(data)
+    review.base = [copy_decision(d) for d in review.decisions]
+    return review

@@ -697,8 +697,12 @@ class ReviewSession:
                 self.term.show(f"Note: {message}")
 
     def save(self) -> None:
-        """Write the review file as it stands."""
-        save_review(self.review, self.path, overwrite=True)
+        """Write the review file as it stands. If someone else saved it since
+        it was read (another terminal, the web page), their decisions are
+        merged in first and the reviewer is told."""
+        save_review(self.review, self.path, overwrite=True, expected_version=self.review.version)
+        for note in self.review.merge_notes:
+            self.term.show(f"Note: {note}")
 
 
 #: Anything written like a numeric date (31/13/2026, 2026-13-01): each must be real.

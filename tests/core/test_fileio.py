@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import errno
 import os
 
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from drafter.core.errors import InputFileError, OutputExistsError
+from drafter.core.errors import InputFileError, OutputExistsError, OutputWriteError
 from drafter.core.fileio import (
     atomic_write_bytes,
     atomic_write_text,
@@ -69,10 +70,10 @@ def test_failed_write_keeps_the_old_file(tmp_path, monkeypatch):
     target.write_text("old")
 
     def broken_replace(src, dst):
-        raise OSError("disk full")
+        raise OSError(errno.ENOSPC, "No space left on device")
 
     monkeypatch.setattr(os, "replace", broken_replace)
-    with pytest.raises(OSError):
+    with pytest.raises(OutputWriteError, match="disk is full"):
         atomic_write_text(target, "new", force=True)
     assert target.read_text() == "old"
     assert os.listdir(tmp_path) == ["a.txt"]

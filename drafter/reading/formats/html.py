@@ -38,7 +38,21 @@ def html_blocks(text: str) -> list[Block]:
     return blocks
 
 
-def _walk(node: Tag, blocks: list[Block]) -> None:
+#: Elements nested deeper than this are not a web page anyone wrote: real
+#: report pages nest a few dozen deep. Refused rather than walked (the walk
+#: recurses, and Python's recursion would overflow a few hundred levels on).
+MAX_HTML_DEPTH = 250
+
+
+def _walk(node: Tag, blocks: list[Block], depth: int = 0) -> None:
+    if depth > MAX_HTML_DEPTH:
+        from drafter.core.errors import InputFileError
+
+        raise InputFileError(
+            f"The web page nests its elements more than {MAX_HTML_DEPTH} deep, far deeper "
+            "than any report page.",
+            hint="Check it is the right file, or save the report's page again from the browser.",
+        )
     loose: list[str] = []  # text sitting directly inside a container
 
     def flush() -> None:
@@ -79,7 +93,7 @@ def _walk(node: Tag, blocks: list[Block]) -> None:
             loose.append(_text(child))
         else:
             flush()
-            _walk(child, blocks)
+            _walk(child, blocks, depth + 1)
     flush()
 
 

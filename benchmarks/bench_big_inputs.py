@@ -1,0 +1,189 @@
+"""Big inputs: a 40,000-line ``drafter match --from-file`` and a 45 MB web page.
+
+Each runs the real command line in a subprocess (with the starter library in
+a fresh SQLite database) and prints its wall-clock time and peak memory
+(maximum resident set size of the child).
+
+* The recommendations file holds 40,000 lines recombined from phrases in the
+  style of inspection recommendations (verbs, subjects, qualifiers, places):
+  most lines are different, and the file stays under the 2 MB limit for
+  ``--from-file``. ``--distinct`` prints how many are different.
+* The web page is 45 MB of report-like markup (the sample report followed by
+  many appendix paragraphs and tables). By default drafter refuses a web page
+  over 10 MB with a note on ``--max-mb``; the figure printed is that refusal.
+  ``--read-anyway`` also times reading it with ``--max-mb 50`` (minutes).
+
+Usage: python benchmarks/bench_big_inputs.py [--lines 40000] [--read-anyway]
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import random
+import resource
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parent.parent
+SAMPLE = REPO / "samples" / "ashvale_pdu_2025.html"
+
+VERBS = [
+    "Improve",
+    "Ensure",
+    "Strengthen",
+    "Review",
+    "Develop",
+    "Embed",
+    "Increase",
+    "Reduce",
+    "Monitor",
+    "Deliver",
+    "Prioritise",
+    "Audit",
+    "Extend",
+    "Resource",
+    "Evaluate",
+    "Plan",
+]
+SUBJECTS = [
+    "risk assessments",
+    "caseloads",
+    "management oversight",
+    "staff training",
+    "partnership work",
+    "unpaid work",
+    "domestic abuse checks",
+    "safeguarding checks",
+    "induction of new officers",
+    "court reports",
+    "interventions",
+    "accommodation support",
+    "sentence plans",
+    "home visits",
+    "police information sharing",
+    "countersigning",
+    "staff wellbeing",
+    "workload measures",
+    "MAPPA referrals",
+    "OASys reviews",
+    "victim contact",
+    "ETE provision",
+    "drug testing",
+    "CRS referrals",
+    "recall decisions",
+    "breach processes",
+    "licence conditions",
+    "diversity data",
+    "case allocation",
+    "supervision quality",
+]
+QUALIFIERS = [
+    "for women",
+    "for young adults",
+    "after release",
+    "before sentence",
+    "in custody",
+    "at court",
+    "in the community",
+    "for high-risk cases",
+    "for new staff",
+    "",
+    "",
+]
+PLACES = ["in every team", "across the region", "in the PDU", "with partners", "by 2026", "", ""]
+
+
+def recommendations(count: int, seed: int = 3) -> list[str]:
+    rng = random.Random(seed)
+    lines = []
+    for _ in range(count):
+        words = [
+            rng.choice(VERBS),
+            rng.choice(SUBJECTS),
+            rng.choice(QUALIFIERS),
+            rng.choice(PLACES),
+        ]
+        lines.append(" ".join(w for w in words if w))
+    return lines
+
+
+def big_page(path: Path, megabytes: int) -> None:
+    text = SAMPLE.read_text(encoding="utf-8")
+    head, _, _ = text.rpartition("</body>")
+    filler = "".join(
+        f"<p>Appendix paragraph {i}: evidence on casework quality, supervision and partnership "
+        f"work in the unit.</p><table><tr><td>Row {i}</td><td>{i % 97}%</td></tr></table>\n"
+        for i in range(2000)
+    )
+    with path.open("w", encoding="utf-8") as handle:
+        handle.write(head)
+        written = len(head)
+        while written < megabytes * 1024 * 1024:
+            handle.write(filler)
+            written += len(filler)
+        handle.write("</body></html>\n")
+
+
+def run(args: list[str], env: dict[str, str], cwd: Path) -> tuple[float, float, int, str]:
+    """(seconds, peak MB, exit code, last line of stderr) of ``drafter ARGS``."""
+    command = [sys.executable, "-c", "from drafter.cli.commands import main; main()", *args]
+    before = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    started = time.perf_counter()
+    done = subprocess.run(command, env=env, cwd=cwd, capture_output=True, text=True)
+    seconds = time.perf_counter() - started
+    peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    lines = done.stderr.strip().splitlines()
+    # ru_maxrss of children is the largest of any child so far: run each
+    # command after smaller ones (or read it as an upper bound).
+    return seconds, max(peak, before) / 1024, done.returncode, lines[-1] if lines else ""
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--lines", type=int, default=40_000)
+    parser.add_argument("--megabytes", type=int, default=45)
+    parser.add_argument("--read-anyway", action="store_true")
+    options = parser.parse_args()
+    with tempfile.TemporaryDirectory() as folder:
+        work = Path(folder)
+        env = {
+            **os.environ,
+            "DRAFTER_DB": f"sqlite:///{work / 'drafter.db'}",
+            "PYTHONPATH": str(REPO),
+        }
+        env.pop("DRAFTER_CONFIG", None)
+        run(["library", "list", "--limit", "1"], env, work)  # load the starter library
+
+        lines = recommendations(options.lines)
+        recs = work / "recommendations.txt"
+        recs.write_text("\n".join(lines) + "\n", encoding="utf-8")
+        size = recs.stat().st_size / 1_048_576
+        seconds, peak, code, last = run(["match", "--from-file", str(recs), "--json"], env, work)
+        print(
+            f"match --from-file: {len(lines):,} lines ({len(set(lines)):,} different, "
+            f"{size:.2f} MB): {seconds:.1f} s, peak {peak:.0f} MB, exit {code}"
+            + (f" ({last})" if code else "")
+        )
+
+        page = work / "big.html"
+        big_page(page, options.megabytes)
+        size = page.stat().st_size / 1_048_576
+        seconds, peak, code, last = run(["inspect", str(page)], env, work)
+        print(
+            f"inspect {size:.1f} MB web page (default limits): {seconds:.2f} s, "
+            f"peak {peak:.0f} MB (largest child so far), exit {code}: {last}"
+        )
+        if options.read_anyway:
+            seconds, peak, code, last = run(["inspect", str(page), "--max-mb", "50"], env, work)
+            print(
+                f"inspect {size:.1f} MB web page with --max-mb 50: {seconds:.1f} s, "
+                f"peak {peak:.0f} MB, exit {code}"
+            )
+
+
+if __name__ == "__main__":
+    main()
