@@ -176,6 +176,7 @@ def _final_form(word: str) -> str:
 _REWRITES = {word: _final_form(word) for word in (*SPELLINGS, *ABBREVIATIONS)}
 
 
+@lru_cache(maxsize=131072)
 def normalise(text: str) -> str:
     """Lower-case words separated by single spaces, British spelling, abbreviations
     spelt out. Idempotent: ``normalise(normalise(x)) == normalise(x)``."""
@@ -631,6 +632,7 @@ def _key(word: str) -> str:
     return word.casefold()
 
 
+@lru_cache(maxsize=65536)
 def _meaningful(word: str) -> bool:
     key = _key(word)
     plain = key.replace("'", "")
@@ -669,11 +671,14 @@ def shared_phrases(
         return all(k not in _FUNCTION_WORDS or k in _JOINING_WORDS for k in keys)
 
     found: dict[tuple[str, ...], tuple[float, str]] = {}
+    my_keys = [_key(w) for w in mine]
     for start in range(len(mine)):
         for size in range(min(longest, len(mine) - start), 0, -1):
+            keys = tuple(my_keys[start : start + size])
+            if keys not in their_runs:
+                continue
             run = mine[start : start + size]
-            keys = tuple(_key(w) for w in run)
-            if keys in their_runs and acceptable(run):
+            if acceptable(run):
                 score = sum(word_weight(k) for k in keys if _meaningful(k))
                 if size > 1:
                     score *= 1.3

@@ -161,12 +161,39 @@ class _Field:
     weights: np.ndarray
 
     def dot(self, query: dict[int, float], size: int) -> np.ndarray:
+        dense = _DENSE.get(id(self))
+        if dense is not None and dense[0] is self:
+            if not query:
+                return np.zeros(size, dtype=np.float32)
+            ids = np.fromiter(query.keys(), dtype=np.int64, count=len(query))
+            weights = np.fromiter(query.values(), dtype=np.float32, count=len(query))
+            return weights @ dense[1][ids]
         scores = np.zeros(size, dtype=np.float32)
         for term, weight in query.items():
             start, end = self.ptr[term], self.ptr[term + 1]
             if start != end:
                 scores[self.docs[start:end]] += weight * self.weights[start:end]
         return scores
+
+
+#: Term-by-action matrices of small libraries, by id of their _Field: one
+#: matrix product scores a recommendation instead of a loop over its terms
+#: (the loop's per-term cost dominated when thousands of texts are matched).
+_DENSE: dict[int, tuple[_Field, np.ndarray]] = {}
+#: Build the dense form only while it stays small (16 MB of float32).
+MAX_DENSE_CELLS = 4_000_000
+
+
+def _densify(field: _Field, size: int) -> None:
+    terms = len(field.ptr) - 1
+    if terms * size > MAX_DENSE_CELLS or terms == 0:
+        return
+    matrix = np.zeros((terms, size), dtype=np.float32)
+    rows = np.repeat(np.arange(terms), np.diff(field.ptr))
+    np.add.at(matrix, (rows, field.docs), field.weights)
+    if len(_DENSE) > 16:  # matchers come and go with libraries; keep a few
+        _DENSE.clear()
+    _DENSE[id(field)] = (field, matrix)
 
 
 class Matcher:
@@ -215,6 +242,8 @@ class Matcher:
         # One field at a time, so only one field's temporary arrays exist at once.
         self._text = self._build_field(*_gather(table, text_uid))
         self._rec = self._build_field(*_gather(table, rec_uid))
+        _densify(self._text, self._size)
+        _densify(self._rec, self._size)
         self._settings = self._setting_carriers()
         self._has_rec = np.fromiter(
             (bool(a.recommendation) for a in self.actions), dtype=bool, count=self._size
@@ -346,8 +375,7 @@ class Matcher:
         if self._size == 0:
             empty = np.zeros(0, dtype=np.float32)
             return empty, empty, empty, found, {}
-        rec_sim = self._rec.dot(query, self._size)
-        text_sim = self._text.dot(query, self._size)
+        rec_sim, text_sim = self._dots(query)
         # Actions imported without their original recommendation rely on their text.
         lexical = np.where(
             self._has_rec,
@@ -360,12 +388,13 @@ class Matcher:
         if len(shortlist):
             # One call for both fields: rapidfuzz's per-call cost, not the
             # comparisons, dominated when thousands of texts are matched.
-            actions = self.actions
+            # token_sort_ratio is ratio on words sorted; the library's side is
+            # sorted once and kept (the same scores, far less work).
+            recs, texts = self._sorted_fields()
             both = process.cdist(
-                [normalise(text)],
-                [self._normal(actions[i].recommendation) for i in shortlist]
-                + [self._normal(actions[i].text) for i in shortlist],
-                scorer=fuzz.token_sort_ratio,
+                [_sorted_words(normalise(text))],
+                recs[shortlist].tolist() + texts[shortlist].tolist(),
+                scorer=fuzz.ratio,
                 workers=1,
             )[0]
             fuzzy = np.maximum(both[: len(shortlist)], both[len(shortlist) :])
@@ -381,9 +410,8 @@ class Matcher:
         if NO_SHARED_CONCEPT_FACTOR != 1.0:
             concept_query = {t: w for t, w in query.items() if t in self._concept_ids}
             if concept_query:
-                shared = (self._rec.dot(concept_query, self._size) > 0) | (
-                    self._text.dot(concept_query, self._size) > 0
-                )
+                in_rec, in_text = self._dots(concept_query)
+                shared = (in_rec > 0) | (in_text > 0)
                 final = np.where(shared, final, final * NO_SHARED_CONCEPT_FACTOR)
         # An action tied to a setting the recommendation does not name (a
         # pre-sentence report action for a case-management recommendation)
@@ -397,6 +425,42 @@ class Matcher:
             final = np.where(mismatch, final * SETTING_MISMATCH_FACTOR, final)
         shown, notes = self._apply_feedback(query, final)
         return shown, rec_sim, text_sim, found, notes
+
+    def _dots(self, query: dict[int, float]) -> tuple[np.ndarray, np.ndarray]:
+        """Similarity of ``query`` to every action's recommendation and text;
+        for a small library one matrix product gives both."""
+        both = self.__dict__.get("_both_dense")
+        if both is None:
+            rec, text = _DENSE.get(id(self._rec)), _DENSE.get(id(self._text))
+            if rec is None or text is None or rec[0] is not self._rec or text[0] is not self._text:
+                return self._rec.dot(query, self._size), self._text.dot(query, self._size)
+            both = self.__dict__["_both_dense"] = np.concatenate([rec[1], text[1]], axis=1)
+        if not query:
+            empty = np.zeros(self._size, dtype=np.float32)
+            return empty, empty.copy()
+        ids = np.fromiter(query.keys(), dtype=np.int64, count=len(query))
+        weights = np.fromiter(query.values(), dtype=np.float32, count=len(query))
+        product = weights @ both[ids]
+        return product[: self._size], product[self._size :]
+
+    def _sorted_fields(self) -> tuple[np.ndarray, np.ndarray]:
+        """Each action's recommendation and text, normalised with the words
+        sorted (as fuzzy matching compares them), made once per matcher."""
+        found = self.__dict__.get("_sorted_normal")
+        if found is None:
+            cache: dict[str, str] = {}
+
+            def sort(text: str | None) -> str:
+                key = text or ""
+                if key not in cache:
+                    cache[key] = _sorted_words(self._normal(key))
+                return cache[key]
+
+            found = self.__dict__["_sorted_normal"] = (
+                np.array([sort(a.recommendation) for a in self.actions], dtype=object),
+                np.array([sort(a.text) for a in self.actions], dtype=object),
+            )
+        return found
 
     def _normal(self, text: str | None) -> str:
         normal = self._normalised.get(text or "")
@@ -606,6 +670,11 @@ class Matcher:
             else:
                 best = max(best, self._unseen_idf)
         return best
+
+
+def _sorted_words(text: str) -> str:
+    """``text``'s words in sorted order, as rapidfuzz's token_sort_ratio sees it."""
+    return " ".join(sorted(text.split()))
 
 
 def _gather(table: TermTable, uids: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
