@@ -138,6 +138,7 @@ def test_review_deeply_nested_html(hostile):
     assert_plain_refusal(hostile("review", "deep.html", "--sheet"), "nests")
 
 
+@pytest.mark.bulk
 def test_big_web_page_refused_by_default_with_a_note_on_max_mb(hostile):
     page = hostile.folder / "big.html"
     with page.open("wb") as handle:
@@ -146,11 +147,13 @@ def test_big_web_page_refused_by_default_with_a_note_on_max_mb(hostile):
     assert_plain_refusal(hostile("inspect", "big.html"), "--max-mb", "web page")
 
 
+@pytest.mark.bulk
 def test_report_over_the_size_limit(hostile):
     sparse(hostile.folder / "huge.pdf", 51 * 1024 * 1024)
     assert_plain_refusal(hostile("inspect", "huge.pdf"), "limit", "--max-mb")
 
 
+@pytest.mark.bulk
 def test_pdf_with_thousands_of_pages(hostile):
     pdf_pages(hostile.folder / "pages.pdf", 2000)
     assert_plain_refusal(hostile("inspect", "pages.pdf"), "pages")
@@ -161,6 +164,7 @@ def test_pdf_needing_a_password(hostile):
     assert_plain_refusal(hostile("inspect", "locked.pdf"), "password")
 
 
+@pytest.mark.bulk
 def test_report_docx_zip_bomb(hostile):
     zip_declaring(hostile.folder / "bomb.docx", "word/media/big.bin", 2**32 - 1, DOCX_PARTS)
     assert_plain_refusal(hostile("inspect", "bomb.docx"), "expands")
@@ -197,6 +201,7 @@ def test_report_with_an_impossibly_long_name(hostile):
 # --- library import -----------------------------------------------------------------------
 
 
+@pytest.mark.bulk
 def test_import_yaml_alias_bomb(hostile):
     bomb = alias_bomb()
     assert len(bomb.encode()) < 500
@@ -262,6 +267,7 @@ def test_import_file_not_utf8(hostile):
     assert_plain_refusal(hostile("library", "import", "latin.csv"), "utf-8")
 
 
+@pytest.mark.bulk
 def test_import_file_over_the_limit(hostile):
     sparse(hostile.folder / "huge.csv", 201 * 1024 * 1024)
     assert_plain_refusal(hostile("library", "import", "huge.csv"), "limit")
@@ -342,6 +348,7 @@ def test_review_file_naming_a_library_id_that_does_not_exist(hostile, report):
     assert not (hostile.folder / "out.docx").exists()
 
 
+@pytest.mark.bulk
 def test_review_file_over_the_limit(hostile, report):
     sparse(hostile.folder / "report.review.yaml", 6 * 1024 * 1024)
     assert_plain_refusal(hostile("review", "report.html", "--status"), "limit")
@@ -370,6 +377,7 @@ def test_settings_not_utf8(hostile):
     assert_plain_refusal(hostile("config", "show", "--config", "s.toml"))
 
 
+@pytest.mark.bulk
 def test_settings_over_the_limit(hostile):
     sparse(hostile.folder / "s.toml", 2 * 1024 * 1024)
     assert_plain_refusal(hostile("config", "show", "--config", "s.toml"), "limit")
@@ -384,6 +392,7 @@ def test_draft_with_deeply_nested_settings(hostile, report):
 # --- letterheads ------------------------------------------------------------------------------
 
 
+@pytest.mark.bulk
 def test_letterhead_with_a_1gb_part(hostile, report):
     zip_declaring(hostile.folder / "head.docx", "word/media/logo.png", 2**30, DOCX_PARTS)
     outcome = hostile("draft", "report.html", "-o", "out.docx", "--letterhead", "head.docx")
@@ -403,6 +412,7 @@ def test_letterhead_that_is_not_a_docx(hostile, report):
     assert_plain_refusal(outcome, "letterhead")
 
 
+@pytest.mark.bulk
 def test_letterhead_file_over_the_limit(hostile, report):
     sparse(hostile.folder / "head.docx", 30 * 1024 * 1024)
     outcome = hostile("draft", "report.html", "-o", "out.docx", "--letterhead", "head.docx")
@@ -618,6 +628,7 @@ def test_archive_export_into_a_file(hostile, a_file):
 # --- archive: sent letters ----------------------------------------------------------------
 
 
+@pytest.mark.bulk
 def test_archive_letter_zip_bomb(hostile):
     zip_declaring(hostile.folder / "sent.docx", "word/media/big.bin", 2**32 - 1, DOCX_PARTS)
     assert_plain_refusal(hostile("archive", "sent.docx", "--no-supersedes"), "expands")
@@ -673,6 +684,7 @@ def test_match_from_file_binary(hostile):
     assert_plain_refusal(hostile("match", "--from-file", "recs.txt"))
 
 
+@pytest.mark.bulk
 def test_match_from_file_over_the_limit(hostile):
     sparse(hostile.folder / "recs.txt", 3 * 1024 * 1024)
     assert_plain_refusal(hostile("match", "--from-file", "recs.txt"), "limit")
@@ -681,3 +693,21 @@ def test_match_from_file_over_the_limit(hostile):
 def test_match_from_file_is_a_docx_bomb(hostile):
     zip_declaring(hostile.folder / "recs.txt", "word/media/big.bin", 2**32 - 1, DOCX_PARTS)
     assert_plain_refusal(hostile("match", "--from-file", "recs.txt"))
+
+
+# --- numbers too large for any database, typed on the command line --------------------------
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["archive", "show", "9" * 30],
+        ["commitments", "done", "9" * 30, "--note", "done"],
+        ["commitments", "note", "9" * 30, "--note", "progress"],
+        ["library", "list", "--limit", "9" * 30],
+        ["library", "retire", "9" * 30],
+    ],
+    ids=["archive-show", "commitments-done", "commitments-note", "library-list", "library-retire"],
+)
+def test_number_too_large_for_the_database(hostile, args):
+    assert_plain_refusal(hostile(*args))
