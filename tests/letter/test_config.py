@@ -203,7 +203,7 @@ def test_cli_config_templates_into_a_file_is_refused(tmp_path):
     target = tmp_path / "file"
     target.write_text("x", encoding="utf-8")
     result = CliRunner().invoke(cli, ["config", "templates", str(target)])
-    assert result.exit_code == 2 and "is a file" in result.output
+    assert result.exit_code == 1 and "is a file" in result.output
     assert "Traceback" not in result.output
 
 
