@@ -450,7 +450,9 @@ def _compiled_templates() -> FileSystemBytecodeCache | None:
         folder.mkdir(parents=True, exist_ok=True)
     except OSError:
         return None
-    return FileSystemBytecodeCache(str(folder))
+    # Compiled by the guarded sandbox (its own code for '~' and the checked
+    # operators): kept apart from templates compiled without those guards.
+    return FileSystemBytecodeCache(str(folder), pattern="__drafter_guarded_1_%s.cache")
 
 
 #: The templates a user may copy and reword (config.toml is written by

@@ -161,13 +161,6 @@ class _Field:
     weights: np.ndarray
 
     def dot(self, query: dict[int, float], size: int) -> np.ndarray:
-        dense = _DENSE.get(id(self))
-        if dense is not None and dense[0] is self:
-            if not query:
-                return np.zeros(size, dtype=np.float32)
-            ids = np.fromiter(query.keys(), dtype=np.int64, count=len(query))
-            weights = np.fromiter(query.values(), dtype=np.float32, count=len(query))
-            return weights @ dense[1][ids]
         scores = np.zeros(size, dtype=np.float32)
         for term, weight in query.items():
             start, end = self.ptr[term], self.ptr[term + 1]
@@ -176,24 +169,21 @@ class _Field:
         return scores
 
 
-#: Term-by-action matrices of small libraries, by id of their _Field: one
-#: matrix product scores a recommendation instead of a loop over its terms
-#: (the loop's per-term cost dominated when thousands of texts are matched).
-_DENSE: dict[int, tuple[_Field, np.ndarray]] = {}
-#: Build the dense form only while it stays small (16 MB of float32).
-MAX_DENSE_CELLS = 4_000_000
+#: Below this many cells (terms x actions) a field is also kept as a dense
+#: matrix (8 MB of float32 at most): one matrix product then scores a
+#: recommendation instead of a loop over its terms, whose per-term cost
+#: dominated when thousands of texts are matched.
+MAX_DENSE_CELLS = 2_000_000
 
 
-def _densify(field: _Field, size: int) -> None:
+def _dense(field: _Field, size: int) -> np.ndarray | None:
     terms = len(field.ptr) - 1
-    if terms * size > MAX_DENSE_CELLS or terms == 0:
-        return
+    if terms == 0 or size == 0 or terms * size > MAX_DENSE_CELLS:
+        return None
     matrix = np.zeros((terms, size), dtype=np.float32)
     rows = np.repeat(np.arange(terms), np.diff(field.ptr))
     np.add.at(matrix, (rows, field.docs), field.weights)
-    if len(_DENSE) > 16:  # matchers come and go with libraries; keep a few
-        _DENSE.clear()
-    _DENSE[id(field)] = (field, matrix)
+    return matrix
 
 
 class Matcher:
@@ -242,8 +232,13 @@ class Matcher:
         # One field at a time, so only one field's temporary arrays exist at once.
         self._text = self._build_field(*_gather(table, text_uid))
         self._rec = self._build_field(*_gather(table, rec_uid))
-        _densify(self._text, self._size)
-        _densify(self._rec, self._size)
+        rec_dense, text_dense = _dense(self._rec, self._size), _dense(self._text, self._size)
+        #: Both fields side by side (terms x 2 * actions), for small libraries.
+        self._both_dense = (
+            np.concatenate([rec_dense, text_dense], axis=1)
+            if rec_dense is not None and text_dense is not None
+            else None
+        )
         self._settings = self._setting_carriers()
         self._has_rec = np.fromiter(
             (bool(a.recommendation) for a in self.actions), dtype=bool, count=self._size
@@ -429,12 +424,9 @@ class Matcher:
     def _dots(self, query: dict[int, float]) -> tuple[np.ndarray, np.ndarray]:
         """Similarity of ``query`` to every action's recommendation and text;
         for a small library one matrix product gives both."""
-        both = self.__dict__.get("_both_dense")
+        both = self._both_dense
         if both is None:
-            rec, text = _DENSE.get(id(self._rec)), _DENSE.get(id(self._text))
-            if rec is None or text is None or rec[0] is not self._rec or text[0] is not self._text:
-                return self._rec.dot(query, self._size), self._text.dot(query, self._size)
-            both = self.__dict__["_both_dense"] = np.concatenate([rec[1], text[1]], axis=1)
+            return self._rec.dot(query, self._size), self._text.dot(query, self._size)
         if not query:
             empty = np.zeros(self._size, dtype=np.float32)
             return empty, empty.copy()
