@@ -287,7 +287,10 @@ class GuardedSandbox(SandboxedEnvironment):
             value = owner
         numbers = [*args, *kwargs.values()]
         size = _deep_size(value) + sum(_deep_size(a) for a in numbers) + 1
-        scale = max(_largest_int(numbers), 1)
+        # A count or width multiplies the result; so may a text argument
+        # ("ab" * 500000)|replace("a", 1000 letters) is 500 million characters.
+        longest_text = max((len(a) for a in numbers if isinstance(a, str)), default=0)
+        scale = max(_largest_int(numbers), longest_text, 1)
         if isinstance(value, str):
             scale = max(scale, _format_widths(value))
         if size * scale > MAX_TEMPLATE_OUTPUT:

@@ -56,6 +56,8 @@ def test_time_limit_on_another_thread():
         '{{ "x"|indent(10**8) }}',
         '{{ ("ab" * 1000000) ~ ("cd" * 1000000) }}',
         "{{ [1] * 10**8 }}",
+        '{{ ("ab" * 500000)|replace("a", "x" * 1000) }}',
+        '{{ ("ab" * 500000).replace("a", "x" * 1000) }}',
     ],
 )
 def test_huge_values_are_refused_before_they_are_built(source):
