@@ -30,6 +30,12 @@ class DrafterGroup(click.Group):
             raise click.ClickException(
                 "The file is nested far too deeply for drafter to read. Check it is the right file."
             ) from exc
+        except OSError as exc:  # a guard missed an operating-system error: still one line
+            where = f" '{exc.filename}'" if exc.filename else ""
+            reason = (exc.strerror or str(exc) or type(exc).__name__).rstrip(".")
+            raise click.ClickException(
+                f"Could not use{where} ({reason}). Check the file or folder and try again."
+            ) from exc
         except MemoryError as exc:
             raise click.ClickException(
                 "drafter ran out of memory reading the file; it is far larger inside than "

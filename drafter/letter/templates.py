@@ -9,6 +9,7 @@ letter where "HM Prison & Probation Service" was meant.
 
 from __future__ import annotations
 
+import contextlib
 import os
 from functools import cache
 from importlib import resources
@@ -455,7 +456,22 @@ def _compiled_templates() -> FileSystemBytecodeCache | None:
         return None
     # Compiled by the guarded sandbox (its own code for '~' and the checked
     # operators): kept apart from templates compiled without those guards.
-    return FileSystemBytecodeCache(str(folder), pattern="__drafter_guarded_1_%s.cache")
+    return _QuietBytecodeCache(str(folder), pattern="__drafter_guarded_1_%s.cache")
+
+
+class _QuietBytecodeCache(FileSystemBytecodeCache):
+    """The compiled-template cache is only an accelerator: a full disk or an
+    unreadable file costs a compile, never the letter."""
+
+    def load_bytecode(self, bucket: Any) -> None:
+        try:
+            super().load_bytecode(bucket)
+        except (OSError, ValueError, EOFError):
+            bucket.reset()
+
+    def dump_bytecode(self, bucket: Any) -> None:
+        with contextlib.suppress(OSError):
+            super().dump_bytecode(bucket)
 
 
 #: The templates a user may copy and reword (config.toml is written by

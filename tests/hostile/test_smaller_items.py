@@ -168,3 +168,27 @@ def test_connection_error_still_points_at_the_address(tmp_path):
     )
     assert result.exit_code == 1
     assert "--db address" in result.output
+
+
+def test_an_unusable_cache_folder_never_costs_the_letter(tmp_path, monkeypatch):
+    """Compiled templates and the matching index are only accelerators."""
+    blocker = tmp_path / "blocker.txt"
+    blocker.write_text("a file where the cache folder should be")
+    monkeypatch.setenv("DRAFTER_CACHE_DIR", str(blocker / "cache"))
+    result = CliRunner().invoke(cli, ["draft", str(SAMPLE), "-o", str(tmp_path / "l.docx")])
+    assert result.exit_code == 0, result.output
+    assert (tmp_path / "l.docx").is_file()
+
+
+def test_a_full_disk_for_the_template_cache_never_costs_the_letter(tmp_path, monkeypatch):
+    import errno
+
+    from jinja2 import FileSystemBytecodeCache
+
+    def full(self, bucket):
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    monkeypatch.setattr(FileSystemBytecodeCache, "dump_bytecode", full)
+    monkeypatch.setenv("DRAFTER_CACHE_DIR", str(tmp_path / "cache"))
+    result = CliRunner().invoke(cli, ["draft", str(SAMPLE), "-o", str(tmp_path / "l.docx")])
+    assert result.exit_code == 0, result.output
