@@ -340,15 +340,33 @@ class Library:
         """Remember that a reviewer accepted or rejected ``action_id`` for this
         recommendation; later matching for similar recommendations uses it.
         Recording the same decision again updates the verdict."""
-        from sqlalchemy import select
-
-        from drafter.library.database import DecisionRow, utcnow
-
         if verdict not in VERDICTS:
             raise LibraryError(
                 f"'{verdict}' is not a decision.", hint="Use 'accepted' or 'rejected'."
             )
+        from sqlalchemy.exc import IntegrityError
+
         key = recommendation_key(recommendation_text)
+        try:
+            self._record_decision(key, recommendation_text, action_id, verdict, report_sha256)
+        except IntegrityError:
+            # Another reviewer recorded the same decision at the same moment:
+            # looking again finds theirs, which is then updated.
+            self._record_decision(key, recommendation_text, action_id, verdict, report_sha256)
+        self._changed()
+
+    def _record_decision(
+        self,
+        key: str,
+        recommendation_text: str,
+        action_id: int,
+        verdict: str,
+        report_sha256: str | None,
+    ) -> None:
+        from sqlalchemy import select
+
+        from drafter.library.database import DecisionRow, utcnow
+
         with self.db.session() as session:
             _find_row(session, action_id)
             existing = session.scalar(
@@ -374,7 +392,6 @@ class Library:
                         verdict=verdict,
                     )
                 )
-        self._changed()
 
     def feedback(self) -> list[Decision]:
         """Every recorded decision, the latest per recommendation and action."""

@@ -271,3 +271,39 @@ def test_concurrent_first_archives_for_a_new_unit_leave_one_current_letter(db_ur
     assert all(kind == "ok" for kind, _ in outcomes), outcomes
     current, _ = _current_letters(db_url)
     assert len(current) == 1, current
+
+
+def _record(db_url: str, action_id: int, barrier, results) -> None:
+    from drafter.library.store import Library
+
+    library = Library(db_url, auto_starter=False)
+    barrier.wait()
+    try:
+        library.record_decision("Improve the quality of risk assessments", action_id, "accepted")
+        results.put("ok")
+    except Exception as exc:  # reported to the test
+        results.put(f"{type(exc).__name__}: {exc}")
+
+
+def test_two_reviewers_recording_the_same_decision_at_once(library_url):
+    """Both sessions accept the same action for the same recommendation at the
+    same moment: neither fails, and the library holds the decision once."""
+    from drafter.library.store import Library
+
+    action_id = Library(library_url, auto_starter=False).actions(limit=1)[0].id
+    context = multiprocessing.get_context("spawn")
+    for _round in range(3):
+        barrier = context.Barrier(4)
+        results = context.Queue()
+        workers = [
+            context.Process(target=_record, args=(library_url, action_id, barrier, results))
+            for _ in range(4)
+        ]
+        for worker in workers:
+            worker.start()
+        outcomes = [results.get(timeout=120) for _ in workers]
+        for worker in workers:
+            worker.join(60)
+        assert outcomes == ["ok"] * 4
+    decisions = Library(library_url, auto_starter=False).feedback()
+    assert [d.action_id for d in decisions] == [action_id]
