@@ -14,6 +14,7 @@ _WHERE = {
     "LibraryError": "errors",
     "NotAReportError": "errors",
     "OutputExistsError": "errors",
+    "OutputWriteError": "errors",
     "PlannedAction": "model",
     "PlannedResponse": "model",
     "Recommendation": "model",

@@ -14,7 +14,7 @@ import re
 import tempfile
 from pathlib import Path
 
-from drafter.core.errors import InputFileError, OutputExistsError, OutputWriteError
+from drafter.core.errors import DrafterError, InputFileError, OutputExistsError, OutputWriteError
 
 #: Inspection reports are a few MB at most; anything far larger is refused
 #: before it is read so a wrong file cannot exhaust memory.
@@ -285,6 +285,57 @@ def check_zip_limits(
     bytes, before anything parses it
     (see :func:`drafter.core.guarded.check_zip_parts`). Raises
     :class:`InputFileError`."""
-    from drafter.core.guarded import check_zip_parts
-
     check_zip_parts(data, name=name.strip("'"), max_total=max_unzipped, max_part=max_unzipped)
+
+
+def check_zip_parts(
+    data: bytes,
+    *,
+    name: str,
+    max_total: int,
+    max_part: int,
+    error: type[DrafterError] = InputFileError,
+) -> None:
+    """Refuse a zip whose parts would unzip to more than ``max_part`` bytes
+    each or ``max_total`` together, before anything parses it. The sizes the
+    zip declares and the bytes it really yields are both counted, so a zip
+    that understates its sizes is caught too. Data that is not a zip passes:
+    the document parser says what is wrong."""
+    import io
+    import zipfile
+    import zlib
+
+    def refuse(part: str | None) -> DrafterError:
+        if part is not None:
+            return error(
+                f"'{name}' holds a part ({part}) that expands to more than "
+                f"{max_part / 1_048_576:.0f} MB, far more than a Word document needs.",
+                hint="Check it is the right document, or save it again from Word.",
+            )
+        return error(
+            f"'{name}' expands to more than {max_total / 1_048_576:.0f} MB when opened, "
+            "far more than a Word document needs.",
+            hint="Check it is the right document, or save it again from Word.",
+        )
+
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            members = archive.infolist()
+            if sum(info.file_size for info in members) > max_total:
+                raise refuse(None)
+            for info in members:
+                if info.file_size > max_part:
+                    raise refuse(info.filename)
+            budget = max_total
+            for info in members:
+                taken = 0
+                with archive.open(info) as member:
+                    while chunk := member.read(1 << 20):
+                        taken += len(chunk)
+                        budget -= len(chunk)
+                        if taken > max_part:
+                            raise refuse(info.filename)
+                        if budget < 0:
+                            raise refuse(None)
+    except (zipfile.BadZipFile, zlib.error, EOFError, NotImplementedError, RuntimeError):
+        return  # not a readable zip: the document parser reports it plainly

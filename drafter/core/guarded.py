@@ -28,6 +28,7 @@ from pathlib import Path
 from typing import Any
 
 from drafter.core.errors import DrafterError, InputFileError
+from drafter.core.fileio import check_zip_parts, read_input_bytes
 
 #: Deeper than any real document or settings file; well inside Python's
 #: recursion limit, so parsers that recurse never reach it.
@@ -40,6 +41,21 @@ MAX_DB_INT = 2**63 - 1
 
 ErrorType = type[DrafterError]
 
+__all__ = [
+    "MAX_DB_INT",
+    "MAX_DEPTH",
+    "MAX_INT_DIGITS",
+    "check_db_int",
+    "check_zip_parts",
+    "compose_yaml",
+    "construct_yaml",
+    "decode_utf8",
+    "load_json",
+    "load_toml",
+    "load_yaml",
+    "read_guarded",
+]
+
 
 def read_guarded(
     path: str | os.PathLike[str],
@@ -49,8 +65,6 @@ def read_guarded(
 ) -> bytes:
     """The bytes of a file someone gave drafter, refused plainly when missing,
     empty, a folder, unreadable or over ``max_bytes`` (checked before reading)."""
-    from drafter.core.fileio import read_input_bytes
-
     try:
         return read_input_bytes(path, max_bytes)
     except InputFileError as exc:
@@ -73,57 +87,8 @@ def decode_utf8(data: bytes, name: str, *, what: str = "file", error: ErrorType)
 # --- zips (Word documents) ------------------------------------------------------
 
 
-def check_zip_parts(
-    data: bytes,
-    *,
-    name: str,
-    max_total: int,
-    max_part: int,
-    error: ErrorType = InputFileError,
-) -> None:
-    """Refuse a zip whose parts would unzip to more than ``max_part`` bytes
-    each or ``max_total`` together, before anything parses it. The sizes the
-    zip declares and the bytes it really yields are both counted, so a zip
-    that understates its sizes is caught too. Data that is not a zip passes:
-    the document parser says what is wrong."""
-    import io
-    import zipfile
-    import zlib
-
-    def refuse(part: str | None) -> DrafterError:
-        if part is not None:
-            return error(
-                f"'{name}' holds a part ({part}) that expands to more than "
-                f"{max_part / 1_048_576:.0f} MB, far more than a Word document needs.",
-                hint="Check it is the right document, or save it again from Word.",
-            )
-        return error(
-            f"'{name}' expands to more than {max_total / 1_048_576:.0f} MB when opened, "
-            "far more than a Word document needs.",
-            hint="Check it is the right document, or save it again from Word.",
-        )
-
-    try:
-        with zipfile.ZipFile(io.BytesIO(data)) as archive:
-            members = archive.infolist()
-            if sum(info.file_size for info in members) > max_total:
-                raise refuse(None)
-            for info in members:
-                if info.file_size > max_part:
-                    raise refuse(info.filename)
-            budget = max_total
-            for info in members:
-                taken = 0
-                with archive.open(info) as member:
-                    while chunk := member.read(1 << 20):
-                        taken += len(chunk)
-                        budget -= len(chunk)
-                        if taken > max_part:
-                            raise refuse(info.filename)
-                        if budget < 0:
-                            raise refuse(None)
-    except (zipfile.BadZipFile, zlib.error, EOFError, NotImplementedError, RuntimeError):
-        return  # not a readable zip: the document parser reports it plainly
+# check_zip_parts lives with the other file checks in drafter.core.fileio
+# (which this module builds on); it is part of the guarded way in.
 
 
 # --- YAML ---------------------------------------------------------------------------
