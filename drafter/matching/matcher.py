@@ -46,7 +46,6 @@ How a score is made (each step measurably improved ``benchmarks/match_quality.py
 from __future__ import annotations
 
 import dataclasses
-
 import math
 import re
 from collections import Counter
