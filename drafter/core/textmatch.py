@@ -17,10 +17,11 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
+from types import MappingProxyType
 
 import numpy as np
 import yaml
@@ -623,9 +624,22 @@ _JOINING_WORDS = frozenset({"of"})
 _FUNCTION_WORDS = frozenset(_STOP_WORD_TEXT.split()[: _STOP_WORD_TEXT.split().index("new")])
 
 
-def _written_words(text: str) -> list[str]:
-    text = unicodedata.normalize("NFKC", text or "").translate(_APOSTROPHES)
-    return _WRITTEN_WORD.findall(text)
+def _written_words(text: str) -> tuple[str, ...]:
+    return _written_words_of(text or "")
+
+
+@lru_cache(maxsize=16384)
+def _written_words_of(text: str) -> tuple[str, ...]:
+    """The words of ``text`` as written. Cached: a recommendation's words are
+    asked for once per candidate explained, a library action's once per
+    recommendation it is suggested for."""
+    text = unicodedata.normalize("NFKC", text).translate(_APOSTROPHES)
+    return tuple(_WRITTEN_WORD.findall(text))
+
+
+@lru_cache(maxsize=16384)
+def _written_keys(text: str) -> tuple[str, ...]:
+    return tuple(_key(w) for w in _written_words(text))
 
 
 def _key(word: str) -> str:
@@ -671,8 +685,10 @@ def shared_phrases(
         return all(k not in _FUNCTION_WORDS or k in _JOINING_WORDS for k in keys)
 
     found: dict[tuple[str, ...], tuple[float, str]] = {}
-    my_keys = [_key(w) for w in mine]
+    my_keys = _written_keys(text or "")
     for start in range(len(mine)):
+        if (my_keys[start],) not in their_runs:
+            continue  # no run starting on a word the other text lacks can match
         for size in range(min(longest, len(mine) - start), 0, -1):
             keys = tuple(my_keys[start : start + size])
             if keys not in their_runs:
@@ -704,7 +720,7 @@ def shared_phrases(
 def _word_runs(other: str, longest: int) -> frozenset[tuple[str, ...]]:
     """Every run of up to ``longest`` words of ``other`` (case aside). Cached:
     the same library action is compared with many recommendations."""
-    theirs = [_key(w) for w in _written_words(other)]
+    theirs = _written_keys(other or "")
     runs: set[tuple[str, ...]] = set()
     for size in range(1, longest + 1):
         for start in range(len(theirs) - size + 1):
@@ -720,9 +736,16 @@ def _sentence_case(word: str) -> str:
     return word
 
 
-def concept_mentions(text: str) -> dict[str, str]:
+def concept_mentions(text: str) -> Mapping[str, str]:
     """Each domain concept found in ``text`` -> the words that named it, as written."""
-    return dict(_concept_mentions(text))
+    return _concept_mentions_view(text)
+
+
+@lru_cache(maxsize=8192)
+def _concept_mentions_view(text: str) -> Mapping[str, str]:
+    """A read-only mapping, shared between callers (it is asked for once per
+    candidate explained)."""
+    return MappingProxyType(dict(_concept_mentions(text)))
 
 
 @lru_cache(maxsize=8192)

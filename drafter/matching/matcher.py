@@ -45,7 +45,6 @@ How a score is made (each step measurably improved ``benchmarks/match_quality.py
 
 from __future__ import annotations
 
-import dataclasses
 import math
 import re
 from collections import Counter
@@ -412,13 +411,21 @@ class Matcher:
         # answers something else, however much else the wording shares.
         if SETTING_MISMATCH_FACTOR != 1.0 and self._settings:
             named = {self._vocab.get(t) for t in found.concepts}
-            mismatch = np.zeros(self._size, dtype=bool)
-            for term_id, carries in self._settings:
-                if term_id not in named:
-                    mismatch |= carries
-            final = np.where(mismatch, final * SETTING_MISMATCH_FACTOR, final)
+            unnamed = [i for i, (term_id, _) in enumerate(self._settings) if term_id not in named]
+            if unnamed:
+                mismatch = self._setting_matrix()[unnamed].any(axis=0)
+                final = np.where(mismatch, final * SETTING_MISMATCH_FACTOR, final)
         shown, notes = self._apply_feedback(query, final)
         return shown, rec_sim, text_sim, found, notes
+
+    def _setting_matrix(self) -> np.ndarray:
+        """Which actions carry each setting, one row per setting (made once)."""
+        matrix = self.__dict__.get("_settings_matrix")
+        if matrix is None:
+            matrix = self.__dict__["_settings_matrix"] = np.array(
+                [carries for _, carries in self._settings], dtype=bool
+            ).reshape(len(self._settings), self._size)
+        return matrix
 
     def _dots(self, query: dict[int, float]) -> tuple[np.ndarray, np.ndarray]:
         """Similarity of ``query`` to every action's recommendation and text;
@@ -506,51 +513,67 @@ class Matcher:
     ) -> list[RecommendationMatch]:
         """The best ``top`` candidates for each recommendation, best first, with
         ``no_match`` set (and no candidates) when none clears the threshold."""
-        results = []
+        items = [
+            item if isinstance(item, Recommendation) else Recommendation(number, "", str(item))
+            for number, item in enumerate(recommendations, start=1)
+        ]
         # The same wording twice (a long --from-file list repeats itself) is
         # scored once: the candidates depend on nothing but the text.
-        seen: dict[str, tuple[list[Candidate], list[Candidate]]] = {}
-        for number, item in enumerate(recommendations, start=1):
-            recommendation = (
-                item if isinstance(item, Recommendation) else Recommendation(number, "", str(item))
-            )
-            known = seen.get(recommendation.text)
-            if known is not None:
-                strong, weak_known = known
-                results.append(
-                    RecommendationMatch(
-                        recommendation,
-                        [dataclasses.replace(c) for c in strong],
-                        no_match=not strong,
-                        weak_candidates=[dataclasses.replace(c) for c in weak_known],
-                    )
-                )
-                continue
-            final, rec_sim, _, _, notes = self._score_one(recommendation.text)
-            scored = (recommendation.text, final, rec_sim, notes)
-            candidates = [
-                self._candidate(scored, index, twins)
-                for index, twins in self._distinct_leaders(final, max(top, 0))
-            ]
-            weak: list[Candidate] = []
-            if not candidates:
-                # Below the line, but still the closest: shown marked weak, so
-                # a wrong "no good match" costs a click rather than a search.
-                weak = [
-                    self._candidate(scored, index, twins)
-                    for index, twins in self._distinct_leaders(final, max(top, 0), floor=0.0)
-                    if final[index] > 0
-                ]
-            seen[recommendation.text] = (candidates, weak)
+        texts = list(dict.fromkeys(item.text for item in items))
+        found = dict(zip(texts, self._plain_matches(texts, top), strict=True))
+        results = []
+        for recommendation in items:
+            strong, weak = found[recommendation.text]
             results.append(
                 RecommendationMatch(
                     recommendation,
-                    list(candidates),
-                    no_match=not candidates,
-                    weak_candidates=list(weak),
+                    [Candidate(self.actions[i], score, reason) for i, score, reason in strong],
+                    no_match=not strong,
+                    weak_candidates=[
+                        Candidate(self.actions[i], score, reason) for i, score, reason in weak
+                    ],
                 )
             )
         return results
+
+    def _plain_matches(self, texts: list[str], top: int) -> list[tuple[list, list]]:
+        """(strong, weak) candidates of each text as (action index, score,
+        reason). Thousands of texts are split with a second process where the
+        machine has a second core (matching is pure Python and numpy work)."""
+        if len(texts) >= PARALLEL_MIN_TEXTS:
+            shared = _in_two_processes(
+                lambda part: [self._plain_match(t, top) for t in part], texts
+            )
+            if shared is not None:
+                return shared
+        return [self._plain_match(text, top) for text in texts]
+
+    def _plain_match(self, text: str, top: int) -> tuple[list, list]:
+        final, rec_sim, _, _, notes = self._score_one(text)
+        scored = (text, final, rec_sim, notes)
+        strong = [
+            self._plain_candidate(scored, index, twins)
+            for index, twins in self._distinct_leaders(final, max(top, 0))
+        ]
+        weak = []
+        if not strong:
+            # Below the line, but still the closest: shown marked weak, so
+            # a wrong "no good match" costs a click rather than a search.
+            weak = [
+                self._plain_candidate(scored, index, twins)
+                for index, twins in self._distinct_leaders(final, max(top, 0), floor=0.0)
+                if final[index] > 0
+            ]
+        return strong, weak
+
+    def _plain_candidate(
+        self,
+        scored: tuple[str, np.ndarray, np.ndarray, dict[int, str]],
+        index: int,
+        twins: list[int],
+    ) -> tuple[int, float, str]:
+        candidate = self._candidate(scored, index, twins)
+        return index, candidate.score, candidate.reason
 
     def _candidate(
         self,
@@ -661,6 +684,61 @@ class Matcher:
             else:
                 best = max(best, self._unseen_idf)
         return best
+
+
+#: Below this many different texts one process does all the matching.
+PARALLEL_MIN_TEXTS = 4000
+
+
+def _in_two_processes(work: Callable[[list], list], items: list) -> list | None:
+    """``work(items)`` with the second half done by a forked copy of this
+    process, on a machine with a second core; None when that cannot be done
+    safely (no fork, one core, other threads running), so the caller does it
+    all itself. Any failure in the copy also gives None."""
+    import os
+    import pickle
+    import threading
+
+    if not hasattr(os, "fork") or (os.cpu_count() or 1) < 2 or threading.active_count() > 1:
+        return None
+    half = len(items) // 2
+    first, second = items[:half], items[half:]
+    reader, writer = os.pipe()
+    try:
+        pid = os.fork()
+    except OSError:
+        os.close(reader)
+        os.close(writer)
+        return None
+    if pid == 0:  # the copy: work on the second half, send it back, leave at once
+        code = 1
+        try:
+            os.close(reader)
+            with os.fdopen(writer, "wb") as pipe:
+                pickle.dump(work(second), pipe, protocol=pickle.HIGHEST_PROTOCOL)
+            code = 0
+        finally:
+            os._exit(code)
+    os.close(writer)
+    try:
+        done = work(first)
+    except BaseException:
+        os.close(reader)
+        os.kill(pid, 9)
+        os.waitpid(pid, 0)
+        raise
+    with os.fdopen(reader, "rb") as pipe:
+        data = pipe.read()
+    _, status = os.waitpid(pid, 0)
+    if status != 0 or not data:
+        return None
+    try:
+        rest = pickle.loads(data)
+    except Exception:
+        return None
+    if len(rest) != len(second):
+        return None
+    return done + rest
 
 
 def _sorted_words(text: str) -> str:
