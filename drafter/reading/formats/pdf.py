@@ -78,11 +78,19 @@ def pdf_blocks(data: bytes, name: str = "") -> list[Block]:
         document = pdfium.PdfDocument(data)
     except pdfium.PdfiumError as exc:
         if "password" in str(exc).lower():
-            raise _encrypted(name) from exc
+            raise _encrypted(name) from exc  # it needs a password to open
         raise _damaged(name) from exc
+    if pdfium.raw.FPDF_GetSecurityHandlerRevision(document) != -1:
+        # Encrypted, yet it opened without a password: only an owner password
+        # restricts printing or copying. Read a plain copy (pdfplumber, used for
+        # ruled tables, cannot always undo the encryption itself).
+        document.close()
+        data = _plain_copy(data, name)
+        try:
+            document = pdfium.PdfDocument(data)
+        except pdfium.PdfiumError as exc:
+            raise _damaged(name) from exc
     try:
-        if pdfium.raw.FPDF_GetSecurityHandlerRevision(document) != -1:
-            raise _encrypted(name)
         if len(document) > MAX_PAGES:
             raise InputFileError(
                 f"'{name}' has {len(document)} pages, more than any inspection report.",
@@ -123,6 +131,29 @@ def pdf_blocks(data: bytes, name: str = "") -> list[Block]:
     if ruled:
         _add_ruled_tables(data, ruled, pages, entries)
     return _paragraphs(entries)
+
+
+def _plain_copy(data: bytes, name: str) -> bytes:
+    """An unencrypted copy of a PDF that opens with the empty user password
+    (it has only an owner password); a plain error if it needs a password."""
+    from pypdf import PdfReader, PdfWriter
+
+    try:
+        reader = PdfReader(io.BytesIO(data), strict=False)
+        if not reader.decrypt(""):
+            raise _encrypted(name)
+        if len(reader.pages) > MAX_PAGES:
+            raise InputFileError(
+                f"'{name}' has {len(reader.pages)} pages, more than any inspection report.",
+                hint="Check it is the right document.",
+            )
+        plain = io.BytesIO()
+        PdfWriter(clone_from=reader).write(plain)
+    except InputFileError:
+        raise
+    except Exception as exc:  # pypdf raises many types for damaged files
+        raise _encrypted(name) from exc
+    return plain.getvalue()
 
 
 def _encrypted(name: str) -> InputFileError:
