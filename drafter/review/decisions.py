@@ -327,8 +327,11 @@ def apply_choice(
     if choice.target_date:
         decision.target_date = choice.target_date
     mark_decided(decision, by)
-    save_review(review, path, overwrite=True)  # the file first: it is the reviewer's record
-    warnings = []
+    # The file first: it is the reviewer's record. Written only over the version
+    # this review was read from; if someone else (a terminal session, another
+    # page) saved since, their decisions are merged in first, and said so.
+    save_review(review, path, overwrite=True, expected_version=review.version)
+    warnings = list(review.merge_notes)
     for action_id, verdict in [(i, "accepted") for i in accepted] + [
         (i, "rejected") for i in withdrawn
     ]:

@@ -308,3 +308,31 @@ def test_two_reviewers_recording_the_same_decision_at_once(library_url):
         assert outcomes == ["ok"] * 4
     decisions = Library(library_url, auto_starter=False).feedback()
     assert [d.action_id for d in decisions] == [action_id]
+
+
+def test_a_web_choice_keeps_a_decision_a_terminal_saved_meanwhile(tmp_path):
+    """The web page's choice (drafter.review.decisions) saves through the same
+    guarded save: a terminal's decision saved after the page read the file
+    is merged in, and the page is told."""
+    from drafter.library.store import Library
+    from drafter.matching.matcher import match_report
+    from drafter.reading.reader import read_report
+    from drafter.review.decisions import Choice, apply_choice
+    from drafter.review.file import build_review, mark_decided
+
+    report = read_report(SAMPLE)
+    library = Library(f"sqlite:///{tmp_path / 'lib.db'}", auto_starter=False)
+    library.init()
+    matches = match_report(report, library)
+    path = tmp_path / "r.review.yaml"
+    save_review(build_review(report, matches), path)
+    page = load_review(path)  # the page has the file in memory
+    terminal = load_review(path)
+    terminal.decisions[1].status = "no_action"
+    mark_decided(terminal.decisions[1], by="terminal")
+    save_review(terminal, path, expected_version=terminal.version)
+    outcome = apply_choice(page, path, 1, Choice(kind="none"), library, matches, by="page")
+    saved = load_review(path)
+    assert [d.status for d in saved.decisions[:2]] == ["no_action", "no_action"]
+    assert saved.decisions[1].decided_by == "terminal"
+    assert any("kept the decision terminal saved" in w for w in outcome.warnings)
