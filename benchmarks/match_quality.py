@@ -46,7 +46,7 @@ import tempfile
 import time
 from collections import Counter
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
@@ -373,6 +373,26 @@ class Material:
     actions: list[LibraryAction]
     paraphrases: list[Paraphrase]
     fresh: list[FreshRec]
+    #: A library and recommendations both written apart from the corpus
+    #: (benchmarks/fresh_library.yaml and fresh_recommendations_2.yaml).
+    independent_actions: list[LibraryAction] = field(default_factory=list)
+    independent: list[FreshRec] = field(default_factory=list)
+
+
+def load_independent_library(path: Path) -> list[LibraryAction]:
+    """The independent library as records (themes as tags, primary first)."""
+    data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    return [
+        LibraryAction(
+            id=number,
+            text=item["action"],
+            recommendation=item.get("recommendation"),
+            unit=item.get("unit", ""),
+            external_id=item["id"],
+            tags=list(item.get("themes", [])),
+        )
+        for number, item in enumerate(data["actions"], start=1)
+    ]
 
 
 def collect_outcomes(material: Material, make_scorer) -> list[Outcome]:  # noqa: ANN001
@@ -489,11 +509,63 @@ def collect_outcomes(material: Material, make_scorer) -> list[Outcome]:  # noqa:
                 covered=bool(f.fits),
             )
         )
+    found += independent_outcomes(material, make_scorer)
+    return found
+
+
+def independent_outcomes(material: Material, make_scorer) -> list[Outcome]:  # noqa: ANN001
+    """The independent library: every recommendation against the whole of it
+    (right = a listed action), then each theme's actions removed in turn (the
+    recommendations left with no listed action become out-of-library)."""
+    actions = material.independent_actions
+    if not actions:
+        return []
+    found = []
+    full = make_scorer(actions)
+    ids = [a.external_id for a in actions]
+    for f in material.independent:
+        found.append(
+            outcome(
+                full,
+                f.text,
+                [i in f.fits for i in ids],
+                source="independent",
+                group="independent",
+                theme=f.theme,
+                covered=bool(f.fits),
+            )
+        )
+    for theme in sorted({a.tags[0] for a in actions if a.tags}):
+        kept = [a for a in actions if not a.tags or a.tags[0] != theme]
+        kept_ids = [a.external_id for a in kept]
+        scorer = make_scorer(kept)
+        for f in material.independent:
+            fits = [i in f.fits for i in kept_ids]
+            if f.theme == theme and f.fits and not any(fits):
+                found.append(
+                    outcome(
+                        scorer,
+                        f.text,
+                        fits,
+                        source="independent-loto",
+                        group="independent",
+                        theme=f.theme,
+                        covered=False,
+                    )
+                )
     return found
 
 
 #: Which material each figure is reported on.
-SOURCES = ("corpus", "corpus-loto", "paraphrases", "fresh", "fresh-loto")
+SOURCES = (
+    "corpus",
+    "corpus-loto",
+    "paraphrases",
+    "fresh",
+    "fresh-loto",
+    "independent",
+    "independent-loto",
+)
 
 
 def family(outcome: Outcome) -> str:
@@ -613,7 +685,7 @@ def print_combinations(drafter: Sequence[Outcome]) -> None:
     import itertools
 
     print("Combined evidence (logistic regression, fitted leaving one theme out), AUC:")
-    print(f"  {'evidence':<56} {'corpus':>7} {'paraph.':>7} {'fresh':>7}")
+    print(f"  {'evidence':<56} {'corpus':>7} {'paraph.':>7} {'fresh':>7} {'indep.':>7}")
     y = np.array([o.covered for o in drafter], dtype=float)
     weight = _weights(drafter)
     themes = np.array([o.theme for o in drafter])
@@ -629,7 +701,7 @@ def print_combinations(drafter: Sequence[Outcome]) -> None:
             beta = fit_logistic(x[~held], y[~held], weight[~held])
             z[held] = np.c_[np.ones(int(held.sum())), x[held]] @ beta
         cells = []
-        for name in ("corpus", "paraphrases", "fresh"):
+        for name in ("corpus", "paraphrases", "fresh", "independent"):
             mine = np.array([family(o) == name for o in drafter])
             cells.append(auc(list(z[mine & (y == 1)]), list(z[mine & (y == 0)])))
         print(f"  {' + '.join(combo):<56} " + " ".join(f"{c:>7.3f}" for c in cells))
@@ -666,7 +738,7 @@ def print_calibration(material: Material, drafter: list[Outcome]) -> float:
     print()
     print("Separation (AUC: chance that an answerable recommendation scores above one")
     print("that is not), by the best score alone and by the margin over the second:")
-    for name in ("corpus", "paraphrases", "fresh"):
+    for name in ("corpus", "paraphrases", "fresh", "independent"):
         sub = [o for o in drafter if family(o) == name]
         inside = [o for o in sub if o.covered]
         outside = [o for o in sub if not o.covered]
@@ -722,6 +794,12 @@ def print_shipped_line(
             "listed ones removed with their theme)",
             ("fresh", "fresh-loto"),
         ),
+        (
+            "Independent library and recommendations (both written apart from the corpus; "
+            "right = a listed action; out = none listed, or the listed ones removed with "
+            "their theme)",
+            ("independent", "independent-loto"),
+        ),
     )
     for title, sources in sections:
         print(title)
@@ -771,6 +849,16 @@ def main() -> None:
     parser.add_argument(
         "--fresh", type=Path, default=Path(__file__).with_name("fresh_recommendations.yaml")
     )
+    parser.add_argument(
+        "--independent-library",
+        type=Path,
+        default=Path(__file__).with_name("fresh_library.yaml"),
+    )
+    parser.add_argument(
+        "--independent",
+        type=Path,
+        default=Path(__file__).with_name("fresh_recommendations_2.yaml"),
+    )
     parser.add_argument("--show-misses", action="store_true")
     args = parser.parse_args()
     recs = [
@@ -814,6 +902,8 @@ def main() -> None:
         paraphrases=load_paraphrases(args.paraphrases)
         + load_paraphrases(args.paraphrases, "holdout_"),
         fresh=load_fresh(args.fresh),
+        independent_actions=load_independent_library(args.independent_library),
+        independent=load_fresh(args.independent),
     )
     by_scorer = {
         "drafter": collect_outcomes(material, drafter_scorer),

@@ -323,10 +323,16 @@ def terms(text: str) -> Terms:
     all_stems = [stem(w) for w in all_words]
     found: list[str] = []
     index = _concept_index()
+    covered_to = 0  # end of the furthest-reaching phrase found so far
     for i, s in enumerate(all_stems):
         for phrase, concept_id in index.get(s, ()):
             if tuple(all_stems[i : i + len(phrase)]) == phrase:
-                found.append("@" + concept_id)
+                # A phrase inside a longer one found before it is part of that
+                # idea, not one of its own: "office" in "outside office hours",
+                # "training" in "education, training and employment".
+                if i + len(phrase) > covered_to:
+                    found.append("@" + concept_id)
+                    covered_to = i + len(phrase)
                 break
     words: list[str] = []
     positions: list[int] = []
@@ -511,6 +517,8 @@ def _find_concepts(
     size = len(all_stems)
     found_concepts: list[np.ndarray] = []
     found_texts: list[np.ndarray] = []
+    found_starts: list[np.ndarray] = []
+    found_lengths: list[np.ndarray] = []
     first_stems = {stem_ids[s]: s for s in _concept_index() if s in stem_ids}
     if not first_stems or not size:
         return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64)
@@ -539,11 +547,23 @@ def _find_concepts(
             if hit.any():
                 found_concepts.append(np.full(int(hit.sum()), concept_number[concept_id]))
                 found_texts.append(text_of[positions[hit]])
+                found_starts.append(positions[hit])
+                found_lengths.append(np.full(int(hit.sum()), len(phrase)))
                 taken |= hit
     if not found_concepts:
         return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64)
+    # As in terms(): a phrase lying inside a longer one that starts before it
+    # is dropped. Phrases never span two texts (the boundary token is no stem).
+    starts = np.concatenate(found_starts)
+    ends = starts + np.concatenate(found_lengths)
+    order = np.lexsort((-ends, starts))
+    reach = np.maximum.accumulate(ends[order])
+    inside = np.zeros(len(order), dtype=bool)
+    inside[order[1:]] = reach[:-1] >= ends[order[1:]]
+    keep = ~inside
     pairs = np.unique(
-        np.concatenate(found_texts) * len(concept_number) + np.concatenate(found_concepts)
+        np.concatenate(found_texts)[keep] * len(concept_number)
+        + np.concatenate(found_concepts)[keep]
     )
     return pairs % len(concept_number), pairs // len(concept_number)
 

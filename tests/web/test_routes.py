@@ -216,7 +216,7 @@ def test_weaker_suggestions_appear_on_request(client, report_id):
         page = client.get(f"/reports/{report_id}/review/{position}").text
         if "weaker suggestion" in page:
             more = client.get(f"/reports/{report_id}/review/{position}?weaker=1").text
-            assert "Weaker suggestions, below the no-match line, are shown too." in more
+            assert "Weaker suggestions are shown too: those marked weak match are below" in more
             assert "weak match" in more
             return
     pytest.fail("no recommendation of the seed report had weaker suggestions")
