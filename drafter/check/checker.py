@@ -210,7 +210,8 @@ def check_letter_bytes(
     except InputFileError as exc:  # the reader's hint speaks of archiving
         hint = (exc.hint or "").replace("Archive the letter", "Check the letter")
         hint = hint.replace("Archive the .docx", "Check the .docx")
-        raise InputFileError(exc.message, hint=hint or None) from exc
+        # Same kind of error (a report given as the letter stays NotALetterError).
+        raise type(exc)(exc.message, hint=hint or None) from exc
     letter = read.letter
     result = CheckResult(
         letter_path=path or name,

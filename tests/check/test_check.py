@@ -14,7 +14,7 @@ import docx
 import pytest
 from click.testing import CliRunner
 from conftest import SEED_REPORT, soffice_convert
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from drafter.check.checker import check_letter, check_letter_bytes
@@ -486,6 +486,7 @@ def test_a_carried_over_name_left_highlighted_and_then_unhighlighted_is_caught()
         max_size=15,
     )
 )
+@example(["RATINGS"])  # reads as a report's heading: "not a response letter"
 def test_any_text_letter_gives_a_result_never_an_exception(seed_report, lines):
     """Whatever a person typed, check answers with issues, or a one-line
     error for a file that is not text at all; never a crash."""
