@@ -823,6 +823,7 @@ ABLATIONS = {
     "without the answered rec.": (matching, "RECOMMENDATION_SHARE", 0.0),
     "without unseen-concept cut": (matching, "UNSEEN_CONCEPT_FACTOR", 1.0),
     "without concept agreement": (matching, "NO_SHARED_CONCEPT_FACTOR", 1.0),
+    "without idea cover": (matching, "CONCEPT_COVER_SHARE", 0.0),
     "without spelling/abbrev.": (textmatch, "_REWRITES", {}),
 }
 
