@@ -284,13 +284,11 @@ class Matcher:
             np.bincount(field.docs[of_concept], weights=weights * weights, minlength=self._size)
         )
 
-    def _idea_cover(self, found: Terms, in_rec: np.ndarray, in_text: np.ndarray) -> float:
+    def _idea_cover(self, length: float, in_rec: np.ndarray, in_text: np.ndarray) -> float:
         """The best cosine over domain ideas alone between the recommendation and
         any action (its text and the recommendation it answered blended as in
-        the main score). Ideas the library never uses count in the
-        recommendation's length, as words do in the main score."""
-        weighted = self._weighted(found, self._idf_of)
-        length = math.sqrt(sum(w * w for t, w in weighted.items() if t.startswith("@")))
+        the main score). ``length`` is the recommendation's length over its
+        concept terms (see :meth:`_query`)."""
         if not length:
             return 0.0
         with np.errstate(divide="ignore", invalid="ignore"):
@@ -388,8 +386,15 @@ class Matcher:
         """A query's weights by term id; terms the library lacks still count
         towards the norm (lowering every similarity) but match nothing."""
 
+        return self._query(found)[0]
+
+    def _query(self, found: Terms) -> tuple[dict[int, float], float]:
+        """:meth:`_vector`, and the length of the query over its concept terms,
+        those the library never uses included (they count in the length as
+        unseen words do in the main score)."""
         weighted = self._weighted(found, self._idf_of)
-        return {self._vocab[t]: w for t, w in weighted.items() if t in self._vocab}
+        ideas = math.sqrt(sum(w * w for t, w in weighted.items() if t.startswith("@")))
+        return {self._vocab[t]: w for t, w in weighted.items() if t in self._vocab}, ideas
 
     def _idf_of(self, term: str) -> float:
         term_id = self._vocab.get(term)
@@ -408,7 +413,7 @@ class Matcher:
         """Shown scores, the two raw similarities, the query's terms and, by
         action index, how reviewers' past decisions moved the score."""
         found = terms(text)
-        query = self._vector(found)
+        query, idea_length = self._query(found)
         if self._size == 0:
             empty = np.zeros(0, dtype=np.float32)
             return empty, empty, empty, found, {}
@@ -460,7 +465,9 @@ class Matcher:
                 mismatch = self._setting_matrix()[unnamed].any(axis=0)
                 final = np.where(mismatch, final * SETTING_MISMATCH_FACTOR, final)
         if CONCEPT_COVER_SHARE and concept_query:
-            final = final + CONCEPT_COVER_SHARE * 100.0 * self._idea_cover(found, in_rec, in_text)
+            final = final + CONCEPT_COVER_SHARE * 100.0 * self._idea_cover(
+                idea_length, in_rec, in_text
+            )
         shown, notes = self._apply_feedback(query, final)
         return shown, rec_sim, text_sim, found, notes
 

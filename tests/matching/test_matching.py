@@ -212,6 +212,24 @@ def test_the_right_action_comes_first_in_other_words(matcher):
         assert result.candidates[0].action.external_id == expected, text
 
 
+def test_idea_cover_lifts_all_actions_alike_and_keeps_their_order(matcher, monkeypatch):
+    from drafter.matching import matcher as matching
+
+    text = "Bring PO caseloads down to a level the WMT says is manageable"
+    with_cover = matcher.scores(text)
+    monkeypatch.setattr(matching, "CONCEPT_COVER_SHARE", 0.0)
+    without = matcher.scores(text)
+    order = np.argsort(-with_cover, kind="stable").tolist()
+    assert order == np.argsort(-without, kind="stable").tolist()
+    assert (with_cover >= without).all() and (with_cover > without).any()
+    # A recommendation on no idea the library knows gets no lift at all.
+    monkeypatch.setattr(matching, "CONCEPT_COVER_SHARE", 0.12)
+    plain = "Paint the fence green"
+    lifted = matcher.scores(plain)
+    monkeypatch.setattr(matching, "CONCEPT_COVER_SHARE", 0.0)
+    assert (matcher.scores(plain) == lifted).all()
+
+
 def test_candidates_are_sorted_capped_and_explained(matcher):
     result = matcher.match(["reduce caseloads and workloads of probation officers"], top=2)[0]
     scores = [c.score for c in result.candidates]
