@@ -161,20 +161,66 @@ def library_group() -> None:
 
 
 @library_group.command("init")
+@click.option(
+    "--update",
+    is_flag=True,
+    help="After upgrading drafter: add the starter actions this version ships that the "
+    "library lacks, and retire starter actions it no longer ships (kept for the record). "
+    "Your own actions are never touched.",
+)
+@click.option(
+    "--dry-run", is_flag=True, help="With --update: say what would change, change nothing."
+)
+@click.option("--json", "as_json", is_flag=True, help="With --update: print the outcome as JSON.")
 @db_option
-def library_init_command(db_url: str | None) -> None:
+def library_init_command(update: bool, dry_run: bool, as_json: bool, db_url: str | None) -> None:
     """Load the starter library shipped with drafter into an empty library.
 
     \b
     Example:
         drafter library init
         drafter library init --db sqlite:///team.db
+        drafter library init --update --dry-run
+        drafter library init --update
     """
     from drafter.cli.presenters import counted
     from drafter.library.store import Library
 
-    added = Library(db_url, auto_starter=False).init()
-    click.echo(f"Loaded the starter library: {counted(added, 'action')}.")
+    if (dry_run or as_json) and not update:
+        raise click.UsageError("--dry-run and --json go with --update.")
+    library = Library(db_url, auto_starter=False)
+    if not update:
+        added = library.init()
+        click.echo(f"Loaded the starter library: {counted(added, 'action')}.")
+        return
+    outcome = library.update_starter(dry_run=dry_run)
+    if as_json:
+        click.echo(
+            json.dumps(
+                {
+                    "dry_run": dry_run,
+                    "added": outcome.added,
+                    "already_there": outcome.already_there,
+                    "retired": outcome.retired,
+                }
+            )
+        )
+        return
+    if not outcome.added and not outcome.retired:
+        click.echo(
+            f"The starter actions are up to date ({counted(outcome.already_there, 'action')})."
+        )
+        return
+    would = "would be " if dry_run else ""
+    click.echo(
+        f"Starter library {'would be ' if dry_run else ''}brought up to date: "
+        f"{counted(outcome.added, 'action')} {would}added, "
+        f"{outcome.already_there} already there, "
+        f"{counted(outcome.retired, 'action')} of an earlier version {would}retired "
+        "(kept for the record, no longer suggested)."
+    )
+    if dry_run:
+        click.echo("Nothing was changed: run it again without --dry-run to do it.")
 
 
 @library_group.command("import")

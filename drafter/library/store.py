@@ -38,7 +38,7 @@ if TYPE_CHECKING:
     from sqlalchemy.orm import Session
 
     from drafter.library.database import ActionRow, Database
-    from drafter.library.transfer import ImportResult
+    from drafter.library.transfer import ImportResult, StarterUpdate
 
 STATUSES = ("active", "superseded", "retired")
 VERDICTS = ("accepted", "rejected")
@@ -301,9 +301,21 @@ class Library:
             raise LibraryError(
                 f"The action library already holds {counted(held, 'action')}; "
                 "the starter library is only loaded into an empty one.",
-                hint="Use 'drafter library import FILE' to add more actions.",
+                hint="Use 'drafter library import FILE' to add more actions, or "
+                "'drafter library init --update' to bring drafter's starter actions up to "
+                "date after upgrading drafter.",
             )
         return self.load_starter()
+
+    def update_starter(self, *, dry_run: bool = False) -> StarterUpdate:
+        """Bring drafter's starter actions up to date with this version (see
+        :func:`drafter.library.transfer.update_starter`); your own actions are
+        never touched, and nothing is deleted."""
+        from drafter.library.transfer import update_starter
+
+        if not dry_run:
+            self._changed()
+        return update_starter(self, source_ref=STARTER_SOURCE_REF, dry_run=dry_run)
 
     def ensure_usable(self, *, allow_empty: bool = False) -> None:
         """Make sure there is something to match against: load the starter library

@@ -412,6 +412,67 @@ def import_records(
     return result
 
 
+@dataclass(frozen=True)
+class StarterUpdate:
+    """What ``drafter library init --update`` did to drafter's starter actions."""
+
+    added: int  # shipped now and new to the library
+    already_there: int  # shipped now and already in the library (any status)
+    retired: int  # starter actions of an earlier version, no longer suggested
+
+
+def update_starter(library: Library, *, source_ref: str, dry_run: bool = False) -> StarterUpdate:
+    """Bring the library's starter actions up to date with this version of
+    drafter, in one transaction: add the starter actions shipped now that the
+    library lacks, and retire (keep for the record, stop suggesting) active
+    starter actions this version no longer ships. Actions from anywhere else,
+    and starter actions someone retired or reinstated, keep their status.
+    With ``dry_run`` nothing is written."""
+    from drafter.library.keys import action_fingerprint
+
+    records = read_starter_records()
+    shipped = {
+        action_fingerprint(r.action, r.recommendation, r.unit, r.committed_on): r for r in records
+    }
+    with library.db.session() as session:
+        known = set(session.scalars(select(ActionRow.fingerprint)))
+        new = [r for fingerprint, r in shipped.items() if fingerprint not in known]
+        stale = [
+            row
+            for row in session.scalars(
+                select(ActionRow).where(
+                    ActionRow.source_kind == "starter", ActionRow.status == "active"
+                )
+            )
+            if row.fingerprint not in shipped
+        ]
+        if not dry_run:
+            for row in stale:
+                row.status = "retired"
+            for fingerprint, record in shipped.items():
+                if fingerprint not in known:
+                    session.add(
+                        ActionRow(
+                            external_id=record.external_id,
+                            text=record.action,
+                            recommendation=record.recommendation,
+                            unit=record.unit,
+                            region=record.region,
+                            committed_on=record.committed_on,
+                            owner=record.owner,
+                            due=record.due,
+                            tags=list(record.tags),
+                            source_kind="starter",
+                            source_ref=source_ref,
+                            extra=record.extra,
+                            status=record.status,
+                            fingerprint=fingerprint,
+                        )
+                    )
+            session.flush()
+    return StarterUpdate(added=len(new), already_there=len(shipped) - len(new), retired=len(stale))
+
+
 def read_starter_records() -> list[ImportRecord]:
     """The starter library shipped inside the package."""
     text = (

@@ -547,3 +547,94 @@ def test_import_refusal_counts_invalid_rows_in_good_english(
     skipped = run("library", "import", str(path), "--skip-invalid", "--db", sqlite_url)
     assert skipped.exit_code == 0
     assert f"Skipped {bad_rows} invalid row{'s' if bad_rows > 1 else ''}:" in skipped.stderr
+
+
+# --- bringing the starter library up to date ---------------------------------------
+
+
+def _library_from_an_earlier_drafter(url: str) -> tuple[Library, int, int, int]:
+    """A library as an older drafter left it: most of today's starter actions,
+    two starter actions this version no longer ships, one of today's retired by
+    someone, and an action of the region's own. Returns the library and the ids
+    of the old starter action, the retired one and the region's own."""
+    from drafter.library.transfer import ImportRecord, import_records
+
+    library = Library(url, auto_starter=False)
+    shipped = read_starter_records()
+    import_records(
+        library, shipped[5:], source_kind="starter", source_ref="drafter starter library"
+    )
+    old = [
+        ImportRecord(
+            row=i,
+            external_id=f"S90{i}",
+            action=f"Practitioners will attend a workshop on topic number {i}.",
+            recommendation="improve practice",
+            unit=None,
+            region=None,
+            committed_on=None,
+            owner=None,
+            due=None,
+            tags=("training_development",),
+            extra={},
+        )
+        for i in (1, 2)
+    ]
+    import_records(library, old, source_kind="starter", source_ref="drafter starter library")
+    own = library.add_action("The PDU will run evening reporting on Thursdays.", unit="Ashvale PDU")
+    by_external = {a.external_id: a for a in library.actions(status=None)}
+    retired = by_external[shipped[6].external_id]
+    library.retire(retired.id)
+    return library, by_external["S901"].id, retired.id, own.id
+
+
+def test_update_starter_adds_the_new_retires_the_old_and_leaves_the_rest(sqlite_url):
+    library, old_id, retired_id, own_id = _library_from_an_earlier_drafter(sqlite_url)
+    shipped = len(read_starter_records())
+    before = library.count(status=None)
+
+    planned = library.update_starter(dry_run=True)
+    assert (planned.added, planned.already_there, planned.retired) == (5, shipped - 5, 2)
+    assert library.count(status=None) == before  # a dry run changes nothing
+
+    done = library.update_starter()
+    assert done == planned
+    assert library.count(status=None) == before + 5  # nothing deleted
+    assert library.get(old_id).status == "retired"
+    assert library.get(retired_id).status == "retired"  # someone's decision stands
+    assert library.get(own_id).status == "active"
+    assert library.count("active") == shipped - 1 + 1  # today's starter, less one retired, + own
+
+    again = library.update_starter()
+    assert (again.added, again.retired) == (0, 0)
+
+
+def test_cli_update_starter_dry_run_then_update(sqlite_url):
+    _library_from_an_earlier_drafter(sqlite_url)
+    dry = run("library", "init", "--update", "--dry-run", "--db", sqlite_url)
+    assert dry.exit_code == 0, dry.output
+    assert "would be brought up to date: 5 actions would be added" in dry.output
+    assert "2 actions of an earlier version would be retired" in dry.output
+    assert "Nothing was changed" in dry.output
+    done = run("library", "init", "--update", "--json", "--db", sqlite_url)
+    assert done.exit_code == 0, done.output
+    assert json.loads(done.output) == {
+        "dry_run": False,
+        "added": 5,
+        "already_there": len(read_starter_records()) - 5,
+        "retired": 2,
+    }
+    again = run("library", "init", "--update", "--db", sqlite_url)
+    assert again.exit_code == 0 and "The starter actions are up to date" in again.output
+
+
+def test_init_on_a_full_library_points_to_update(sqlite_url):
+    assert run("library", "init", "--db", sqlite_url).exit_code == 0
+    assert_one_line_error(run("library", "init", "--db", sqlite_url), "already holds", "--update")
+
+
+def test_dry_run_without_update_is_a_usage_error(sqlite_url):
+    result = run("library", "init", "--dry-run", "--db", sqlite_url)
+    assert result.exit_code == 2
+    assert "--dry-run and --json go with --update" in result.output
+    assert "Traceback" not in result.output
