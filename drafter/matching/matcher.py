@@ -91,8 +91,10 @@ if TYPE_CHECKING:
 RAW_THRESHOLD = 28.2
 
 #: Raw evidence at which the action (or the recommendation it answered) says
-#: much the same thing: shown as 85.
-CLOSE_RAW = 52.0
+#: much the same thing: shown as 85. It was 52 before the idea cover (see
+#: CONCEPT_COVER_SHARE), which adds its full 12 points to such a pair, whose
+#: ideas all agree.
+CLOSE_RAW = 64.0
 
 #: Raw evidence is rarely above 60 even for a good match, and people read 30
 #: out of 100 as "poor". Scores are shown on a scale anchored on the
