@@ -531,6 +531,25 @@ def test_library_import(client):
     assert Library().search("weekly clinic")
 
 
+def test_library_offers_to_bring_old_starter_actions_up_to_date(client):
+    assert "Bring the starter actions up to date" not in client.get("/library").text
+    # One starter action from an earlier version of drafter.
+    library = Library()
+    old = library.add_action("Staff will attend a retired starter workshop.", unit=None)
+    from drafter.library.database import ActionRow
+
+    with library.db.session() as session:
+        session.get(ActionRow, old.id).source_kind = "starter"
+    page = client.get("/library").text
+    assert "Bring the starter actions up to date" in page
+    assert "1 of the starter actions in your library come from an earlier version" in page
+    assert post(client, "/library/starter").status_code == 302
+    after = client.get("/library").text
+    assert "retired 1 of an earlier version" in after
+    assert "Bring the starter actions up to date" not in after
+    assert Library().get(old.id).status == "retired"
+
+
 def test_library_import_errors(client):
     empty = post(client, "/library/import", content_type="multipart/form-data")
     assert errors_of(empty.text) == ["Select a file of actions to import."]

@@ -27,6 +27,7 @@ def library_page(errors: dict[str, str] | None = None, status: int = 200) -> Any
             actions=found[:SHOWN],
             more=max(0, len(found) - SHOWN) if query else max(0, library.count() - SHOWN),
             count=library.count(),
+            starter=library.update_starter(dry_run=True),
             errors=errors or {},
         ),
         status,
@@ -62,6 +63,23 @@ def retire(action_id: int) -> Any:
             state().library_changed()
         flash(f"Retired action {current.id}; it will no longer be suggested.")
     return redirect(f"/library/{action_id}")
+
+
+@blueprint.post("/library/starter")
+def update_starter() -> Any:
+    """Bring drafter's starter actions up to date (see Library.update_starter)."""
+    with state().lock:
+        outcome = state().library.update_starter()
+        state().library_changed()
+    if not outcome.added and not outcome.retired:
+        flash("The starter actions were already up to date; nothing changed.")
+    else:
+        flash(
+            f"Brought the starter actions up to date: added {outcome.added:,}, retired "
+            f"{outcome.retired:,} of an earlier version (kept for the record, no longer "
+            "suggested). Your own actions were not touched."
+        )
+    return redirect("/library")
 
 
 @blueprint.post("/library/import")
