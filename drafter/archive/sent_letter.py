@@ -394,8 +394,16 @@ def parse_letter(paragraphs: list[Paragraph]) -> SentLetter:
         if _quotes_recommendations(lead or "", texts):
             quoted.extend(texts)
             continue
-        numbers = _recommendation_numbers(lead or "")
+        numbers, agreement = _lead_recommendations(lead or "")
         for text, comments in items:
+            marker = _bullet_marker(text)
+            if marker is not None:
+                # "Recommendation 3 is agreed." as a bullet of its own, or
+                # "Recommendation 3: …" starting one: the bullets from here on
+                # answer recommendation 3, not what the lead-in named.
+                numbers, agreement, text = marker
+                if not text:
+                    continue
             if _is_placeholder(text):
                 placeholders.append(text)
                 continue
@@ -403,7 +411,7 @@ def parse_letter(paragraphs: list[Paragraph]) -> SentLetter:
             if answered is not None:
                 actions.append(SentAction(text, answered[0], answered[1]))
             else:
-                actions.append(SentAction(text, numbers))
+                actions.append(SentAction(text, numbers, agreement=agreement))
 
     if placeholders:
         warnings.append(
@@ -507,6 +515,86 @@ def _recommendation_numbers(lead: str) -> tuple[int, ...]:
     if not match:
         return ()
     return tuple(int(n) for n in re.findall(r"\d{1,2}", match.group("nums")))
+
+
+#: "Recommendation 2 is not agreed", "Recommendations 1 and 3 are agreed",
+#: "Recommendation 4 to the Ashvale PDU has been partly accepted".
+_AGREEMENT_STATEMENT_RE = re.compile(
+    r"\brecommendations?\s+(?P<nums>\d{1,2}(?:\s*(?:,|and|&)\s*\d{1,2})*)"
+    r"(?:\s+(?!(?:is|are|has|have|was|were)\b)[\w'’&()-]+){0,8}?,?\s+"
+    r"(?:is|are|has\s+been|have\s+been|was|were)\s+"
+    r"(?P<how>(?:(?:not|only|partly|partially|fully)\s+)*(?:agreed|accepted|disagreed|rejected)"
+    r"(?:\s+in\s+(?:part|full))?)\b",
+    re.I,
+)
+#: "… will address the other two recommendations": the bullets after a lead-in
+#: saying so answer the recommendations it has not just named.
+_OTHER_RECOMMENDATIONS_RE = re.compile(
+    r"\b(?:other|remaining|rest\s+of\s+the)\s+(?:\w+\s+)?recommendations?\b", re.I
+)
+
+
+def _numbers(text: str) -> tuple[int, ...]:
+    return tuple(int(n) for n in re.findall(r"\d{1,2}", text))
+
+
+def _lead_recommendations(lead: str) -> tuple[tuple[int, ...], str | None]:
+    """The recommendation(s) a lead-in paragraph says the bullets after it
+    answer, and whether they are agreed.
+
+    A sentence saying whether a recommendation is agreed ("Recommendation 2 is
+    not agreed.") names that recommendation only: when the lead-in goes on to
+    commit to "the other recommendations", the bullets answer those (which
+    ones is left to the wording), not the one it named. When it is the last
+    thing before the bullets, the bullets (up to the next recommendation
+    marker) answer it, with its agreement."""
+    statements = list(_AGREEMENT_STATEMENT_RE.finditer(lead))
+    if not statements:
+        return _recommendation_numbers(lead), None
+    named = {n for statement in statements for n in _numbers(statement.group("nums"))}
+    last = statements[-1]
+    if _OTHER_RECOMMENDATIONS_RE.search(lead, last.end()):
+        for match in _RECOMMENDATION_REF_RE.finditer(lead, last.end()):
+            rest = tuple(n for n in _numbers(match.group("nums")) if n not in named)
+            if rest:
+                return rest, None
+        return (), None
+    after = _RECOMMENDATION_REF_RE.search(lead, last.end())
+    if after:  # "Recommendation 2 is not agreed. For recommendation 3 we will:"
+        return _numbers(after.group("nums")), None
+    return _numbers(last.group("nums")), agreement_of(last.group("how"))
+
+
+_BULLET_MARKER_RE = re.compile(
+    r"^\s*recommendations?\s+(?P<nums>\d{1,2}(?:\s*(?:,|and|&)\s*\d{1,2})*)\b\s*"
+    r"(?P<rest>.*)$",
+    re.I | re.S,
+)
+
+
+def _bullet_marker(text: str) -> tuple[tuple[int, ...], str | None, str] | None:
+    """A bullet that starts with a recommendation marker: the numbers, its
+    agreement if it says, and the action text after the marker ("" when the
+    bullet is only a heading such as "Recommendation 3 is partly agreed.")."""
+    match = _BULLET_MARKER_RE.match(text)
+    if not match:
+        return None
+    numbers = _numbers(match.group("nums"))
+    rest = match.group("rest")
+    statement = _AGREEMENT_STATEMENT_RE.match(text)
+    agreement = None
+    if statement:
+        agreement = agreement_of(statement.group("how"))
+        rest = text[statement.end() :]
+        if not rest.strip(" .:;-–—\t\n"):
+            return numbers, agreement, ""
+        return numbers, agreement, text
+    heading = re.match(r"^(?:\([^)]{0,60}\))?\s*[:.–—-]\s*", rest)
+    if not rest.strip() or (heading and not rest[heading.end() :].strip()):
+        return numbers, None, ""
+    if heading:  # "Recommendation 3: run risk clinics …"
+        return numbers, agreement_of(heading.group(0)), rest[heading.end() :].strip()
+    return numbers, None, text  # "Recommendation 3 will be met by …"
 
 
 def _first_date(lines: Iterable[str]) -> date | None:
