@@ -750,6 +750,12 @@ def _store(
         if previous is not None and supersede:
             previous.status = "superseded"
             for old in session.scalars(select(ActionRow).where(ActionRow.letter_id == previous.id)):
+                if old.status != "active":
+                    continue  # a retired action stays retired
+                # Marked, so that removing this letter makes active again only
+                # the actions it made superseded.
+                replaced = {**(old.extra or {}).get(REPLACED_KEY, {}), str(previous.id): old.status}
+                old.extra = {**(old.extra or {}), REPLACED_KEY: replaced}
                 old.status = "superseded"
             for old in session.scalars(
                 select(CommitmentRow).where(
@@ -1196,6 +1202,10 @@ class RemovedLetter:
 #: Kept in an action's ``extra`` when an archive takes over an action that was
 #: in the library before (an import), so that removing the letter gives it back.
 BEFORE_ARCHIVE_KEY = "before_archive"
+#: Kept in an action's ``extra`` when a later letter replaced its letter: the
+#: replaced letter's id -> the action's status before, so that removing the
+#: later letter restores it exactly.
+REPLACED_KEY = "before_replaced"
 
 
 def removal_plan(store: Any, letter_id: int) -> RemovedLetter:
@@ -1319,12 +1329,27 @@ def _removal(session: Any, letter_id: int, *, apply: bool) -> RemovedLetter:
     session.flush()
     if previous is not None:
         previous.status = "current"
-        for action in session.scalars(
-            select(ActionRow).where(
-                ActionRow.letter_id == previous.id, ActionRow.status == "superseded"
-            )
-        ):
-            action.status = "active"
+        restored = session.scalars(
+            select(ActionRow).where(ActionRow.letter_id == previous.id)
+        ).all()
+        # Letters replaced before drafter marked the actions it superseded
+        # had all their actions superseded: all come back.
+        key = str(previous.id)
+        unmarked = not any(key in (a.extra or {}).get(REPLACED_KEY, {}) for a in restored)
+        for action in restored:
+            extra = dict(action.extra or {})
+            replaced = dict(extra.get(REPLACED_KEY, {}))
+            before = replaced.pop(key, None)
+            if before is not None:
+                if replaced:
+                    extra[REPLACED_KEY] = replaced
+                else:
+                    del extra[REPLACED_KEY]
+                action.extra = extra
+                if action.status == "superseded":
+                    action.status = before
+            elif unmarked and action.status == "superseded":
+                action.status = "active"
         for commitment in session.scalars(
             select(CommitmentRow).where(
                 CommitmentRow.letter_id == previous.id, CommitmentRow.status == "superseded"
