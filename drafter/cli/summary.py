@@ -33,8 +33,10 @@ def summarise(report: Report) -> str:
         width = max(len(s.name) for s in report.standards) + 2
         lines += [f"  {s.code:<5}{s.name:<{width}}{s.rating}" for s in report.standards]
     lines += ["", f"Recommendations ({len(report.recommendations)}):"]
-    for addressee, group in groupby(report.recommendations, key=lambda r: r.addressee):
-        lines.append(f"  {addressee} should:")
+    for (addressee, verb), group in groupby(
+        report.recommendations, key=lambda r: (r.addressee, r.verb)
+    ):
+        lines.append(f"  {addressee} {verb}:")
         lines += [f"    {r.number}. {r.text}" for r in group]
     if not report.recommendations:
         lines.append("  none found")

@@ -41,6 +41,10 @@ class Recommendation:
     number: int
     addressee: str
     text: str
+    #: How the lead-in puts it after the addressee: "should", "must",
+    #: "should, as a priority" ("should" when the report does not say). Wording
+    #: only: two records of the same recommendation are equal whatever it says.
+    verb: str = field(default="should", compare=False)
 
 
 @dataclass(frozen=True)

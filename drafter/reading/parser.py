@@ -179,7 +179,9 @@ _CHIEF_NAME_FIRST = re.compile(
 _CHIEF_TITLE_FIRST = re.compile(rf"^{_CHIEF_TITLE}\s*[,:–—-]\s*(?P<name>[A-Z][^,\n]{{2,60}})$")
 _KEY_QUESTION = re.compile(r"^(?P<q>.+\?)\s*(?P<pct>\d{1,3})\s?%$")
 #: "The PDU should:", also "… should, as a priority:" and "… should" without the colon.
-_ADDRESSEE = re.compile(r"^(?P<who>\S.{0,150}?)\s+(?:should|must)(?:\s*:|,[^.;:]{1,40}:)?$", re.I)
+_ADDRESSEE = re.compile(
+    r"^(?P<who>\S.{0,150}?)\s+(?P<verb>(?:should|must)(?:,[^.;:]{1,40}(?=:))?)(?:\s*:)?$", re.I
+)
 _LABEL = re.compile(
     r"^(?:(?:the\s+)?(?:key|main|principal)\s+)?(strengths|areas for improvement)\s*:?$", re.I
 )
@@ -598,6 +600,15 @@ _ADDRESSEE_PREAMBLE = re.compile(
 )
 
 
+def lead_in_verb(text: str) -> str | None:
+    """How an addressee line puts it after the addressee ("must" in "The PDU
+    must:", "should, as a priority"), or None for a line that is not one."""
+    match = _ADDRESSEE.match(normalise_text(text))
+    if match is None or addressee_of(text) is None:
+        return None
+    return " ".join(match.group("verb").split())
+
+
 def addressee_of(text: str) -> str | None:
     """The body a line such as "The Probation Service should:" addresses, as
     printed (with a leading "We recommend that" dropped), or None."""
@@ -621,7 +632,7 @@ _HEADER_WORDS |= {"addressee", "who", "to", "for", "owner", "text", "details", "
 #: whom it addresses before what they should do.
 _INLINE_ADDRESSEE = re.compile(
     r"^(?P<who>(?:[Tt]he\s+)?[A-Z][\w&'’,-]*(?:\s+[\w&'’,()-]+){0,10}?)\s+"
-    r"(?:should|must)\s+(?P<rest>[a-z].+)$"
+    r"(?P<verb>should|must)\s+(?P<rest>[a-z].+)$"
 )
 
 
@@ -634,6 +645,8 @@ class RowRecommendation:
     number: int | None
     addressee: str | None
     text: str
+    #: "should", "must" … when the addressee cell is a lead-in ("The PDU must:").
+    verb: str | None = None
 
 
 def _row_recommendation(cells: Sequence[str]) -> RowRecommendation | None:
@@ -666,18 +679,19 @@ def _row_recommendation(cells: Sequence[str]) -> RowRecommendation | None:
             return None  # the column titles
     if len(text.split()) < 2:
         return None
-    addressee = None
+    addressee = verb = None
     for index, cell in rest:
         if index == text_at or len(cell.split()) > 15:
             continue
         addressee = addressee_of(cell) or cell.rstrip(":").strip()
+        verb = lead_in_verb(cell)
         break
     marker = item_marker(Block("paragraph", text))
     if number is None and marker is not None and marker.style != "bullet":
         number, text = marker.number, marker.text
     elif marker is not None and marker.style == "bullet":
         text = marker.text
-    return RowRecommendation(number, addressee, text)
+    return RowRecommendation(number, addressee, text, verb)
 
 
 @dataclass
@@ -689,6 +703,7 @@ class _Item:
     depth: int
     has_sub_points: bool = False
     numbered_row: bool = False  # a row of a table with a number column
+    verb: str = "should"  # as the addressee's lead-in puts it: "must", …
 
 
 def split_recommendations(
@@ -711,6 +726,7 @@ def split_recommendations(
     if start is None:
         return None
     addressee = default_addressee
+    verb = "should"
     items: list[_Item] = []
     group: list[_Item] = []  # the items under the current addressee
     in_table = False  # the last block was a row of a recommendations table
@@ -725,7 +741,7 @@ def split_recommendations(
                     items[-1].text = join_wrapped(items[-1].text, cell)
                     continue
                 # The next row of a table whose addressee cell spans several rows.
-                item = _Item(None, addressee, cell, "bullet", 0)
+                item = _Item(None, addressee, cell, "bullet", 0, verb=verb)
                 items.append(item)
                 group.append(item)
                 continue
@@ -745,8 +761,11 @@ def split_recommendations(
                 continue
             if row.addressee is not None and row.addressee != addressee:
                 addressee, group = row.addressee, []
+                verb = row.verb or "should"
             style: MarkerStyle = "number" if row.number else "bullet"
-            item = _Item(row.number, addressee, row.text, style, 0, numbered_row=bool(row.number))
+            item = _Item(
+                row.number, addressee, row.text, style, 0, numbered_row=bool(row.number), verb=verb
+            )
             items.append(item)
             group.append(item)
             continue
@@ -756,6 +775,7 @@ def split_recommendations(
         if who is not None and (marker is None or marker.text[:1].isupper()):
             # An addressee line, sometimes itself bulleted: "• The YJS manager should:"
             addressee, group = who, []
+            verb = lead_in_verb(marker.text if marker else flat) or "should"
             continue
         if marker is None:
             if items and _continues(items[-1].text, flat):
@@ -766,13 +786,14 @@ def split_recommendations(
         if own and not (group and _is_sub_point(group, marker)):
             addressee, text = _ADDRESSEE_PREAMBLE.sub("", own.group("who")), own.group("rest")
             addressee = addressee[0].upper() + addressee[1:]
+            verb = own.group("verb")
             group = []
         if group and _is_sub_point(group, marker):
             parent = group[-1]
             parent.text = f"{parent.text} {text}"
             parent.has_sub_points = True
             continue
-        item = _Item(marker.number, addressee, text, marker.style, marker.depth)
+        item = _Item(marker.number, addressee, text, marker.style, marker.depth, verb=verb)
         items.append(item)
         group.append(item)
     recommendations = []
@@ -780,7 +801,7 @@ def split_recommendations(
         text = clean_recommendation_text(item.text)
         if text:
             number = item.number if item.style != "bullet" and item.number else position
-            recommendations.append(Recommendation(number, item.addressee, text))
+            recommendations.append(Recommendation(number, item.addressee, text, item.verb))
     return recommendations
 
 

@@ -158,6 +158,7 @@ def test_inspect_json_has_the_documented_keys():
         "number": 6,
         "addressee": "The East Midlands region",
         "text": data["recommendations"][5]["text"],
+        "verb": "should",
     }
     assert data["standards"][0] == {"code": "1.1", "name": "Leadership", "rating": "Good"}
     assert len(data["sha256"]) == 64

@@ -360,7 +360,7 @@ def test_sample_json_keys_are_stable():
     ):
         assert key in data
     assert set(data["standards"][0]) == {"code", "name", "rating"}
-    assert set(data["recommendations"][0]) == {"number", "addressee", "text"}
+    assert set(data["recommendations"][0]) == {"number", "addressee", "text", "verb"}
     assert set(data["strengths"][0]) == {"standard", "text"}
     json.dumps(data)  # everything is JSON-serialisable
 
