@@ -18,8 +18,9 @@ trained model:
   capitalised words ending in the kind of body ("… Borough Council");
 * people: a capitalised given and family name next to a title ("Dr", "Ms"), a
   job title ("Sarah Whitfield, Head of PDU", "Senior Probation Officer Jane
-  Doe"), or known from the source letter's own context (its signatory, the
-  action's owner).
+  Doe"), written bare with a common given name from ``data/given_names.txt``
+  ("Priya Sharma will lead …"), or known from the source letter's own context
+  (its signatory, the action's owner).
 """
 
 from __future__ import annotations
@@ -177,9 +178,151 @@ _CUE_THEN_NAME_RE = re.compile(
 )
 
 
+# --- people named bare ("Priya Sharma will lead …") ------------------------------------
+
+
+@cache
+def given_names() -> tuple[frozenset[str], frozenset[str]]:
+    """Common given names from ``data/given_names.txt``, and those of them that
+    are everyday words too ("Grace", "Mark"), which need more evidence."""
+    text = resources.files("drafter").joinpath("data/given_names.txt").read_text("utf-8")
+    plain: set[str] = set()
+    ambiguous: set[str] = set()
+    current = plain
+    for line in text.splitlines():
+        line = line.strip()
+        if not line or line.startswith("#"):
+            continue
+        if line == "[ambiguous]":
+            current = ambiguous
+            continue
+        current.update(line.split())
+    return frozenset(plain), frozenset(ambiguous)
+
+
+#: Words that make a capitalised run the name of a thing, not a person, when
+#: they follow the name-like words in it ("Rose Court", "the Ella Baker Fund").
+_NAMED_THING_WORDS = frozenset(
+    _words(
+        "house court street road lane avenue drive close way place square gardens garden park "
+        "centre center building buildings hall hospital ward clinic surgery station school "
+        "college academy university library museum trust fund foundation project programme "
+        "scheme campaign review reviews report inquiry act award awards prize lecture memorial "
+        "unit team teams hub forum panel board council service services partnership network "
+        "group charity estate tower island bridge hotel farm lodge manor cottage premises prison "
+        "hmp yoi club cafe café kitchen shop market theatre church chapel mosque temple "
+        "initiative model approach method framework policy plan strategy standard standards "
+        "rules rule period principles pathway pathways protocol tool toolkit app system "
+        "valley leisure sports arena stadium"
+    )
+)
+_ROLE_AND_TITLE_WORDS = frozenset(
+    w.lower() for w in re.split(r"[|\s]+", f"{_ROLE_WORDS}|{_TITLES}") if w
+)
+#: A word as a name is written: capitalised, then lower case ("Priya",
+#: "McAllister", "O'Connor", "Morgan-Jones", "Siân"), or an initial ("J.").
+_NAME_TOKEN_RE = re.compile(
+    r"(?:(?:Mc|Mac|O['’]|D['’])?[^\W\d_a-z][^\W\d_A-Z]+(?:[-'’][^\W\d_a-z][^\W\d_A-Z]+)*"
+    r"|[^\W\d_a-z]\.?)$"
+)
+_TOKEN_RE = re.compile(r"[^\W\d_][\w'’.-]*")
+#: What comes around a person's name in a sentence: "… by/with/to NAME",
+#: "NAME will/has/is …", "NAME, …", "NAME's team".
+_CUE_BEFORE_RE = re.compile(r"(?i:\b(?:by|with|to|from|contact|and|for|through)\s+)$")
+_CUE_AFTER_RE = re.compile(r"^(?:\s*[,(]|['’]s\b|\s+(?i:will|has|have|is|was|and|who|would)\b)")
+
+
+@cache
+def _place_words() -> frozenset[str]:
+    """Words of probation units', regions' and police forces' names: never a
+    given name ("Chester", "Kent")."""
+    from drafter.core.regions import pdu_names, region_names
+
+    names = [*pdu_names(), *region_names()]
+    names += [s for force in police_forces() for s in force.spellings]
+    return frozenset(w.lower() for name in names for w in re.findall(r"[\w'’-]+", name))
+
+
+def _bare_people(text: str, taken: list[tuple[int, int]]) -> list[FoundName]:
+    """Names of people written bare: two or three name-like words in a run of
+    capitalised words, the first a common given name (an everyday-word name
+    such as "Grace" only in a name-like place: "… by Grace Adeyemi", "Grace
+    Adeyemi will …"), none of them a word of the service's vocabulary, a job
+    title, a month or day, and the run not naming a thing ("Rose Court",
+    "Lee Valley Leisure Centre")."""
+    plain, ambiguous = given_names()
+    places = _place_words()
+    found: list[FoundName] = []
+    tokens = list(_TOKEN_RE.finditer(text))
+    run: list[re.Match[str]] = []
+
+    def close_run() -> None:
+        segment: list[tuple[int, int, str]] = []  # (start, end, word) of name-like words
+        for token in run:
+            word = token.group(0).rstrip(".") if len(token.group(0)) > 2 else token.group(0)
+            possessive = re.search(r"['’]s$", word) is not None
+            bare = word[:-2] if possessive else word
+            lowered = bare.lower()
+            if lowered in _NAMED_THING_WORDS:
+                segment = []  # the name-like words before it name a thing
+                continue
+            if (
+                lowered in _NOT_NAME_WORDS
+                or lowered in _ROLE_AND_TITLE_WORDS
+                or not _NAME_TOKEN_RE.match(bare)
+            ):
+                _consider(segment)
+                segment = []
+                continue
+            segment.append((token.start(), token.start() + len(bare), bare))
+            if possessive:
+                _consider(segment)
+                segment = []
+        _consider(segment)
+
+    def _consider(segment: list[tuple[int, int, str]]) -> None:
+        words = [w for _s, _e, w in segment if len(w.rstrip(".")) > 1]
+        if not 2 <= len(words) <= 3 or len(segment[-1][2].rstrip(".")) < 2:
+            return
+        given = segment[0][2]
+        first_part = given.split("-")[0]
+        if given.lower() in places or (given not in plain and first_part not in plain):
+            if given not in ambiguous:
+                return
+            start, end = segment[0][0], segment[-1][1]
+            if not (_CUE_BEFORE_RE.search(text[:start]) or _CUE_AFTER_RE.match(text[end:])):
+                return
+        start, end = segment[0][0], segment[-1][1]
+        if _overlaps((start, end), taken):
+            return
+        found.append(FoundName(text[start:end], "person", start, end))
+
+    for token in tokens:
+        if run:
+            gap = text[run[-1].end() : token.start()]
+            joined = gap in (" ", "\t") or (gap.isspace() and "\n" not in gap and len(gap) <= 2)
+            # A full stop after a word (not an initial) ends the sentence.
+            joined = joined and not re.search(r"[^\W\d_]{2}\.$", run[-1].group(0))
+        else:
+            joined = False
+        if not token.group(0)[0].isupper():
+            if run:
+                close_run()
+            run = []
+            continue
+        if run and not joined:
+            close_run()
+            run = []
+        run.append(token)
+    if run:
+        close_run()
+    return found
+
+
 def find_people(text: str, known: Iterable[str] = ()) -> list[FoundName]:
-    """People's names in ``text``: by their title or job title, or because
-    they are in ``known`` (names from the source letter's own context)."""
+    """People's names in ``text``: by their title or job title, because they
+    are in ``known`` (names from the source letter's own context), or written
+    bare with a common given name (see :func:`_bare_people`)."""
     found: list[FoundName] = []
     for pattern in (_TITLED_RE, _NAME_THEN_ROLE_RE, _ROLE_THEN_NAME_RE, _CUE_THEN_NAME_RE):
         for match in pattern.finditer(text):
@@ -207,6 +350,7 @@ def find_people(text: str, known: Iterable[str] = ()) -> list[FoundName]:
             rf"\b(?:{_TITLES})\.?\s+{re.escape(family)}\b", text
         ):  # "Ms Whitfield" once "Sarah Whitfield" is known
             found.append(FoundName(match.group(0), "person", match.start(), match.end()))
+    found += _bare_people(text, [(f.start, f.end) for f in found])
     return found
 
 
