@@ -4,6 +4,7 @@ and the safety rules (token, CSRF, cookies, uploads, no stack traces)."""
 
 from __future__ import annotations
 
+import html
 import io
 import re
 
@@ -613,3 +614,29 @@ def test_letterhead_upload(client, app):
     assert "drafted on your letterhead" in client.get("/settings").text
     post(client, "/settings/letterhead/remove")
     assert app.extensions["drafter"].letterhead is None
+
+
+def test_report_page_introduces_recommendations_with_the_reports_own_verb(client):
+    report = "\n".join(
+        [
+            "An inspection of probation services in Wrenford PDU",
+            "",
+            "Ratings",
+            "Overall rating",
+            "Requires improvement",
+            "",
+            "Recommendations",
+            "The Wrenford PDU must:",
+            "1. record why each home visit is late or missed",
+            "The Wales region should, as a priority:",
+            "2. agree a shared plan for people leaving custody",
+            "HMPPS should:",
+            "3. publish guidance on caseload weighting",
+        ]
+    )
+    response = upload(client, "/reports", "report", report.encode(), "wrenford.txt")
+    assert response.status_code == 302, response.text
+    page = html.unescape(client.get(response.location).text)
+    assert "The Wrenford PDU must:" in page
+    assert "The Wales region should, as a priority:" in page
+    assert "HMPPS should:" in page

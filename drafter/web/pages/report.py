@@ -13,10 +13,12 @@ blueprint = Blueprint("report", __name__)
 
 
 def by_addressee(report: Any) -> list[tuple[str, list[Any]]]:
-    """The recommendations grouped by who they are addressed to, in order."""
-    groups: dict[str, list[Any]] = {}
+    """The recommendations grouped by who they are addressed to and the verb
+    the report introduced them with ("should", "must"), in order."""
+    groups: dict[tuple[str, str], list[Any]] = {}
     for recommendation in report.recommendations:
-        groups.setdefault(recommendation.addressee or "Not stated", []).append(recommendation)
+        key = (recommendation.addressee or "Not stated", recommendation.verb or "should")
+        groups.setdefault(key, []).append(recommendation)
     return list(groups.items())
 
 
