@@ -48,7 +48,7 @@ from __future__ import annotations
 import math
 import re
 from collections import Counter
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import date
 from typing import TYPE_CHECKING
@@ -179,6 +179,14 @@ class _Field:
                 scores[self.docs[start:end]] += weight * self.weights[start:end]
         return scores
 
+
+#: Cells (texts x actions) the batch path scores at once: each of its
+#: temporary arrays is then at most 4 MB.
+BATCH_CELLS = 1_000_000
+
+#: Up to this many different library wordings, the batch path has rapidfuzz
+#: compare each text with all of them in one call (at most 8 MB a chunk).
+FULL_FUZZY_CHOICES = 2048
 
 #: Below this many cells (terms x actions) a field is also kept as a dense
 #: matrix (8 MB of float32 at most): one matrix product then scores a
@@ -473,6 +481,164 @@ class Matcher:
         shown, notes = self._apply_feedback(query, final)
         return shown, rec_sim, text_sim, found, notes
 
+    def _score_batch(
+        self, texts: Sequence[str]
+    ) -> Iterator[tuple[np.ndarray, np.ndarray, dict[int, str]]]:
+        """:meth:`_score_one` for many texts: (shown scores, similarity to the
+        answered recommendations, feedback notes) of each text in turn, equal
+        to the bit to what :meth:`_score_one` gives (tests compare them), so
+        keep the two in step. Only the query vectors and their products are
+        made a text at a time; the blending, fuzzy scores, concept and setting
+        factors and the shown scale work on a chunk of texts at once, whose
+        size bounds the memory (:data:`BATCH_CELLS`). The arrays yielded are
+        views of the chunk's: use each before asking for the next."""
+        if self._size == 0:
+            empty = np.zeros(0, dtype=np.float32)
+            for _ in texts:
+                yield empty, empty, {}
+            return
+        rows = max(1, BATCH_CELLS // self._size)
+        for start in range(0, len(texts), rows):
+            yield from self._score_chunk(texts[start : start + rows])
+
+    def _score_chunk(
+        self, texts: Sequence[str]
+    ) -> Iterator[tuple[np.ndarray, np.ndarray, dict[int, str]]]:
+        count, size = len(texts), self._size
+        rec_sim = np.empty((count, size), dtype=np.float32)
+        text_sim = np.empty((count, size), dtype=np.float32)
+        queries: list[dict[int, float]] = []
+        unseen = np.zeros(count, dtype=np.int64)
+        concept_columns = self._concept_columns()
+        setting_column = {term_id: i for i, (term_id, _) in enumerate(self._settings)}
+        in_query = np.zeros((count, len(concept_columns)), dtype=np.float32)
+        unnamed = np.ones((count, len(self._settings)), dtype=np.float32)
+        for row, text in enumerate(texts):
+            found = terms(text)
+            query = self._vector(found)
+            queries.append(query)
+            rec_sim[row], text_sim[row] = self._dots(query)
+            unseen[row] = sum(1 for t in found.concepts if t not in self._vocab)
+            for term_id in query:
+                column = concept_columns.get(term_id)
+                if column is not None:
+                    in_query[row, column] = 1.0
+            for t in found.concepts:
+                column = setting_column.get(self._vocab.get(t))
+                if column is not None:
+                    unnamed[row, column] = 0.0
+        lexical = np.where(
+            self._has_rec,
+            RECOMMENDATION_SHARE * rec_sim + (1 - RECOMMENDATION_SHARE) * text_sim,
+            text_sim,
+        )
+        del text_sim
+        final = lexical * (100.0 * (1 - FUZZY_SHARE))
+        shortlisted = lexical > 0
+        # Every action with some lexical score is on the shortlist unless
+        # there are more of them than it holds; then the leaders, as in
+        # _score_one.
+        for row in np.flatnonzero(shortlisted.sum(axis=1) > SHORTLIST).tolist():
+            leaders = _top_indices(lexical[row], min(SHORTLIST, size))
+            shortlisted[row] = False
+            shortlisted[row, leaders[lexical[row, leaders] > 0]] = True
+        del lexical
+        pair_rows, pair_actions = np.nonzero(shortlisted)
+        del shortlisted
+        if len(pair_rows):
+            final[pair_rows, pair_actions] += FUZZY_SHARE * self._fuzzy_pairs(
+                texts, pair_rows, pair_actions
+            )
+        factors = np.array(
+            [UNSEEN_CONCEPT_FACTOR ** min(int(u), 2) for u in unseen], dtype=np.float32
+        )
+        final *= factors[:, None]
+        if NO_SHARED_CONCEPT_FACTOR != 1.0 and len(concept_columns):
+            shares = (in_query @ self._concept_carriers()) > 0
+            asks = in_query.any(axis=1)[:, None]
+            final = np.where(asks & ~shares, final * NO_SHARED_CONCEPT_FACTOR, final)
+        if SETTING_MISMATCH_FACTOR != 1.0 and self._settings:
+            mismatch = (unnamed @ self._setting_matrix().astype(np.float32)) > 0
+            final = np.where(mismatch, final * SETTING_MISMATCH_FACTOR, final)
+        if self._feedback:
+            for row in range(count):
+                shown, notes = self._apply_feedback(queries[row], final[row])
+                yield shown, rec_sim[row], notes
+            return
+        shown = shown_score(np.clip(final, 0.0, 100.0)).astype(np.float32)
+        for row in range(count):
+            yield shown[row], rec_sim[row], {}
+
+    def _concept_columns(self) -> dict[int, int]:
+        """Column of each concept term the library uses, in
+        :meth:`_concept_carriers` (made once)."""
+        columns = self.__dict__.get("_concept_column_of")
+        if columns is None:
+            columns = self.__dict__["_concept_column_of"] = {
+                term_id: column for column, term_id in enumerate(sorted(self._concept_ids))
+            }
+        return columns
+
+    def _concept_carriers(self) -> np.ndarray:
+        """Which actions name each concept term in their text or answered
+        recommendation (1.0 or 0.0), one row per concept term (made once)."""
+        matrix = self.__dict__.get("_concept_matrix")
+        if matrix is None:
+            columns = self._concept_columns()
+            matrix = np.zeros((len(columns), self._size), dtype=np.float32)
+            for term_id, column in columns.items():
+                for field in (self._text, self._rec):
+                    matrix[column, field.docs[field.ptr[term_id] : field.ptr[term_id + 1]]] = 1.0
+            self.__dict__["_concept_matrix"] = matrix
+        return matrix
+
+    def _fuzzy_pairs(
+        self, texts: Sequence[str], rows: np.ndarray, actions: np.ndarray
+    ) -> np.ndarray:
+        """rapidfuzz's score of ``texts[rows[k]]`` against action
+        ``actions[k]`` (the better of its recommendation and its text), the
+        same figures :meth:`_score_one` gets. A small library is compared with
+        every text in one call (faster than a call per text, though most pairs
+        are not needed); a large one a text at a time, on the pairs asked."""
+        recs, action_texts = self._sorted_fields()
+        queries = [_sorted_words(normalise(text)) for text in texts]
+        choices, rec_at, text_at = self._fuzzy_choices()
+        if len(choices) <= FULL_FUZZY_CHOICES:
+            every = process.cdist(queries, choices, scorer=fuzz.ratio, workers=1)
+            return np.maximum(every[rows, rec_at[actions]], every[rows, text_at[actions]])
+        result = np.empty(len(rows), dtype=np.float32)
+        bounds = np.flatnonzero(np.diff(rows)) + 1
+        for start, end in zip([0, *bounds.tolist()], [*bounds.tolist(), len(rows)], strict=True):
+            shortlist = actions[start:end]
+            both = process.cdist(
+                [queries[int(rows[start])]],
+                recs[shortlist].tolist() + action_texts[shortlist].tolist(),
+                scorer=fuzz.ratio,
+                workers=1,
+            )[0]
+            result[start:end] = np.maximum(both[: len(shortlist)], both[len(shortlist) :])
+        return result
+
+    def _fuzzy_choices(self) -> tuple[list[str], np.ndarray, np.ndarray]:
+        """The different sorted wordings of the library's recommendations and
+        texts, and where each action's two are among them (made once)."""
+        found = self.__dict__.get("_fuzzy_choice_list")
+        if found is None:
+            recs, action_texts = self._sorted_fields()
+            position: dict[str, int] = {}
+            rec_at = np.fromiter(
+                (position.setdefault(s, len(position)) for s in recs.tolist()),
+                dtype=np.int64,
+                count=self._size,
+            )
+            text_at = np.fromiter(
+                (position.setdefault(s, len(position)) for s in action_texts.tolist()),
+                dtype=np.int64,
+                count=self._size,
+            )
+            found = self.__dict__["_fuzzy_choice_list"] = (list(position), rec_at, text_at)
+        return found
+
     def _setting_matrix(self) -> np.ndarray:
         """Which actions carry each setting, one row per setting (made once)."""
         matrix = self.__dict__.get("_settings_matrix")
@@ -593,18 +759,30 @@ class Matcher:
 
     def _plain_matches(self, texts: list[str], top: int) -> list[tuple[list, list]]:
         """(strong, weak) candidates of each text as (action index, score,
-        reason). Thousands of texts are split with a second process where the
-        machine has a second core (matching is pure Python and numpy work)."""
+        reason). Many texts are scored together (:meth:`_score_batch`);
+        thousands are split with a second process where the machine has a
+        second core (matching is pure Python and numpy work)."""
+        if len(texts) < BATCH_MIN_TEXTS:
+            return [self._plain_match(text, top) for text in texts]
         if len(texts) >= PARALLEL_MIN_TEXTS:
-            shared = _in_two_processes(
-                lambda part: [self._plain_match(t, top) for t in part], texts
-            )
+            shared = _in_two_processes(lambda part: self._plain_batch(part, top), texts)
             if shared is not None:
                 return shared
-        return [self._plain_match(text, top) for text in texts]
+        return self._plain_batch(texts, top)
+
+    def _plain_batch(self, texts: list[str], top: int) -> list[tuple[list, list]]:
+        return [
+            self._plain_candidates(text, final, rec_sim, notes, top)
+            for text, (final, rec_sim, notes) in zip(texts, self._score_batch(texts), strict=True)
+        ]
 
     def _plain_match(self, text: str, top: int) -> tuple[list, list]:
         final, rec_sim, _, _, notes = self._score_one(text)
+        return self._plain_candidates(text, final, rec_sim, notes, top)
+
+    def _plain_candidates(
+        self, text: str, final: np.ndarray, rec_sim: np.ndarray, notes: dict[int, str], top: int
+    ) -> tuple[list, list]:
         scored = (text, final, rec_sim, notes)
         strong = [
             self._plain_candidate(scored, index, twins)
@@ -740,6 +918,9 @@ class Matcher:
                 best = max(best, self._unseen_idf)
         return best
 
+
+#: From this many different texts they are scored together (_score_batch).
+BATCH_MIN_TEXTS = 16
 
 #: Below this many different texts one process does all the matching.
 PARALLEL_MIN_TEXTS = 4000
