@@ -80,10 +80,15 @@ LONG_JSON_LIST = 1000
 
 def print_json(data: Any) -> None:
     if isinstance(data, list) and len(data) > LONG_JSON_LIST:
-        items = ",\n".join(json.dumps(item, ensure_ascii=False, default=str) for item in data)
-        click.echo(f"[\n{items}\n]")
+        print_json_lines([json.dumps(item, ensure_ascii=False, default=str) for item in data])
         return
     click.echo(json.dumps(data, indent=2, ensure_ascii=False, default=str))
+
+
+def print_json_lines(items: list[str]) -> None:
+    """A JSON array of items already encoded, one a line (see :data:`LONG_JSON_LIST`)."""
+    joined = ",\n".join(items)
+    click.echo(f"[\n{joined}\n]")
 
 
 @click.group(cls=DrafterGroup, context_settings={"help_option_names": ["-h", "--help"]})
@@ -499,6 +504,7 @@ def match_command(
         match_report,
         match_texts,
         match_to_dict,
+        matches_json,
         read_recommendations_file,
     )
 
@@ -522,7 +528,10 @@ def match_command(
     else:
         results = match_texts(list(texts), library, top=top)
     if as_json:
-        print_json([match_to_dict(r) for r in results])
+        if len(results) > LONG_JSON_LIST:
+            print_json_lines(matches_json(results))
+        else:
+            print_json([match_to_dict(r) for r in results])
         return
     _echo_lines(match_lines(results))
 

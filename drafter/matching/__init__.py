@@ -10,6 +10,7 @@ _WHERE = {
     "match_report_with_weaker": "matcher",
     "match_texts": "matcher",
     "match_to_dict": "matcher",
+    "matches_json": "matcher",
 }
 __all__ = sorted(_WHERE)
 __getattr__, __dir__ = lazy_exports("drafter.matching", _WHERE)

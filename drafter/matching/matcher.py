@@ -1140,6 +1140,38 @@ def match_to_dict(result: RecommendationMatch) -> dict:
     }
 
 
+def matches_json(results: Sequence[RecommendationMatch]) -> list[str]:
+    """Each result as one line of JSON, exactly ``json.dumps(match_to_dict(r),
+    ensure_ascii=False)``. A long --from-file list repeats itself: a result
+    with the same recommendation and candidates as one before is encoded once,
+    and only its number is written afresh (keep the key below in step with
+    what :func:`match_to_dict` reads)."""
+    import json
+
+    encode = json.JSONEncoder(ensure_ascii=False, default=str).encode
+    encoded: dict[tuple, str] = {}
+    lines = []
+    for result in results:
+        recommendation = result.recommendation
+        key = (
+            recommendation.addressee,
+            recommendation.text,
+            result.no_match,
+            tuple((c.action.id, c.score, c.reason) for c in result.candidates),
+            tuple((c.action.id, c.score, c.reason) for c in result.weak_candidates),
+        )
+        rest = encoded.get(key)
+        if rest is None:
+            whole = encode(match_to_dict(result))
+            head = '{"number": ' + encode(recommendation.number)
+            if not whole.startswith(head):  # not the usual shape: no reuse
+                lines.append(whole)
+                continue
+            rest = encoded[key] = whole[len(head) :]
+        lines.append('{"number": ' + encode(recommendation.number) + rest)
+    return lines
+
+
 def _candidate_dict(c: Candidate) -> dict:
     return {
         "id": c.action.id,

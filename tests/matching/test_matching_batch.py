@@ -169,3 +169,23 @@ def test_an_empty_library_gives_no_candidates_in_a_batch(tmp_path, monkeypatch):
     together = _together(matcher, lines, monkeypatch)
     assert together == _one_by_one(matcher, lines)
     assert all(item["no_match"] and not item["weak_candidates"] for item in together)
+
+
+def test_a_long_json_list_is_what_json_dumps_writes_for_each_match(library, tmp_path):
+    # Over LONG_JSON_LIST lines, one item a line; repeated lines are encoded
+    # once and only their number changes.
+    from drafter.cli.commands import LONG_JSON_LIST
+
+    lines = (_lines(40, seed=2) * 40)[: LONG_JSON_LIST + 30]
+    path = tmp_path / "recommendations.txt"
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    result = CliRunner().invoke(
+        cli, ["match", "--db", library.url, "--from-file", str(path), "--json"]
+    )
+    assert result.exit_code == 0, result.output
+    items = [
+        json.dumps(item, ensure_ascii=False)
+        for item in _one_by_one(library_matcher(library), lines)
+    ]
+    assert result.output == "[\n" + ",\n".join(items) + "\n]\n"
+    assert len({item["text"] for item in json.loads(result.output)}) == len(set(lines))
