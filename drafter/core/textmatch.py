@@ -694,8 +694,7 @@ def shared_phrases(
         return []
     word_weight = weight or (lambda word: float(len(word)))
 
-    def acceptable(run: list[str]) -> bool:
-        keys = [_key(w) for w in run]
+    def acceptable(run: list[str], keys: tuple[str, ...]) -> bool:
         if len(run) == 1:
             return _meaningful(run[0]) and keys[0] not in _DESCRIBING_WORDS
         if keys[0] in _FUNCTION_WORDS or keys[-1] in _FUNCTION_WORDS:
@@ -706,15 +705,21 @@ def shared_phrases(
 
     found: dict[tuple[str, ...], tuple[float, str]] = {}
     my_keys = _written_keys(text or "")
+    # A run can only match within a stretch of words the other text also has.
+    stretch = 0
+    stretches = [0] * len(mine)
+    for start in range(len(mine) - 1, -1, -1):
+        stretch = stretch + 1 if (my_keys[start],) in their_runs else 0
+        stretches[start] = stretch
     for start in range(len(mine)):
-        if (my_keys[start],) not in their_runs:
+        if not stretches[start]:
             continue  # no run starting on a word the other text lacks can match
-        for size in range(min(longest, len(mine) - start), 0, -1):
-            keys = tuple(my_keys[start : start + size])
+        for size in range(min(longest, stretches[start]), 0, -1):
+            keys = my_keys[start : start + size]
             if keys not in their_runs:
                 continue
             run = mine[start : start + size]
-            if acceptable(run):
+            if acceptable(run, keys):
                 score = sum(word_weight(k) for k in keys if _meaningful(k))
                 if size > 1:
                     score *= 1.3
@@ -794,6 +799,7 @@ def _concept_mentions(text: str) -> tuple[tuple[str, str], ...]:
     return tuple(mentions.items())
 
 
+@lru_cache(maxsize=1024)
 def concept_label(concept_id: str) -> str:
     for concept in concepts():
         if concept.id == concept_id:

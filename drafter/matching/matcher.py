@@ -896,7 +896,11 @@ class Matcher:
         if not parts:
             parts.append("similar wording")
         if action.recommendation and rec_similarity >= 0.35:
-            parts.append(f"answered a similar recommendation ({action.source_label})")
+            labels = self.__dict__.setdefault("_source_labels", {})
+            label = labels.get(index)
+            if label is None:
+                label = labels[index] = action.source_label
+            parts.append(f"answered a similar recommendation ({label})")
         return "; ".join(parts)
 
     def _word_weight(self, word: str) -> float:
@@ -935,7 +939,7 @@ def _in_two_processes(work: Callable[[list], list], items: list) -> list | None:
     import pickle
     import threading
 
-    if not hasattr(os, "fork") or (os.cpu_count() or 1) < 2 or threading.active_count() > 1:
+    if not hasattr(os, "fork") or _usable_cores() < 2 or threading.active_count() > 1:
         return None
     half = len(items) // 2
     first, second = items[:half], items[half:]
@@ -975,6 +979,16 @@ def _in_two_processes(work: Callable[[list], list], items: list) -> list | None:
     if len(rest) != len(second):
         return None
     return done + rest
+
+
+def _usable_cores() -> int:
+    """Cores this process may run on (``taskset`` or a container can allow
+    fewer than the machine has)."""
+    import os
+
+    if hasattr(os, "sched_getaffinity"):
+        return len(os.sched_getaffinity(0))
+    return os.cpu_count() or 1
 
 
 def _sorted_words(text: str) -> str:

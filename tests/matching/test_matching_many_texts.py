@@ -64,6 +64,16 @@ def test_split_work_gives_the_same_results_as_one_process(library, monkeypatch):
     assert [n for n, *_ in split] == list(range(1, len(texts) + 1))
 
 
+def test_one_usable_core_means_one_process(library, monkeypatch):
+    import os
+
+    monkeypatch.setattr(matching, "PARALLEL_MIN_TEXTS", 10)
+    monkeypatch.setattr(matching, "_usable_cores", lambda: 1)
+    monkeypatch.setattr(os, "fork", lambda: pytest.fail("forked with one core"))
+    texts = _texts(60)
+    assert len(match_texts(texts, library)) == 60
+
+
 def test_a_failed_second_process_falls_back_to_one(library, monkeypatch):
     texts = _texts(120)
     expected = _plain(match_texts(texts, library))
@@ -92,6 +102,6 @@ def test_the_second_process_really_shares_the_work(library, monkeypatch):
 
     monkeypatch.setattr(os, "fork", counting_fork)
     monkeypatch.setattr(matching, "PARALLEL_MIN_TEXTS", 10)
-    monkeypatch.setattr(os, "cpu_count", lambda: 2)
+    monkeypatch.setattr(matching, "_usable_cores", lambda: 2)
     match_texts(_texts(60), library)
     assert len(forks) == 1
