@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 import os
 import sys
+from collections.abc import Iterable
 from typing import Any
 
 import click
@@ -85,10 +86,19 @@ def print_json(data: Any) -> None:
     click.echo(json.dumps(data, indent=2, ensure_ascii=False, default=str))
 
 
-def print_json_lines(items: list[str]) -> None:
-    """A JSON array of items already encoded, one a line (see :data:`LONG_JSON_LIST`)."""
-    joined = ",\n".join(items)
-    click.echo(f"[\n{joined}\n]")
+def print_json_lines(items: Iterable[str]) -> None:
+    """A JSON array of items already encoded, one a line (see
+    :data:`LONG_JSON_LIST`), written a thousand lines at a time rather than
+    joined whole (40,000 matches are some 60 MB of text)."""
+    click.echo("[")
+    batch: list[str] = []
+    for item in items:
+        if len(batch) == 1000:
+            click.echo(",\n".join(batch) + ",")
+            batch = []
+        batch.append(item)
+    click.echo(",\n".join(batch))
+    click.echo("]")
 
 
 @click.group(cls=DrafterGroup, context_settings={"help_option_names": ["-h", "--help"]})

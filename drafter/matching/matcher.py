@@ -1154,7 +1154,7 @@ def match_to_dict(result: RecommendationMatch) -> dict:
     }
 
 
-def matches_json(results: Sequence[RecommendationMatch]) -> list[str]:
+def matches_json(results: Iterable[RecommendationMatch]) -> Iterator[str]:
     """Each result as one line of JSON, exactly ``json.dumps(match_to_dict(r),
     ensure_ascii=False)``. A long --from-file list repeats itself: a result
     with the same recommendation and candidates as one before is encoded once,
@@ -1164,7 +1164,6 @@ def matches_json(results: Sequence[RecommendationMatch]) -> list[str]:
 
     encode = json.JSONEncoder(ensure_ascii=False, default=str).encode
     encoded: dict[tuple, str] = {}
-    lines = []
     for result in results:
         recommendation = result.recommendation
         key = (
@@ -1179,11 +1178,10 @@ def matches_json(results: Sequence[RecommendationMatch]) -> list[str]:
             whole = encode(match_to_dict(result))
             head = '{"number": ' + encode(recommendation.number)
             if not whole.startswith(head):  # not the usual shape: no reuse
-                lines.append(whole)
+                yield whole
                 continue
             rest = encoded[key] = whole[len(head) :]
-        lines.append('{"number": ' + encode(recommendation.number) + rest)
-    return lines
+        yield '{"number": ' + encode(recommendation.number) + rest
 
 
 def _candidate_dict(c: Candidate) -> dict:
