@@ -741,6 +741,19 @@ def shared_phrases(
     return chosen
 
 
+def shared_words_key(text: str, other: str) -> tuple[str, ...]:
+    """``text``'s words as written where ``other`` also has them, and "" for
+    the others. :func:`shared_phrases` reads nothing else of ``text`` (a run
+    holding a word ``other`` lacks can never match), so two texts with the
+    same key give the same phrases with ``other``: a matcher explaining
+    thousands of recommendations caches the phrases on it."""
+    runs = _word_runs(other or "", 5)
+    return tuple(
+        word if (key,) in runs else ""
+        for word, key in zip(_written_words(text), _written_keys(text or ""), strict=True)
+    )
+
+
 @lru_cache(maxsize=8192)
 def _word_runs(other: str, longest: int) -> frozenset[tuple[str, ...]]:
     """Every run of up to ``longest`` words of ``other`` (case aside). Cached:

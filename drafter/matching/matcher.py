@@ -66,6 +66,7 @@ from drafter.core.textmatch import (
     normalise,
     setting_concepts,
     shared_phrases,
+    shared_words_key,
     stem,
     term_table,
     terms,
@@ -868,7 +869,7 @@ class Matcher:
         phrases both texts use as written, then the ideas they share in other
         words, then whether the action answered a similar recommendation."""
         action = self.actions[index]
-        quoted = shared_phrases(text, action.text, weight=self._word_weight)
+        quoted = self._shared_phrases(text, index)
         said = {w for phrase in quoted for w in normalise(phrase).split()}
         theirs = concept_mentions(action.text)
         links: list[tuple[float, str]] = []
@@ -903,6 +904,20 @@ class Matcher:
             parts.append(f"answered a similar recommendation ({label})")
         return "; ".join(parts)
 
+    def _shared_phrases(self, text: str, index: int) -> list[str]:
+        """The phrases ``text`` shares with action ``index``, cached on the
+        words they share (see :func:`shared_words_key`): recommendations that
+        differ only in words the action lacks are explained alike."""
+        action_text = self.actions[index].text
+        key = (index, shared_words_key(text, action_text))
+        cache = self.__dict__.setdefault("_shared_phrase_cache", {})
+        quoted = cache.get(key)
+        if quoted is None:
+            if len(cache) >= SHARED_PHRASE_CACHE:
+                cache.clear()
+            quoted = cache[key] = shared_phrases(text, action_text, weight=self._word_weight)
+        return quoted
+
     def _word_weight(self, word: str) -> float:
         """How telling a written word is: its rarity in this library."""
         cache = self.__dict__.setdefault("_word_weights", {})
@@ -922,6 +937,9 @@ class Matcher:
                 best = max(best, self._unseen_idf)
         return best
 
+
+#: Most (action, shared words) pairs whose phrases a matcher keeps.
+SHARED_PHRASE_CACHE = 65536
 
 #: From this many different texts they are scored together (_score_batch).
 BATCH_MIN_TEXTS = 16

@@ -10,6 +10,8 @@ from datetime import date
 
 import pytest
 from click.testing import CliRunner
+from hypothesis import given
+from hypothesis import strategies as st
 
 from drafter.cli.commands import cli
 from drafter.core.model import LibraryAction
@@ -189,3 +191,31 @@ def test_a_long_json_list_is_what_json_dumps_writes_for_each_match(library, tmp_
     ]
     assert result.output == "[\n" + ",\n".join(items) + "\n]\n"
     assert len({item["text"] for item in json.loads(result.output)}) == len(set(lines))
+
+
+# The words of the "other" text, and words it never uses (case aside), with
+# function words, describing words and capitals among both.
+THEIR_WORDS = ["risk", "of", "harm", "Domestic", "abuse", "checks", "MAPPA", "the", "for", "senior"]
+OTHER_WORDS = ["victims", "in", "Court", "reports", "PSOs", "and", "local", "quality", "homes"]
+
+
+@given(
+    other=st.lists(st.sampled_from(THEIR_WORDS), min_size=1, max_size=12),
+    text=st.lists(st.sampled_from(THEIR_WORDS + OTHER_WORDS), max_size=14),
+    swaps=st.lists(st.sampled_from(OTHER_WORDS), min_size=14, max_size=14),
+)
+def test_phrases_depend_only_on_the_words_both_texts_have(other, text, swaps):
+    # The matcher caches shared phrases on shared_words_key: a text whose
+    # other words are swapped for different ones must give the same phrases.
+    from drafter.core.textmatch import shared_phrases, shared_words_key
+
+    theirs = {w.casefold() for w in other}
+    swapped = [w if w.casefold() in theirs else swaps[i] for i, w in enumerate(text)]
+    first, second, other_text = " ".join(text), " ".join(swapped), " ".join(other)
+    assert shared_words_key(first, other_text) == shared_words_key(second, other_text)
+
+    def weight(word: str) -> float:
+        return float(len(word) % 4 + 1)
+
+    assert shared_phrases(first, other_text) == shared_phrases(second, other_text)
+    assert shared_phrases(first, other_text, weight) == shared_phrases(second, other_text, weight)
