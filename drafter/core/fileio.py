@@ -309,13 +309,13 @@ def check_zip_parts(
         if part is not None:
             return error(
                 f"'{name}' holds a part ({part}) that expands to more than "
-                f"{max_part / 1_048_576:.0f} MB, far more than a Word document needs.",
-                hint="Check it is the right document, or save it again from Word.",
+                f"{max_part / 1_048_576:.0f} MB, far more than a document needs.",
+                hint="Check it is the right document, or save it again from Word or LibreOffice.",
             )
         return error(
             f"'{name}' expands to more than {max_total / 1_048_576:.0f} MB when opened, "
-            "far more than a Word document needs.",
-            hint="Check it is the right document, or save it again from Word.",
+            "far more than a document needs.",
+            hint="Check it is the right document, or save it again from Word or LibreOffice.",
         )
 
     try:

@@ -8,8 +8,10 @@ drafter answers within seconds, in bounded memory, with one plain sentence:
 * a size limit before anything is read (:func:`read_guarded`);
 * for zips (.docx), a limit on the unzipped size of the whole and of every
   part (:func:`check_zip_parts`);
-* a limit on nesting depth (:data:`MAX_DEPTH`) for YAML, JSON, TOML and HTML,
-  which would otherwise end in ``RecursionError``;
+* a limit on nesting depth (:data:`MAX_DEPTH`) for YAML, JSON, TOML, HTML and
+  the XML inside OpenDocument files, which would otherwise end in
+  ``RecursionError``, and on the groups of parts in a saved web archive
+  (.mhtml, :data:`MAX_MIME_GROUPS`);
 * YAML without aliases or anchors (:func:`load_yaml`): a few hundred bytes of
   nested aliases expand to gigabytes;
 * plain errors for impossible values: integers of thousands of digits,
@@ -25,7 +27,7 @@ from __future__ import annotations
 import os
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import Any, BinaryIO
 
 from drafter.core.errors import DrafterError, InputFileError
 from drafter.core.fileio import check_zip_parts, read_input_bytes
@@ -45,8 +47,12 @@ __all__ = [
     "MAX_DB_INT",
     "MAX_DEPTH",
     "MAX_INT_DIGITS",
+    "MAX_MIME_GROUPS",
     "check_db_int",
+    "check_mime_groups",
+    "check_xml_depth",
     "check_zip_parts",
+    "check_zip_xml_depth",
     "compose_yaml",
     "construct_yaml",
     "decode_utf8",
@@ -89,6 +95,86 @@ def decode_utf8(data: bytes, name: str, *, what: str = "file", error: ErrorType)
 
 # check_zip_parts lives with the other file checks in drafter.core.fileio
 # (which this module builds on); it is part of the guarded way in.
+
+
+def check_zip_xml_depth(data: bytes, *, name: str, error: ErrorType = InputFileError) -> None:
+    """Refuse a zip (an OpenDocument file) any of whose XML parts nests its
+    elements more than :data:`MAX_DEPTH` deep. Run it after
+    :func:`check_zip_parts`, which bounds what the parts unzip to; each part is
+    then read in pieces, so memory stays small whatever its size. Data that
+    is not a zip passes: the document parser says what is wrong."""
+    import io
+    import zipfile
+
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            for info in archive.infolist():
+                if info.filename.lower().endswith(".xml"):
+                    with archive.open(info) as part:
+                        check_xml_depth(part, name=name, error=error)
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, NotImplementedError, EOFError, OSError):
+        return  # damaged: the document parser refuses it in its own words
+
+
+def check_xml_depth(stream: BinaryIO, *, name: str, error: ErrorType = InputFileError) -> None:
+    """Refuse XML read from ``stream`` whose elements nest more than
+    :data:`MAX_DEPTH` deep, before a parser that builds a tree (and code that
+    walks it recursively) sees it. expat reads it in pieces, keeping no tree.
+    XML that is broken passes: the document parser says what is wrong."""
+    from xml.parsers import expat
+
+    class TooDeep(Exception):
+        pass
+
+    depth = 0
+
+    def start(*_: Any) -> None:
+        nonlocal depth
+        depth += 1
+        if depth > MAX_DEPTH:
+            raise TooDeep
+
+    def end(*_: Any) -> None:
+        nonlocal depth
+        depth -= 1
+
+    parser = expat.ParserCreate()
+    parser.StartElementHandler = start
+    parser.EndElementHandler = end
+    try:
+        while chunk := stream.read(1 << 16):
+            parser.Parse(chunk, False)
+        parser.Parse(b"", True)
+    except TooDeep:
+        raise _too_deep(name, error) from None
+    except expat.ExpatError:
+        return
+
+
+# --- MIME (saved web archives) --------------------------------------------------------
+
+#: Groups of parts ("multipart" sections) in a saved web archive (.mhtml). A
+#: browser writes one, a mail program two or three. Each may hold the next,
+#: and Python's MIME parser checks every line against every open group, so
+#: thousands of them nested take minutes and then overflow its recursion.
+MAX_MIME_GROUPS = 20
+
+
+def check_mime_groups(data: bytes, *, name: str, error: ErrorType = InputFileError) -> None:
+    """Refuse a MIME file (.mhtml) declaring more than :data:`MAX_MIME_GROUPS`
+    multipart groups (which bounds how deep they can nest) before the MIME
+    parser reads it."""
+    import re
+
+    header = rb"^content-type:[ \t]*(?:\r?\n[ \t]+)?multipart/"
+    for count, _ in enumerate(re.finditer(header, data, re.I | re.M), start=1):
+        if count > MAX_MIME_GROUPS:
+            raise error(
+                f"{name} holds more than {MAX_MIME_GROUPS} groups of parts (one inside "
+                "another, or side by side), far more than a saved web page ever has.",
+                hint="Check it is the right file, or save the report's page again from the "
+                "browser.",
+            )
 
 
 # --- YAML ---------------------------------------------------------------------------

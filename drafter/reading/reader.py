@@ -147,29 +147,45 @@ def read_report(path: str | os.PathLike[str], *, max_bytes: int | None = None) -
         kind = detect_format(data, str(path))
         if kind in ("html", "text"):
             what = "web page" if kind == "html" else "text file"
-            raise InputFileError(
-                f"'{path}' is a {len(data) / 1_048_576:.1f} MB {what}, over the "
-                f"{MAX_MARKUP_BYTES // 1_048_576} MB drafter reads by default (a report's page "
-                "is well under 1 MB; this one would take minutes and gigabytes to read).",
-                hint="Check it is the right file; if it is, add --max-mb 50 to read it anyway.",
-            )
-    report = read_report_bytes(data, name=str(path))
+            raise _over_markup_limit(f"'{path}' is a {len(data) / 1_048_576:.1f} MB {what}")
+    # A saved web archive (.mhtml) may be large for its pictures; the limit
+    # applies to the page inside it.
+    max_markup = MAX_MARKUP_BYTES if max_bytes is None else None
+    report = read_report_bytes(data, name=str(path), max_markup_bytes=max_markup)
     report.source_path = str(path)
     return report
 
 
-def read_report_bytes(data: bytes, *, name: str = "report") -> Report:
-    """Like :func:`read_report` for a document already in memory."""
+def _over_markup_limit(what: str) -> InputFileError:
+    return InputFileError(
+        f"{what}, over the {MAX_MARKUP_BYTES // 1_048_576} MB drafter reads by default (a "
+        "report's page is well under 1 MB; this one would take minutes and gigabytes to read).",
+        hint="Check it is the right file; if it is, add --max-mb 50 to read it anyway.",
+    )
+
+
+def read_report_bytes(
+    data: bytes, *, name: str = "report", max_markup_bytes: int | None = None
+) -> Report:
+    """Like :func:`read_report` for a document already in memory. A web page
+    saved in a web archive (.mhtml) over ``max_markup_bytes`` is refused."""
     source_format = detect_format(data, name)
-    blocks = extract_blocks(data, source_format, name=name)
+    blocks = extract_blocks(data, source_format, name=name, max_markup_bytes=max_markup_bytes)
     report = parse_blocks(blocks)
     report.sha256 = sha256_bytes(data)
     report.source_format = source_format
     return report
 
 
-def extract_blocks(data: bytes, source_format: SourceFormat, *, name: str = "") -> list[Block]:
-    """The document's headings, paragraphs, list items and table rows in order."""
+def extract_blocks(
+    data: bytes,
+    source_format: SourceFormat,
+    *,
+    name: str = "",
+    max_markup_bytes: int | None = None,
+) -> list[Block]:
+    """The document's headings, paragraphs, list items and table rows in order
+    (a web archive's page over ``max_markup_bytes`` is refused)."""
     if source_format == "pdf":
         from drafter.reading.formats.pdf import pdf_blocks
 
@@ -191,7 +207,12 @@ def extract_blocks(data: bytes, source_format: SourceFormat, *, name: str = "") 
         from drafter.reading.formats.html import html_blocks
         from drafter.reading.formats.mhtml import mhtml_page
 
-        return html_blocks(mhtml_page(data, name))
+        page = mhtml_page(data, name)
+        if max_markup_bytes is not None and len(page) > max_markup_bytes:
+            size = len(page.encode("utf-8", "replace"))
+            if size > max_markup_bytes:
+                raise _over_markup_limit(f"'{name}' holds a {size / 1_048_576:.1f} MB web page")
+        return html_blocks(page)
     text = decode_text(data, name)
     if source_format == "html":
         from drafter.reading.formats.html import html_blocks

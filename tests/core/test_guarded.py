@@ -79,3 +79,56 @@ def _nested(depth: int):
     for _ in range(depth - 1):
         value = [value]
     return value
+
+
+# --- OpenDocument XML and web archives --------------------------------------------------
+
+
+def _xml(levels: int) -> bytes:
+    return b"<?xml version='1.0'?>" + b"<a>" * levels + b"x" + b"</a>" * levels
+
+
+def test_xml_nested_to_the_limit_is_read_and_one_deeper_refused():
+    import io
+
+    from drafter.core.guarded import check_xml_depth
+
+    check_xml_depth(io.BytesIO(_xml(MAX_DEPTH)), name="'ok.odt'")
+    with pytest.raises(InputFileError, match=r"'deep.odt' is nested more than 100 levels"):
+        check_xml_depth(io.BytesIO(_xml(MAX_DEPTH + 1)), name="'deep.odt'")
+
+
+def test_broken_xml_and_broken_zips_are_left_to_the_document_reader():
+    import io
+
+    from drafter.core.guarded import check_xml_depth, check_zip_xml_depth
+
+    check_xml_depth(io.BytesIO(b"<a><b></a>" + b"<c>" * 500), name="'x.odt'")
+    check_zip_xml_depth(b"PK\x03\x04 not really a zip", name="'x.odt'")
+
+
+def test_every_xml_part_of_a_zip_is_checked():
+    import io
+    import zipfile
+
+    from drafter.core.guarded import check_zip_xml_depth
+
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        archive.writestr("content.xml", _xml(3))
+        archive.writestr("Pictures/deep.png", _xml(500))  # not XML by name: not parsed
+        archive.writestr("styles.xml", _xml(MAX_DEPTH + 1))
+    with pytest.raises(ReviewFileError, match="nested more than"):
+        check_zip_xml_depth(buffer.getvalue(), name="'x.odt'", error=ReviewFileError)
+
+
+def test_web_archive_groups_of_parts_are_counted_with_folded_headers():
+    from drafter.core.guarded import MAX_MIME_GROUPS, check_mime_groups
+
+    def archive(groups: int) -> bytes:
+        header = b"Content-Type:\r\n multipart/related; boundary=b\r\n"
+        return b"MIME-Version: 1.0\r\n" + header * groups + b"\r\n--b--\r\n"
+
+    check_mime_groups(archive(MAX_MIME_GROUPS), name="'ok.mhtml'")
+    with pytest.raises(InputFileError, match=r"'x.mhtml' holds more than 20 groups of parts"):
+        check_mime_groups(archive(MAX_MIME_GROUPS + 1), name="'x.mhtml'")

@@ -68,6 +68,49 @@ def deep_html(levels: int = 20_000) -> str:
     )
 
 
+ODT_MANIFEST = (
+    '<?xml version="1.0" encoding="UTF-8"?><manifest:manifest xmlns:manifest='
+    '"urn:oasis:names:tc:opendocument:xmlns:manifest:1.0" manifest:version="1.2">'
+    '<manifest:file-entry manifest:full-path="/" '
+    'manifest:media-type="application/vnd.oasis.opendocument.text"/>'
+    '<manifest:file-entry manifest:full-path="content.xml" manifest:media-type="text/xml"/>'
+    "</manifest:manifest>"
+)
+ODT_HEAD = (
+    '<?xml version="1.0" encoding="UTF-8"?><office:document-content '
+    'xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0" '
+    'xmlns:text="urn:oasis:names:tc:opendocument:xmlns:text:1.0" office:version="1.2">'
+    '<office:body><office:text><text:h text:outline-level="1">Report</text:h>'
+)
+ODT_TAIL = "</office:text></office:body></office:document-content>"
+
+
+def odt_file(path: Path, content: bytes) -> Path:
+    """An OpenDocument text file whose content.xml is ``content``."""
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr(zipfile.ZipInfo("mimetype"), "application/vnd.oasis.opendocument.text")
+        archive.writestr("META-INF/manifest.xml", ODT_MANIFEST)
+        archive.writestr("content.xml", content)
+    return path
+
+
+def deep_odt(path: Path, levels: int = 20_000) -> Path:
+    """Sections inside sections, a few kilobytes zipped."""
+    body = "<text:section>" * levels + "<text:p>x</text:p>" + "</text:section>" * levels
+    return odt_file(path, (ODT_HEAD + body + ODT_TAIL).encode())
+
+
+def mhtml_file(path: Path, page: str, *, groups: int = 1) -> Path:
+    """A browser's single-file save of ``page``, its parts nested ``groups`` deep."""
+    lines = ["From: <Saved by Blink>", "Subject: Report", "MIME-Version: 1.0"]
+    for level in range(groups):
+        lines += [f'Content-Type: multipart/related; boundary="part{level}"', "", f"--part{level}"]
+    lines += ["Content-Type: text/html", "Content-Location: http://example.invalid/", "", page]
+    lines += [f"--part{level}--" for level in reversed(range(groups))]
+    path.write_bytes("\r\n".join(lines).encode())
+    return path
+
+
 def review_yaml(decision_extra: str = "", *, library_id: str | None = None) -> str:
     action = ""
     if library_id is not None:
@@ -136,6 +179,68 @@ def test_match_deeply_nested_html(hostile):
 def test_review_deeply_nested_html(hostile):
     (hostile.folder / "deep.html").write_text(deep_html())
     assert_plain_refusal(hostile("review", "deep.html", "--sheet"), "nests")
+
+
+def test_inspect_deeply_nested_odt(hostile):
+    deep_odt(hostile.folder / "deep.odt")
+    assert_plain_refusal(hostile("inspect", "deep.odt"), "deep.odt", "nested more than 100")
+
+
+def test_match_deeply_nested_odt(hostile):
+    deep_odt(hostile.folder / "deep.odt")
+    assert_plain_refusal(hostile("match", "deep.odt"), "deep.odt", "nested more than 100")
+
+
+def test_draft_deeply_nested_odt_spans(hostile):
+    # Deep inside one paragraph, where the text is gathered recursively.
+    body = "<text:p>" + "<text:span>" * 20_000 + "x" + "</text:span>" * 20_000 + "</text:p>"
+    odt_file(hostile.folder / "deep.odt", (ODT_HEAD + body + ODT_TAIL).encode())
+    outcome = hostile("draft", "deep.odt", "-o", "out.docx")
+    assert_plain_refusal(outcome, "deep.odt", "nested more than 100")
+    assert not (hostile.folder / "out.docx").exists()
+
+
+@pytest.mark.bulk
+def test_report_odt_whose_content_is_a_zip_bomb(hostile):
+    # content.xml really unzips to 210 MB (of spaces), over the 200 MB limit.
+    content = ODT_HEAD.encode() + b" " * (210 * 1024 * 1024) + ODT_TAIL.encode()
+    odt_file(hostile.folder / "bomb.odt", content)
+    del content
+    assert (hostile.folder / "bomb.odt").stat().st_size < 2 * 1024 * 1024
+    assert_plain_refusal(hostile("inspect", "bomb.odt"), "bomb.odt", "expands")
+
+
+def test_report_odt_declaring_a_huge_content_part(hostile):
+    parts = {"mimetype": b"application/vnd.oasis.opendocument.text"}
+    parts["META-INF/manifest.xml"] = ODT_MANIFEST.encode()
+    zip_declaring(hostile.folder / "bomb.odt", "content.xml", 2**32 - 1, parts)
+    assert_plain_refusal(hostile("inspect", "bomb.odt"), "bomb.odt", "expands")
+
+
+def test_inspect_deeply_nested_mhtml(hostile):
+    mhtml_file(hostile.folder / "deep.mhtml", deep_html())
+    assert_plain_refusal(hostile("inspect", "deep.mhtml"), "nests")
+
+
+def test_match_deeply_nested_mhtml(hostile):
+    mhtml_file(hostile.folder / "deep.mhtml", deep_html())
+    assert_plain_refusal(hostile("match", "deep.mhtml"), "nests")
+
+
+def test_inspect_mhtml_with_thousands_of_nested_groups_of_parts(hostile):
+    # Unguarded, Python's MIME parser checks every line against every open
+    # group (minutes for a large file) and then overflows its recursion.
+    page = "<html><body><h1>Report</h1></body></html>"
+    mhtml_file(hostile.folder / "nested.mhtml", page, groups=5000)
+    assert_plain_refusal(hostile("inspect", "nested.mhtml"), "nested.mhtml", "groups of parts")
+
+
+@pytest.mark.bulk
+def test_big_page_inside_a_web_archive_refused_by_default_with_a_note_on_max_mb(hostile):
+    page = "<html><body><h1>Report</h1>" + "<p>Appendix paragraph.</p>\n" * 450_000
+    mhtml_file(hostile.folder / "big.mhtml", page + "</body></html>")
+    outcome = hostile("inspect", "big.mhtml")
+    assert_plain_refusal(outcome, "big.mhtml", "web page", "--max-mb")
 
 
 @pytest.mark.bulk

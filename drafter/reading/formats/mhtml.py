@@ -12,10 +12,12 @@ import email
 import email.policy
 
 from drafter.core.errors import InputFileError
+from drafter.core.guarded import check_mime_groups
 
 
 def mhtml_page(data: bytes, name: str = "") -> str:
     """The HTML of the page saved in an MHTML file, decoded to text."""
+    check_mime_groups(data, name=f"'{name}'")
     message = email.message_from_bytes(data, policy=email.policy.default)
     parts = message.walk() if message.is_multipart() else iter([message])
     for part in parts:

@@ -17,6 +17,7 @@ from typing import Any
 
 from drafter.core.errors import InputFileError
 from drafter.core.fileio import check_zip_limits
+from drafter.core.guarded import check_zip_xml_depth
 from drafter.reading.parser import Block
 
 TEXT = "urn:oasis:names:tc:opendocument:xmlns:text:1.0"
@@ -31,6 +32,7 @@ _SKIPPED |= {"sequence-decls", "tracked-changes", "annotation", "annotation-end"
 
 def odt_blocks(data: bytes, name: str = "") -> list[Block]:
     check_zip_limits(data, name=f"'{name}'")
+    check_zip_xml_depth(data, name=f"'{name}'")
     from odf.opendocument import load
 
     try:
