@@ -508,22 +508,25 @@ class Matcher:
         count, size = len(texts), self._size
         rec_sim = np.empty((count, size), dtype=np.float32)
         text_sim = np.empty((count, size), dtype=np.float32)
+        # Similarity over the domain ideas alone (rows with ideas only).
+        idea_rec = np.zeros((count, size), dtype=np.float32)
+        idea_text = np.zeros((count, size), dtype=np.float32)
+        has_ideas = np.zeros(count, dtype=bool)
+        idea_lengths = np.zeros(count, dtype=np.float64)
         queries: list[dict[int, float]] = []
         unseen = np.zeros(count, dtype=np.int64)
-        concept_columns = self._concept_columns()
         setting_column = {term_id: i for i, (term_id, _) in enumerate(self._settings)}
-        in_query = np.zeros((count, len(concept_columns)), dtype=np.float32)
         unnamed = np.ones((count, len(self._settings)), dtype=np.float32)
         for row, text in enumerate(texts):
             found = terms(text)
-            query = self._vector(found)
+            query, idea_lengths[row] = self._query(found)
             queries.append(query)
             rec_sim[row], text_sim[row] = self._dots(query)
             unseen[row] = sum(1 for t in found.concepts if t not in self._vocab)
-            for term_id in query:
-                column = concept_columns.get(term_id)
-                if column is not None:
-                    in_query[row, column] = 1.0
+            concept_query = {t: w for t, w in query.items() if t in self._concept_ids}
+            if concept_query:
+                has_ideas[row] = True
+                idea_rec[row], idea_text[row] = self._dots(concept_query)
             for t in found.concepts:
                 column = setting_column.get(self._vocab.get(t))
                 if column is not None:
@@ -554,13 +557,23 @@ class Matcher:
             [UNSEEN_CONCEPT_FACTOR ** min(int(u), 2) for u in unseen], dtype=np.float32
         )
         final *= factors[:, None]
-        if NO_SHARED_CONCEPT_FACTOR != 1.0 and len(concept_columns):
-            shares = (in_query @ self._concept_carriers()) > 0
-            asks = in_query.any(axis=1)[:, None]
-            final = np.where(asks & ~shares, final * NO_SHARED_CONCEPT_FACTOR, final)
+        if NO_SHARED_CONCEPT_FACTOR != 1.0:
+            apart = has_ideas[:, None] & ~((idea_rec > 0) | (idea_text > 0))
+            final = np.where(apart, final * NO_SHARED_CONCEPT_FACTOR, final)
         if SETTING_MISMATCH_FACTOR != 1.0 and self._settings:
             mismatch = (unnamed @ self._setting_matrix().astype(np.float32)) > 0
             final = np.where(mismatch, final * SETTING_MISMATCH_FACTOR, final)
+        if CONCEPT_COVER_SHARE and has_ideas.any():
+            covers = self._idea_covers(idea_lengths, idea_rec, idea_text)
+            raised = np.array(
+                [
+                    CONCEPT_COVER_SHARE * 100.0 * float(cover) if ideas else 0.0
+                    for cover, ideas in zip(covers.tolist(), has_ideas.tolist(), strict=True)
+                ],
+                dtype=np.float32,
+            )
+            final = final + raised[:, None]
+        del idea_rec, idea_text
         if self._feedback:
             for row in range(count):
                 shown, notes = self._apply_feedback(queries[row], final[row])
@@ -570,28 +583,21 @@ class Matcher:
         for row in range(count):
             yield shown[row], rec_sim[row], {}
 
-    def _concept_columns(self) -> dict[int, int]:
-        """Column of each concept term the library uses, in
-        :meth:`_concept_carriers` (made once)."""
-        columns = self.__dict__.get("_concept_column_of")
-        if columns is None:
-            columns = self.__dict__["_concept_column_of"] = {
-                term_id: column for column, term_id in enumerate(sorted(self._concept_ids))
-            }
-        return columns
-
-    def _concept_carriers(self) -> np.ndarray:
-        """Which actions name each concept term in their text or answered
-        recommendation (1.0 or 0.0), one row per concept term (made once)."""
-        matrix = self.__dict__.get("_concept_matrix")
-        if matrix is None:
-            columns = self._concept_columns()
-            matrix = np.zeros((len(columns), self._size), dtype=np.float32)
-            for term_id, column in columns.items():
-                for field in (self._text, self._rec):
-                    matrix[column, field.docs[field.ptr[term_id] : field.ptr[term_id + 1]]] = 1.0
-            self.__dict__["_concept_matrix"] = matrix
-        return matrix
+    def _idea_covers(
+        self, lengths: np.ndarray, in_rec: np.ndarray, in_text: np.ndarray
+    ) -> np.ndarray:
+        """:meth:`_idea_cover` of each row (0 where a row's length is 0)."""
+        with np.errstate(divide="ignore", invalid="ignore"):
+            rec = np.where(
+                self._rec_idea_norm > 0, in_rec / (lengths[:, None] * self._rec_idea_norm), 0.0
+            )
+            text = np.where(
+                self._text_idea_norm > 0, in_text / (lengths[:, None] * self._text_idea_norm), 0.0
+            )
+        ideas = np.where(
+            self._has_rec, RECOMMENDATION_SHARE * rec + (1 - RECOMMENDATION_SHARE) * text, text
+        )
+        return np.where(lengths > 0, ideas.max(axis=1), 0.0)
 
     def _fuzzy_pairs(
         self, texts: Sequence[str], rows: np.ndarray, actions: np.ndarray
