@@ -187,7 +187,10 @@ def main() -> None:
         recs.write_text("\n".join(lines) + "\n", encoding="utf-8")
         size = recs.stat().st_size / 1_048_576
         print(f"load average before: {' '.join(f'{x:.2f}' for x in os.getloadavg())}")
-        for one_core, how in ((False, ""), (True, " in one process (one core)")):
+        ways = [(False, "")]
+        if hasattr(os, "sched_setaffinity"):
+            ways.append((True, " in one process (one core)"))
+        for one_core, how in ways:
             seconds, cpu, peak, code, last = run(
                 ["match", "--from-file", str(recs), "--json"], env, work, one_core=one_core
             )
