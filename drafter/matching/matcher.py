@@ -957,13 +957,15 @@ PARALLEL_MIN_TEXTS = 4000
 def _in_two_processes(work: Callable[[list], list], items: list) -> list | None:
     """``work(items)`` with the second half done by a forked copy of this
     process, on a machine with a second core; None when that cannot be done
-    safely (no fork, one core, other threads running), so the caller does it
-    all itself. Any failure in the copy also gives None."""
+    safely (no fork, one core, other threads running) or would not help (no
+    core to spare: other programs keep the machine busy, and two processes
+    would only take turns), so the caller does it all itself. Any failure in
+    the copy also gives None."""
     import os
     import pickle
     import threading
 
-    if not hasattr(os, "fork") or _usable_cores() < 2 or threading.active_count() > 1:
+    if not hasattr(os, "fork") or _spare_cores() < 1 or threading.active_count() > 1:
         return None
     half = len(items) // 2
     first, second = items[:half], items[half:]
@@ -1013,6 +1015,22 @@ def _usable_cores() -> int:
     if hasattr(os, "sched_getaffinity"):
         return len(os.sched_getaffinity(0))
     return os.cpu_count() or 1
+
+
+def _spare_cores() -> float:
+    """Usable cores (see :func:`_usable_cores`) beyond the first, less what
+    other programs keep busy (the last minute's load average, of which this
+    process is about one)."""
+    import os
+
+    cores = _usable_cores()
+    if cores < 2:
+        return 0.0
+    try:
+        load = os.getloadavg()[0]
+    except (AttributeError, OSError):
+        return float(cores - 1)
+    return cores - max(load, 1.0)
 
 
 def _sorted_words(text: str) -> str:

@@ -59,6 +59,7 @@ def test_split_work_gives_the_same_results_as_one_process(library, monkeypatch):
     monkeypatch.setattr(matching, "PARALLEL_MIN_TEXTS", 10**9)
     alone = _plain(match_texts(texts, library))
     monkeypatch.setattr(matching, "PARALLEL_MIN_TEXTS", 10)
+    monkeypatch.setattr(matching, "_spare_cores", lambda: 1.0)  # even on a busy machine
     split = _plain(match_texts(texts, library))
     assert split == alone
     assert [n for n, *_ in split] == list(range(1, len(texts) + 1))
@@ -72,6 +73,16 @@ def test_one_usable_core_means_one_process(library, monkeypatch):
     monkeypatch.setattr(os, "fork", lambda: pytest.fail("forked with one core"))
     texts = _texts(60)
     assert len(match_texts(texts, library)) == 60
+
+
+def test_no_second_process_when_other_programs_keep_the_cores_busy(library, monkeypatch):
+    import os
+
+    monkeypatch.setattr(matching, "PARALLEL_MIN_TEXTS", 10)
+    monkeypatch.setattr(matching, "_usable_cores", lambda: 2)
+    monkeypatch.setattr(os, "getloadavg", lambda: (2.6, 2.0, 1.5))
+    monkeypatch.setattr(os, "fork", lambda: pytest.fail("forked on a busy machine"))
+    assert len(match_texts(_texts(60), library)) == 60
 
 
 def test_a_failed_second_process_falls_back_to_one(library, monkeypatch):
@@ -103,5 +114,6 @@ def test_the_second_process_really_shares_the_work(library, monkeypatch):
     monkeypatch.setattr(os, "fork", counting_fork)
     monkeypatch.setattr(matching, "PARALLEL_MIN_TEXTS", 10)
     monkeypatch.setattr(matching, "_usable_cores", lambda: 2)
+    monkeypatch.setattr(os, "getloadavg", lambda: (0.3, 0.3, 0.3))
     match_texts(_texts(60), library)
     assert len(forks) == 1
