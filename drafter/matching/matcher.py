@@ -182,7 +182,7 @@ class _Field:
 
 
 #: Cells (texts x actions) the batch path scores at once: each of its
-#: temporary arrays is then at most 4 MB.
+#: temporary arrays is then at most 4 MB (8 MB for the few in double precision).
 BATCH_CELLS = 1_000_000
 
 #: Up to this many different library wordings, the batch path has rapidfuzz
