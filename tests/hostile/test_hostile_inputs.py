@@ -217,6 +217,20 @@ def test_report_odt_declaring_a_huge_content_part(hostile):
     assert_plain_refusal(hostile("inspect", "bomb.odt"), "bomb.odt", "expands")
 
 
+def test_inspect_web_page_with_hundreds_of_thousands_of_elements(hostile):
+    # 3.6 MB, under the size limit, but 300,000 sibling elements: unguarded,
+    # parsing and walking it took over 30 seconds.
+    page = "<html><body><h1>Report</h1>" + "<div>x</div>" * 300_000 + "</body></html>"
+    (hostile.folder / "wide.html").write_text(page, encoding="utf-8")
+    assert_plain_refusal(hostile("inspect", "wide.html"), "tags", "right file")
+
+
+def test_match_mhtml_holding_a_page_with_hundreds_of_thousands_of_elements(hostile):
+    page = "<html><body><h1>Report</h1>" + "<p>x</p>" * 300_000 + "</body></html>"
+    mhtml_file(hostile.folder / "wide.mhtml", page)
+    assert_plain_refusal(hostile("match", "wide.mhtml"), "tags")
+
+
 def test_inspect_deeply_nested_mhtml(hostile):
     mhtml_file(hostile.folder / "deep.mhtml", deep_html())
     assert_plain_refusal(hostile("inspect", "deep.mhtml"), "nests")
