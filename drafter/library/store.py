@@ -325,6 +325,10 @@ class Library:
             return
         if self.count(status=None) == 0 and self.auto_starter:
             added = self.load_starter()
+            if not added:
+                # Another drafter, started at the same moment on the same new
+                # database, loaded it first: nothing to tell.
+                return
             self.starter_notice = (
                 f"The action library was empty, so drafter loaded its starter library "
                 f"({counted(added, 'action')}). Add your own with 'drafter library import FILE'."

@@ -238,6 +238,23 @@ def test_default_database_gets_the_starter_library_on_first_use(capsys):
     assert capsys.readouterr().err == ""  # library code never prints
 
 
+def test_a_starter_library_another_drafter_loaded_meanwhile_is_not_announced(tmp_path):
+    url = f"sqlite:///{tmp_path / 'fresh.db'}"
+    notes: list[str] = []
+    library = Library(url, auto_starter=True, notify=notes.append)
+    other = Library(url, auto_starter=False)
+    load = library.load_starter
+
+    def racing() -> int:
+        other.load_starter()  # the other process gets there first
+        return load()
+
+    library.load_starter = racing
+    library.ensure_usable()
+    assert notes == [] and library.starter_notice is None
+    assert library.count() == len(read_starter_records())
+
+
 def test_library_used_from_python_prints_nothing(capsys):
     library = Library()  # no notify: silent by default
     library.ensure_usable()
