@@ -6,20 +6,6 @@ The library API can be used without the command line::
     report = read_report("report.pdf")
 """
 
-from drafter.core.errors import DrafterError
-from drafter.core.model import (
-    Candidate,
-    Finding,
-    LibraryAction,
-    PlannedAction,
-    PlannedResponse,
-    Recommendation,
-    RecommendationMatch,
-    Report,
-    ResponsePlan,
-    Standard,
-)
-
 #: The library API, imported on first use so ``import drafter`` stays fast (the
 #: readers pull in PDF and HTML parsers, matching numpy, drafting python-docx).
 _LAZY = {
@@ -32,7 +18,23 @@ _LAZY = {
     "archive_letter": "drafter.archive.store",
     "read_sent_letter": "drafter.archive.sent_letter",
     "load_config": "drafter.letter.settings",
+    # The record types too: ``drafter --help`` needs none of them.
+    "DrafterError": "drafter.core.errors",
+    "Candidate": "drafter.core.model",
+    "Finding": "drafter.core.model",
+    "LibraryAction": "drafter.core.model",
+    "PlannedAction": "drafter.core.model",
+    "PlannedResponse": "drafter.core.model",
+    "Recommendation": "drafter.core.model",
+    "RecommendationMatch": "drafter.core.model",
+    "Report": "drafter.core.model",
+    "ResponsePlan": "drafter.core.model",
+    "Standard": "drafter.core.model",
 }
+
+
+def __dir__() -> list[str]:
+    return sorted({*globals(), *__all__})
 
 
 def __getattr__(name: str):  # noqa: ANN202 - module-level lazy attribute hook

@@ -28,3 +28,23 @@ def lazy_exports(
         return sorted(where)
 
     return __getattr__, __dir__
+
+
+class _LazyModule:
+    """A module imported when one of its attributes is first used."""
+
+    def __init__(self, name: str) -> None:
+        self._name = name
+
+    def __getattr__(self, attribute: str) -> Any:
+        module = importlib.import_module(self._name)
+        # From now on attributes are found without this method being called.
+        self.__dict__.update(vars(module))
+        return getattr(module, attribute)
+
+
+def lazy_module(name: str) -> Any:
+    """A stand-in for ``import name`` at the top of a module whose only some
+    functions need ``name`` (numpy): the import happens at the first
+    ``stand_in.attribute``, so importing the module stays cheap."""
+    return _LazyModule(name)

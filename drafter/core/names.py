@@ -108,6 +108,26 @@ def _flexible(name: str) -> str:
     return r"\s+".join(parts)
 
 
+@cache
+def _literal_parts(name: str) -> tuple[str, ...]:
+    """The pieces of ``name`` that :func:`_flexible`'s regex matches letter for
+    letter (every word but the small ones, split at hyphens)."""
+    parts: list[str] = []
+    for word in re.split(r"\s+", name.strip()):
+        if word.lower() in ("and", "&") or word.lower() in _SMALL_WORDS:
+            continue
+        parts += [p for p in word.split("-") if p]
+    return tuple(parts)
+
+
+def _may_name(name: str, text: str) -> bool:
+    """False when ``text`` cannot hold ``name`` as :func:`_flexible` matches it
+    (a piece of it is missing), so its regex need not be built and run: with
+    every PDU, region and police force to look for, building those regexes
+    took longer than the rest of drafting a letter."""
+    return all(part in text for part in _literal_parts(name))
+
+
 # --- people --------------------------------------------------------------------
 
 _TITLES = (
@@ -467,6 +487,8 @@ def find_police(text: str) -> list[tuple[FoundName, PoliceForce | None]]:
         reverse=True,
     )
     for spelling, force in spellings:
+        if not _may_name(spelling, text):
+            continue
         for match in re.finditer(rf"(?<![\w-]){_flexible(spelling)}(?![\w-])", text):
             if _overlaps(match.span(), taken):
                 continue
@@ -556,6 +578,8 @@ def find_units(text: str) -> list[FoundName]:
     found: list[FoundName] = []
     taken: list[tuple[int, int]] = []
     for name in pdu_names():
+        if not _may_name(name, text):
+            continue
         pattern = rf"(?<![\w-]){_flexible(name)}(?:\s+(?:PDU|Probation Delivery Unit))?(?![\w-])"
         for match in re.finditer(pattern, text):
             if _overlaps(match.span(), taken):
@@ -581,6 +605,8 @@ def find_regions(text: str) -> list[FoundName]:
     found: list[FoundName] = []
     taken: list[tuple[int, int]] = []
     for name in region_names():
+        if not _may_name(name, text):
+            continue
         pattern = rf"(?<![\w-]){_flexible(name)}(?:\s+[Rr]egion)?(?![\w-])"
         for match in re.finditer(pattern, text):
             if _overlaps(match.span(), taken):
@@ -615,6 +641,8 @@ def _inside(span: tuple[int, int], within: str, text: str) -> bool:
     """Whether the text at ``span`` is part of an occurrence of ``within``."""
     if not within:
         return False
+    if text.isascii() and not _may_name(within.lower(), text.lower()):
+        return False  # (case aside: simple to be sure of for ASCII text)
     for match in re.finditer(rf"(?<![\w-]){_flexible(within)}(?![\w-])", text, re.I):
         if match.start() <= span[0] and span[1] <= match.end():
             return True

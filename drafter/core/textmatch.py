@@ -21,10 +21,12 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
+from pathlib import Path
 from types import MappingProxyType
 
-import numpy as np
-import yaml
+from drafter.core.lazy import lazy_module
+
+np = lazy_module("numpy")  # only a whole library's terms need it (term_table)
 
 #: Abbreviations used in probation inspection reports and responses.
 ABBREVIATIONS: dict[str, str] = {
@@ -268,7 +270,24 @@ class Concept:
 
 @lru_cache(maxsize=1)
 def concepts() -> tuple[Concept, ...]:
-    text = resources.files("drafter").joinpath("data/concepts.yaml").read_text(encoding="utf-8")
+    """The concepts of ``data/concepts.yaml``, parsed once and then kept in the
+    cache folder (keyed by the lexicon and this module's code, which stems its
+    phrases), so a new process reads no YAML: parsing it took longer than
+    matching a report."""
+    from drafter.core.caches import derived
+
+    data = resources.files("drafter").joinpath("data/concepts.yaml").read_bytes()
+    try:
+        code = Path(__file__).read_bytes()
+    except OSError:
+        return _read_concepts(data)
+    return derived("concepts", (data, code), lambda: _read_concepts(data))
+
+
+def _read_concepts(data: bytes) -> tuple[Concept, ...]:
+    import yaml
+
+    text = data.decode("utf-8")
     loaded = yaml.safe_load(text) or {}
     result = []
     for concept_id, entry in loaded.items():
