@@ -18,7 +18,6 @@ _INVISIBLE: dict[int, str | None] = dict.fromkeys(
 )
 # Typographic ligatures that PDF text extraction returns as single characters.
 _INVISIBLE.update({0xFB00: "ff", 0xFB01: "fi", 0xFB02: "fl", 0xFB03: "ffi", 0xFB04: "ffl"})
-_SPACES = re.compile(r"[\s\u00a0\u2000-\u200a\u202f\u205f\u3000]+")
 
 #: A list marker at the start of a line: "1.", "1)", "(1)", "•", "-", "–", "*", "▪".
 #: PDF text extraction can lose the gap after a two-digit number ("10.make
@@ -46,8 +45,12 @@ COUNT_WORDS = {
 def normalise_text(text: str) -> str:
     """Collapse every run of whitespace (line breaks, tabs, non-breaking spaces)
     to one space, drop invisible characters and trim the ends."""
-    text = unicodedata.normalize("NFC", text).translate(_INVISIBLE)
-    return _SPACES.sub(" ", text).strip()
+    if not text.isascii():  # (ASCII is already NFC and has nothing to drop)
+        text = unicodedata.normalize("NFC", text).translate(_INVISIBLE)
+    # str.split() splits on exactly the characters a regex of \s and the
+    # typographic spaces matches (every Unicode space: tested), several times
+    # faster than substituting with that regex.
+    return " ".join(text.split())
 
 
 def split_list_marker(text: str) -> tuple[int | None, bool, str]:

@@ -17,6 +17,7 @@ import re
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
+from functools import cached_property
 from typing import Literal
 
 from drafter.core.dates import read_date
@@ -54,8 +55,9 @@ class Block:
     level: int = 0
     depth: int = 0
 
-    @property
+    @cached_property
     def flat(self) -> str:
+        """The text normalised (asked for many times per block while parsing)."""
         return normalise_text(self.text)
 
 

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import re
 import string
+import sys
+import unicodedata
 
 from hypothesis import given
 from hypothesis import strategies as st
@@ -90,3 +93,40 @@ def test_number_marker_that_lost_its_gap_is_split_off(number, sentence):
         False,
         f"{number}.{number} {text}",
     )
+
+
+#: What normalise_text collapsed with before it used str.split(): every run of
+#: these becomes one space.
+_SPACES_BEFORE = re.compile(r"[\s\u00a0\u2000-\u200a\u202f\u205f\u3000]+")
+_INVISIBLE_BEFORE = "\u00ad\u200b\u200c\u200d\u2060\ufeff"
+
+
+def _normalised_before(text: str) -> str:
+    """normalise_text as it was written before (NFC, invisible characters and
+    ligatures, then a regex for the spaces), to compare with the faster one."""
+    table = dict.fromkeys(map(ord, _INVISIBLE_BEFORE), None)
+    table.update({0xFB00: "ff", 0xFB01: "fi", 0xFB02: "fl", 0xFB03: "ffi", 0xFB04: "ffl"})
+    text = unicodedata.normalize("NFC", text).translate(table)
+    return _SPACES_BEFORE.sub(" ", text).strip()
+
+
+def test_str_split_splits_on_exactly_the_spaces_the_regex_matched() -> None:
+    for code in range(sys.maxunicode + 1):
+        character = chr(code)
+        assert bool(_SPACES_BEFORE.fullmatch(character)) == character.isspace(), hex(code)
+        assert ("a" + character + "b").split() == (
+            ["a", "b"] if character.isspace() else ["a" + character + "b"]
+        )
+
+
+@given(
+    st.text(
+        alphabet=st.one_of(
+            st.characters(),
+            st.sampled_from([" ", "\n", "\t", "\u00a0", "\u2009", "\x1c", "\u3000", "\ufb01"]),
+            st.sampled_from(list(_INVISIBLE_BEFORE) + ["\u0301", "\u00e9", "\ufb00"]),
+        )
+    )
+)
+def test_normalise_text_is_unchanged_by_the_faster_way(text: str) -> None:
+    assert normalise_text(text) == _normalised_before(text)
