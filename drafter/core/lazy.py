@@ -48,3 +48,49 @@ def lazy_module(name: str) -> Any:
     functions need ``name`` (numpy): the import happens at the first
     ``stand_in.attribute``, so importing the module stays cheap."""
     return _LazyModule(name)
+
+
+class LazyPattern:
+    """A compiled regular expression, compiled when first used.
+
+    Building a regex is slow in Python (the parser and compiler are written in
+    Python), and drafter's modules define hundreds of them, most of which a
+    given command never uses: compiled at import they took a large share of
+    drafting one letter. After the first use its methods are the compiled
+    pattern's own, found without this class's help."""
+
+    def __init__(self, pattern: str, flags: int = 0) -> None:
+        self._source = (pattern, flags)
+
+    def __getattr__(self, attribute: str) -> Any:
+        import re
+
+        compiled = re.compile(*self._source)
+        for name in (
+            "search",
+            "match",
+            "fullmatch",
+            "finditer",
+            "findall",
+            "sub",
+            "subn",
+            "split",
+            "scanner",
+            "pattern",
+            "flags",
+            "groups",
+            "groupindex",
+        ):
+            self.__dict__[name] = getattr(compiled, name)
+        self.__dict__["compiled"] = compiled
+        return getattr(compiled, attribute)
+
+    def __repr__(self) -> str:
+        return f"LazyPattern({self._source[0]!r}, {self._source[1]!r})"
+
+
+def lazy_compile(pattern: str, flags: int = 0) -> Any:
+    """``re.compile(pattern, flags)``, done when the pattern is first used
+    (see :class:`LazyPattern`); ``.compiled`` is the compiled pattern, for
+    the rare caller that must hand a real one to the ``re`` module."""
+    return LazyPattern(pattern, flags)

@@ -32,6 +32,8 @@ from dataclasses import dataclass
 from functools import cache
 from importlib import resources
 
+from drafter.core.lazy import lazy_compile
+
 #: What each kind of name is, for people reading a comment or a summary.
 KIND_LABELS = {
     "person": "a person's name",
@@ -178,20 +180,20 @@ def _plausible_person(name: str) -> bool:
     return len(words) >= 2 and not any(w.lower() in _NOT_NAME_WORDS for w in words)
 
 
-_TITLED_RE = re.compile(rf"\b(?:{_TITLES})\.?\s+(?P<name>(?:{_GIVEN}\s+)?{_FAMILY})\b")
+_TITLED_RE = lazy_compile(rf"\b(?:{_TITLES})\.?\s+(?P<name>(?:{_GIVEN}\s+)?{_FAMILY})\b")
 #: "Sarah Whitfield, Head of PDU" / "Sarah Whitfield (SPO)" / "Sarah Whitfield - Lead".
-_NAME_THEN_ROLE_RE = re.compile(
+_NAME_THEN_ROLE_RE = lazy_compile(
     rf"\b(?P<name>{_PERSON})\s*(?:,|\(|–|—|-|\bas\b|\bis\b|\bour\b)\s*"
     r"(?:the\s+|our\s+|a\s+|an\s+|their\s+|its\s+)?(?:[A-Z][\w-]*\s+){0,3}"
     rf"(?:{_ROLE_WORDS})\b"
 )
 #: "Head of PDU Sarah Whitfield" / "Senior Probation Officer, Jane Doe".
-_ROLE_THEN_NAME_RE = re.compile(
+_ROLE_THEN_NAME_RE = lazy_compile(
     rf"\b(?:{_ROLE_WORDS})(?:\s+(?:of|for)\s+(?:the\s+)?(?:[A-Z][\w&-]*)(?:\s+[A-Z][\w&-]*){{0,3}})?"
     rf"\s*,?\s+(?P<name>{_PERSON})\b"
 )
 #: "led by Sarah Whitfield", "contact Sarah Whitfield".
-_CUE_THEN_NAME_RE = re.compile(
+_CUE_THEN_NAME_RE = lazy_compile(
     r"\b(?i:led|chaired|run|managed|overseen|supported|delivered|coordinated|co-ordinated)"
     r"\s+(?i:by)\s+"
     rf"(?P<name>{_PERSON})\b"
@@ -413,7 +415,7 @@ _BODY_KINDS = (
     "Local Authority"
 )
 _CAP_WORD = r"(?:[A-Z][\w'’-]*)"
-_BODY_RE = re.compile(
+_BODY_RE = lazy_compile(
     rf"\b(?P<body>(?:NHS\s+)?{_CAP_WORD}(?:,?\s+(?:(?:and|&|of|upon|on|the)\s+)?{_CAP_WORD})*?"
     rf"\s+(?:{_BODY_KINDS}))\b"
 )
@@ -432,7 +434,7 @@ _GENERIC_LEAD = frozenset(
         "key other new existing with and in by for to from"
     )
 )
-_POLICE_GENERIC_RE = re.compile(
+_POLICE_GENERIC_RE = lazy_compile(
     rf"\b(?P<force>{_CAP_WORD}(?:\s+(?:(?:and|&)\s+)?{_CAP_WORD}){{0,3}}\s+(?:Police|Constabulary))\b"
 )
 #: Words of a unit's name that say nothing about where it is.
@@ -516,7 +518,7 @@ def force_for(name: str) -> PoliceForce | None:
 
 #: "Calderholme PDU", "Newcastle upon Tyne PDU", "Stourmere Youth Justice Service":
 #: capitalised words (joined by "and", "of", "upon" …) before a kind of unit.
-_NAMED_UNIT_RE = re.compile(
+_NAMED_UNIT_RE = lazy_compile(
     r"(?P<unit>(?:[A-Z][\w'’&-]*,?\s+(?:(?:and|&|upon|on|of|the|in)\s+)?){1,6}?"
     r"(?:PDU|Probation Delivery Unit|YJS|Youth Justice Service|Youth Offending "
     r"(?:Team|Service)|YOT))(?![\w-])"
@@ -534,7 +536,7 @@ _NOT_A_UNIT_NAME = frozenset(
 
 
 _CONNECTORS = frozenset({"and", "&", "upon", "on", "of", "the", "in"})
-_KIND_WORDS = re.compile(
+_KIND_WORDS = lazy_compile(
     r"\s*(?:PDU|Probation Delivery Unit|YJS|Youth Justice Service|Youth Offending "
     r"(?:Team|Service)|YOT)$"
 )

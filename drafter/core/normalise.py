@@ -9,8 +9,9 @@ straight, are never changed).
 
 from __future__ import annotations
 
-import re
 import unicodedata
+
+from drafter.core.lazy import lazy_compile
 
 # Characters that carry no visible content but break string comparison.
 _INVISIBLE: dict[int, str | None] = dict.fromkeys(
@@ -22,12 +23,14 @@ _INVISIBLE.update({0xFB00: "ff", 0xFB01: "fi", 0xFB02: "fl", 0xFB03: "ffi", 0xFB
 #: A list marker at the start of a line: "1.", "1)", "(1)", "•", "-", "–", "*", "▪".
 #: PDF text extraction can lose the gap after a two-digit number ("10.make
 #: sure…"), so a letter straight after the marker also counts.
-_NUMBER_MARKER = re.compile(r"^\(?(\d{1,2})[.)](?:\s+(?=\S)|(?=[^\W\d_]))")
+_NUMBER_MARKER = lazy_compile(r"^\(?(\d{1,2})[.)](?:\s+(?=\S)|(?=[^\W\d_]))")
 #: Bullets include the Symbol-font private-use characters Word puts in PDFs.
-_BULLET_MARKER = re.compile(r"^(?:[•●▪◦‣∙·\uf0b7\uf0a7\uf076\uf0d8]\s*|[-–—*]\s+)(?=\S)")
+_BULLET_MARKER = lazy_compile(r"^(?:[•●▪◦‣∙·\uf0b7\uf0a7\uf076\uf0d8]\s*|[-–—*]\s+)(?=\S)")
 
-_TRAILING_JUNK = re.compile(r"(?:\s*[;.]|\s+and)+\s*$")
-_HONOURS = re.compile(r"(?:[,\s]+(?:CBE|OBE|MBE|KBE|DBE|CB|KC|QC|QPM|DL|JP|FRSA|Kt|Dame|Sir))+\s*$")
+_TRAILING_JUNK = lazy_compile(r"(?:\s*[;.]|\s+and)+\s*$")
+_HONOURS = lazy_compile(
+    r"(?:[,\s]+(?:CBE|OBE|MBE|KBE|DBE|CB|KC|QC|QPM|DL|JP|FRSA|Kt|Dame|Sir))+\s*$"
+)
 
 #: Counts reports and letters write in words ("we have made six
 #: recommendations"): "zero" -> 0 ... "twenty" -> 20.

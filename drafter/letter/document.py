@@ -44,6 +44,7 @@ from jinja2.sandbox import SandboxedEnvironment
 
 from drafter.core.dates import long_date
 from drafter.core.errors import TemplateError
+from drafter.core.lazy import lazy_compile
 from drafter.core.model import PlannedAction, PlannedResponse, Recommendation, ResponsePlan
 from drafter.core.names import KIND_LABELS
 from drafter.letter.plan import (
@@ -85,8 +86,8 @@ _BOLD_START, _BOLD_END = "\x01", "\x02"
 _PLACEHOLDER_START, _PLACEHOLDER_NOTE, _PLACEHOLDER_END = "\x03", "\x04", "\x05"
 _HIGHLIGHT_START, _HIGHLIGHT_NOTE, _HIGHLIGHT_END = "\x06", "\x07", "\x08"
 #: Characters XML 1.0 forbids; python-docx would refuse them.
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
-_MARKUP = re.compile(
+_CONTROL = lazy_compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+_MARKUP = lazy_compile(
     rf"{_BOLD_START}(?P<bold>.*?){_BOLD_END}"
     rf"|{_PLACEHOLDER_START}(?P<label>.*?){_PLACEHOLDER_NOTE}(?P<note>.*?){_PLACEHOLDER_END}"
     rf"|{_HIGHLIGHT_START}(?P<marked>.*?){_HIGHLIGHT_NOTE}(?P<why>.*?){_HIGHLIGHT_END}",
@@ -95,7 +96,7 @@ _MARKUP = re.compile(
 
 
 #: A reading warning about how many recommendations the report makes.
-_COUNT_DOUBT = re.compile(r"\brecommendations?\b", re.IGNORECASE)
+_COUNT_DOUBT = lazy_compile(r"\brecommendations?\b", re.IGNORECASE)
 
 
 class _Marked(str):

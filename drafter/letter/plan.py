@@ -22,6 +22,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from drafter.core.dates import MONTHS
+from drafter.core.lazy import lazy_compile
 from drafter.core.model import (
     Candidate,
     LibraryAction,
@@ -47,7 +48,7 @@ _MONTHS = "|".join(sorted(MONTHS, key=len, reverse=True))
 #: Dates as they appear in committed actions: "12 August 2025", "August 2025",
 #: "2025-08-12", "12/08/2025", "Q3 2024", "2024/25", and a year after a word of
 #: time ("by 2025", "in 2024"); "2000 hours" is not a date.
-DATE_PATTERN = re.compile(
+DATE_PATTERN = lazy_compile(
     rf"""\b(?:
         \d{{1,2}}(?:st|nd|rd|th)?\s+(?:{_MONTHS})\.?,?\s+(?:19|20)\d\d
       | (?:{_MONTHS})\.?\s+\d{{1,2}}(?:st|nd|rd|th)?,?\s+(?:19|20)\d\d
@@ -63,15 +64,15 @@ DATE_PATTERN = re.compile(
     re.IGNORECASE | re.VERBOSE,
 )
 
-_SENTENCE_END = re.compile(r"(?:(?<=[.!?])|(?<=[.!?][\"'’”)]))\s+(?=[A-Z0-9\"'‘“(])")
+_SENTENCE_END = lazy_compile(r"(?:(?<=[.!?])|(?<=[.!?][\"'’”)]))\s+(?=[A-Z0-9\"'‘“(])")
 #: Foreword sentences that praise (and do not qualify the praise).
-_PRAISE = re.compile(
+_PRAISE = lazy_compile(
     r"\b(strength|strengths|strong|impress\w*|encourag\w*|commend\w*|positive\w*|good|"
     r"excellent|effective\w*|well[- ]regarded|committed|commitment|improved|innovative|"
     r"valued|proud|notable|pleased)\b",
     re.IGNORECASE,
 )
-_QUALIFIED = re.compile(
+_QUALIFIED = lazy_compile(
     r"\b(however|but|not|no|never|insufficient\w*|poor\w*|concern\w*|inadequate|lack\w*|"
     r"weak\w*|fail\w*|rated|rating|disappoint\w*|shortcoming\w*|cannot|too few|too many|"
     r"despite|although|whilst|while|unless|risk\w*)\b",
@@ -144,7 +145,7 @@ def adapt_action_text(
 
 
 #: A region answers for itself too: "the Calderholme team" becomes "the North East team".
-_UNIT_SUFFIX = re.compile(
+_UNIT_SUFFIX = lazy_compile(
     r"\s+(PDU|YJS|Youth Justice Service|Probation Delivery Unit|region)$", re.I
 )
 
@@ -161,7 +162,7 @@ def _date_flags(dates: Sequence[str]) -> list[str]:
     return [f"date:{d}" for d in dates]
 
 
-_YOUTH_SERVICE = re.compile(r"\b(?:YJS|YOT|youth justice|youth offending)\b", re.IGNORECASE)
+_YOUTH_SERVICE = lazy_compile(r"\b(?:YJS|YOT|youth justice|youth offending)\b", re.IGNORECASE)
 
 
 def _service_flags(action: LibraryAction | None, report: Report) -> list[str]:

@@ -22,6 +22,7 @@ from typing import Literal
 
 from drafter.core.dates import read_date
 from drafter.core.errors import NotAReportError
+from drafter.core.lazy import lazy_compile
 from drafter.core.model import RATINGS, Finding, KeyQuestion, Recommendation, Report, Standard
 from drafter.core.normalise import (
     COUNT_WORDS,
@@ -68,16 +69,16 @@ _RATING = "|".join(map(re.escape, RATINGS))
 _QUOTE = "[‘’'\"“”]?"
 #: The 2024 youth justice framework may leave a domain unrated.
 _RATING_OR_NONE = f"{_RATING}|Not rated"
-_RATING_ONLY = re.compile(rf"^(?:rating\s*:?\s*)?{_QUOTE}(?:{_RATING_OR_NONE}){_QUOTE}$", re.I)
-_PERCENT_ONLY = re.compile(r"^\d{1,3}\s?%$")
-_ENDS_WITH_RATING_OR_PERCENT = re.compile(
+_RATING_ONLY = lazy_compile(rf"^(?:rating\s*:?\s*)?{_QUOTE}(?:{_RATING_OR_NONE}){_QUOTE}$", re.I)
+_PERCENT_ONLY = lazy_compile(r"^\d{1,3}\s?%$")
+_ENDS_WITH_RATING_OR_PERCENT = lazy_compile(
     rf"(?:(?:{_RATING_OR_NONE}){_QUOTE}|\d{{1,3}}\s?%)$", re.I
 )
-_BACK_TO_TOP = re.compile(r"\s*\(?back to top\)?\s*$", re.I)
-_TOC_LINE = re.compile(r"(?:\.\s*){4,}\s*\d*\s*$|\s\d{1,3}$")
-_PAGE_NUMBER = re.compile(r"^(?:page\s+)?\d{1,3}(?:\s+of\s+\d{1,3})?$", re.I)
+_BACK_TO_TOP = lazy_compile(r"\s*\(?back to top\)?\s*$", re.I)
+_TOC_LINE = lazy_compile(r"(?:\.\s*){4,}\s*\d*\s*$|\s\d{1,3}$")
+_PAGE_NUMBER = lazy_compile(r"^(?:page\s+)?\d{1,3}(?:\s+of\s+\d{1,3})?$", re.I)
 
-_TITLE = re.compile(
+_TITLE = lazy_compile(
     r"^(?:an?\s+|the\s+|joint\s+|full\s+|core\s+)*inspection\s+of\s+"
     r"(probation|youth\s+justice|youth\s+offending)\s+(?:services?|work)"
     # The 2024 youth framework: "… youth justice work with children and victims in …"
@@ -87,7 +88,7 @@ _TITLE = re.compile(
 )
 #: The regional public-protection inspections published from January 2026:
 #: "Dynamic Inspection of Public Protection in North East region".
-_DIPP_TITLE = re.compile(
+_DIPP_TITLE = lazy_compile(
     r"^(?:an?\s+|the\s+)?(dynamic)\s+inspections?\s+of\s+public\s+protection"
     r"\s*(?:in\s*:?\s+|[:–—-]\s*(?:in\s+)?)(?:the\s+)?(?P<unit>.+)$",
     re.I,
@@ -104,23 +105,25 @@ _YOUTH_DOMAIN = (
     r"(?P<name>governance\s+and\s+leadership|post[- ]?court\s+work|pre[- ]?court\s+work"
     r"|resettlement)"
 )
-_YOUTH_DOMAIN_RATED = re.compile(
+_YOUTH_DOMAIN_RATED = lazy_compile(
     rf"^{_YOUTH_DOMAIN}(?:\s*[-–—:|]|\s+[Rr]ating\s*:?)*\s*{_QUOTE}"
     rf"(?P<rating>{_RATING_OR_NONE}){_QUOTE}$",
     re.I,
 )
-_YOUTH_DOMAIN_ONLY = re.compile(rf"^{_YOUTH_DOMAIN}(?:\s+(?:domain|findings))?$", re.I)
+_YOUTH_DOMAIN_ONLY = lazy_compile(rf"^{_YOUTH_DOMAIN}(?:\s+(?:domain|findings))?$", re.I)
 _UNIT_PLACEHOLDER = "\x00unit"
-_RUNNING_TITLE = re.compile(
+_RUNNING_TITLE = lazy_compile(
     r"^(?:an\s+)?inspection of (probation|youth justice|youth offending) services\s*:\s*(.+)$",
     re.I,
 )
-_STANDARD_RATED = re.compile(
+_STANDARD_RATED = lazy_compile(
     rf"^(?:[PR]\s?)?(\d\.\d)\.?\s*(?P<name>[A-Z][^\n]{{1,160}}?)"
     rf"(?:\s*[-–—:|]|\s+[Rr]ating\s*:?)*\s*{_QUOTE}(?P<rating>(?i:{_RATING})){_QUOTE}$"
 )
-_STANDARD_HEADING = re.compile(r"^(?:[PR]\s?)?(\d\.\d)\.?\s+(?P<name>[A-Z][^?]{1,80}?)(?:Rating)?$")
-_OVERALL = re.compile(
+_STANDARD_HEADING = lazy_compile(
+    r"^(?:[PR]\s?)?(\d\.\d)\.?\s+(?P<name>[A-Z][^?]{1,80}?)(?:Rating)?$"
+)
+_OVERALL = lazy_compile(
     rf"overall rating\s*(?:(?:is|was|of)\s+)?[:–—-]?\s*{_QUOTE}({_RATING})(?!\w)", re.I
 )
 #: Where no table gives it, the foreword's sentence: "Overall, Harbridge YJS
@@ -132,13 +135,13 @@ _OVERALL_PROSE = (
 _MONTH = (
     r"(?:January|February|March|April|May|June|July|August|September|October|November|December)"
 )
-_FIELDWORK = re.compile(
+_FIELDWORK = lazy_compile(
     rf"fieldwork (?:started|began|commenced)\s*:?\s*(?:on\s+)?"
     rf"(?:\d{{1,2}}\s+)?({_MONTH}\s+\d{{4}})",
     re.I,
 )
 #: Where the ratings table gives no date: "We conducted fieldwork … beginning 23 June 2025".
-_FIELDWORK_PROSE = re.compile(
+_FIELDWORK_PROSE = lazy_compile(
     rf"fieldwork\b[^.]{{0,120}}?\b(?:beginning|starting|commencing)(?: on)?\s+"
     rf"(?:\d{{1,2}}\s+)?({_MONTH}\s+\d{{4}})",
     re.I,
@@ -146,7 +149,7 @@ _FIELDWORK_PROSE = re.compile(
 #: Other ways a report dates its fieldwork: "Fieldwork took place in June 2025",
 #: "fieldwork was carried out between 3 and 14 June 2025", "Fieldwork dates:
 #: 3–7 March 2025". The date must follow "fieldwork" in the same sentence.
-_FIELDWORK_LOOSE = re.compile(
+_FIELDWORK_LOOSE = lazy_compile(
     rf"fieldwork\b(?:\s+(?:dates?|period|week))?[^.]{{0,80}}?"
     rf"\b(?:in|during|between|from|on|of|dates?\s*:?|period\s*:?|week\s*:?)\s+"
     rf"(?:(?:the\s+)?(?:week|weeks|fortnight)\s+(?:of|commencing|beginning)\s+)?"
@@ -154,37 +157,39 @@ _FIELDWORK_LOOSE = re.compile(
     rf"({_MONTH}\s+\d{{4}})",
     re.I,
 )
-_SCORE = re.compile(
+_SCORE = lazy_compile(
     r"(?<![A-Za-z])score\s*(?:of\s+)?:?\s*(\d{1,2}\s*(?:/|out of)\s*\d{1,2})\b", re.I
 )
-_PUBLISHED = re.compile(
+_PUBLISHED = lazy_compile(
     r"^(?:published|date of publication|publication date)\s*:?\s*(?:on\s+)?"
     r"(\d{1,2}\s+[A-Z][a-z]+\s+\d{4})",
     re.I,
 )
-_LEAD = re.compile(
+_LEAD = lazy_compile(
     r"led by (?:HM |His Majesty['’]s |Her Majesty['’]s )?(?:Inspector|inspector)s?\s+"
     r"((?:[A-Z][\w'’-]+\s+){0,3}[A-Z][\w'’-]+)"
 )
 #: A credits line: "Lead inspector: Sam Smith".
-_LEAD_LABEL = re.compile(
+_LEAD_LABEL = lazy_compile(
     r"^(?i:lead inspector)\s*[:–—-]?\s*((?:[A-Z][\w'’-]+\s+){1,3}[A-Z][\w'’-]+)$"
 )
-_LEAD_AFTER = re.compile(r"led by ((?:[A-Z][\w'’-]+\s+){1,3}[A-Z][\w'’-]+),? (?:an? )?HM Inspector")
+_LEAD_AFTER = lazy_compile(
+    r"led by ((?:[A-Z][\w'’-]+\s+){1,3}[A-Z][\w'’-]+),? (?:an? )?HM Inspector"
+)
 _CHIEF_TITLE = r"(?:HM|His Majesty['’]s|Her Majesty['’]s)?\s*Chief Inspector of Probation"
-_CHIEF_LINE = re.compile(rf"^{_CHIEF_TITLE}$", re.I)
+_CHIEF_LINE = lazy_compile(rf"^{_CHIEF_TITLE}$", re.I)
 #: Name and title on one line, either way round: "Martin Jones CBE, HM Chief
 #: Inspector of Probation" or "HM Chief Inspector of Probation, Martin Jones".
-_CHIEF_NAME_FIRST = re.compile(
+_CHIEF_NAME_FIRST = lazy_compile(
     rf"^(?!(?:HM|His|Her|The)\b)(?P<name>[A-Z][^,\n]{{2,60}}?)\s*[,–—-]?\s+{_CHIEF_TITLE}$"
 )
-_CHIEF_TITLE_FIRST = re.compile(rf"^{_CHIEF_TITLE}\s*[,:–—-]\s*(?P<name>[A-Z][^,\n]{{2,60}})$")
-_KEY_QUESTION = re.compile(r"^(?P<q>.+\?)\s*(?P<pct>\d{1,3})\s?%$")
+_CHIEF_TITLE_FIRST = lazy_compile(rf"^{_CHIEF_TITLE}\s*[,:–—-]\s*(?P<name>[A-Z][^,\n]{{2,60}})$")
+_KEY_QUESTION = lazy_compile(r"^(?P<q>.+\?)\s*(?P<pct>\d{1,3})\s?%$")
 #: "The PDU should:", also "… should, as a priority:" and "… should" without the colon.
-_ADDRESSEE = re.compile(
+_ADDRESSEE = lazy_compile(
     r"^(?P<who>\S.{0,150}?)\s+(?P<verb>(?:should|must)(?:,[^.;:]{1,40}(?=:))?)(?:\s*:)?$", re.I
 )
-_LABEL = re.compile(
+_LABEL = lazy_compile(
     r"^(?:(?:the\s+)?(?:key|main|principal)\s+)?(strengths|areas for improvement)\s*:?$", re.I
 )
 
@@ -219,17 +224,17 @@ _SECTION_TITLES = {
     "the chief inspector's judgement": "foreword",
     "the chief inspector's judgment": "foreword",
 }
-_DOMAIN = re.compile(
+_DOMAIN = lazy_compile(
     r"^(?:(?:\d\.?|domain\s+\w+)\s*[:.–—-]?\s*)?"
     r"(organisational delivery|organisational arrangements(?: and activity)?|service delivery"
     r"|court disposals|out[- ]of[- ]court disposals|resettlement)(?:\s+findings)?$",
     re.I,
 )
 #: A heading's own numbering: "4. Recommendations", "Section 4: Recommendations".
-_SECTION_NUMBER = re.compile(
+_SECTION_NUMBER = lazy_compile(
     r"^(?:(?:section|chapter|part)\s+)?\d{1,2}(?:\.\d)?\.?\s*[:.–—-]?\s+", re.I
 )
-_ANNEXE = re.compile(r"^(?:annexe|annex|appendix)\b", re.I)
+_ANNEXE = lazy_compile(r"^(?:annexe|annex|appendix)\b", re.I)
 
 
 def section_of(block: Block) -> str | None:
@@ -267,7 +272,7 @@ def is_boundary(block: Block) -> bool:
 
 
 #: A lettered or roman sub-point marker: "a)", "(b)", "iv)", "(ii)".
-_ALPHA_MARKER = re.compile(r"^\(?([a-z]|[ivx]{2,4})\)\s+(?=\S)")
+_ALPHA_MARKER = lazy_compile(r"^\(?([a-z]|[ivx]{2,4})\)\s+(?=\S)")
 _ROMAN = {
     numeral: value
     for value, numeral in enumerate(
@@ -276,7 +281,7 @@ _ROMAN = {
 }
 
 #: "Recommendation 3: The PDU should…", as some reports number them.
-_LABELLED_NUMBER = re.compile(r"^Recommendation\s+(\d{1,2})\s*[:.–—-]\s*(?=\S)")
+_LABELLED_NUMBER = lazy_compile(r"^Recommendation\s+(\d{1,2})\s*[:.–—-]\s*(?=\S)")
 
 MarkerStyle = Literal["number", "bullet", "alpha"]
 
@@ -367,7 +372,7 @@ def _is_structural(flat: str) -> bool:
     )
 
 
-_FUNCTION_WORD_END = re.compile(
+_FUNCTION_WORD_END = lazy_compile(
     r"\b(?:the|a|an|and|or|of|to|in|on|for|with|by|from|that|their|its)$", re.I
 )
 
@@ -388,10 +393,10 @@ def _may_be_running(text: str) -> bool:
 
 #: A list marker printed on a line of its own, its text on the next line (how
 #: copying from a PDF often leaves a list): "1.", "(2)", "b)", "•".
-_MARKER_ONLY = re.compile(
+_MARKER_ONLY = lazy_compile(
     r"^(?:\(?\d{1,2}[.)]|\(?(?:[a-z]|[ivx]{2,4})\)|[•●▪◦‣∙·\uf0b7\uf0a7\uf076\uf0d8\-–—*])$"
 )
-_BARE_NUMBER = re.compile(r"^\d{1,2}$")
+_BARE_NUMBER = lazy_compile(r"^\d{1,2}$")
 
 
 def clean_blocks(blocks: Sequence[Block]) -> list[Block]:
@@ -468,7 +473,7 @@ def clean_blocks(blocks: Sequence[Block]) -> list[Block]:
 
 #: What a browser prints on every page of a saved web page: the date and time,
 #: the address, "3/12" or "Page 3 of 12".
-_PRINTED_FURNITURE = re.compile(
+_PRINTED_FURNITURE = lazy_compile(
     r"https?://|www\.|\b\d{1,2}/\d{1,2}/\d{2,4},?\s+\d{1,2}:\d{2}\b"
     r"|(?:^|\s)\d{1,3}\s*/\s*\d{1,3}$|\bpage\s+\d{1,3}(?:\s+of\s+\d{1,3})?$",
     re.I,
@@ -523,9 +528,9 @@ def _bare_number_is_marker(
     return last_number is not None and number == last_number + 1
 
 
-_QUESTION_START = re.compile(r"^(?:Does|Do|Is|Are|Has|Have|Was|Were)\b")
-_TRAILING_PERCENT = re.compile(r"^(?P<text>.*?)\s*(?P<pct>\d{1,3}\s?%)$")
-_LEADING_PERCENT = re.compile(r"^(?P<pct>\d{1,3}\s?%)\s+(?P<text>.*\?)$")
+_QUESTION_START = lazy_compile(r"^(?:Does|Do|Is|Are|Has|Have|Was|Were)\b")
+_TRAILING_PERCENT = lazy_compile(r"^(?P<text>.*?)\s*(?P<pct>\d{1,3}\s?%)$")
+_LEADING_PERCENT = lazy_compile(r"^(?P<pct>\d{1,3}\s?%)\s+(?P<text>.*\?)$")
 
 
 def _rejoin_key_questions(blocks: list[Block]) -> list[Block]:
@@ -593,7 +598,7 @@ def _reads_as_recommendation(block: Block) -> bool:
 
 #: Words that introduce the addressee rather than name it:
 #: "We recommend that the PDU should:" is addressed to "The PDU".
-_ADDRESSEE_PREAMBLE = re.compile(
+_ADDRESSEE_PREAMBLE = lazy_compile(
     r"^(?:(?:we|hmi probation|the inspectorate)\s+(?:therefore\s+)?recommends?\s+(?:that\s+)?"
     r"|it is recommended that\s+|(?:in addition|also|therefore|finally),?\s+"
     # "To strengthen public protection, the region should:"
@@ -624,7 +629,7 @@ def addressee_of(text: str) -> str | None:
 
 
 #: A table's number cell: "1", "2.", "(3)", "Recommendation 4".
-_NUMBER_CELL = re.compile(r"^(?:recommendation\s+)?\(?(\d{1,2})[.):]?$", re.I)
+_NUMBER_CELL = lazy_compile(r"^(?:recommendation\s+)?\(?(\d{1,2})[.):]?$", re.I)
 #: Column titles: "No.", "Recommendation", "Addressee", "Who" …
 _HEADER_WORDS = {"no", "no.", "number", "#", "ref", "ref.", "recommendation", "recommendations"}
 _HEADER_WORDS |= {"addressee", "who", "to", "for", "owner", "text", "details", "by", "whom"}
@@ -632,7 +637,7 @@ _HEADER_WORDS |= {"addressee", "who", "to", "for", "owner", "text", "details", "
 
 #: "HMPPS should review …", "The region must ensure …": an item that names
 #: whom it addresses before what they should do.
-_INLINE_ADDRESSEE = re.compile(
+_INLINE_ADDRESSEE = lazy_compile(
     r"^(?P<who>(?:[Tt]he\s+)?[A-Z][\w&'’,-]*(?:\s+[\w&'’,()-]+){0,10}?)\s+"
     r"(?P<verb>should|must)\s+(?P<rest>[a-z].+)$"
 )
@@ -1072,12 +1077,12 @@ def _iso_date(text: str | None) -> str | None:
     return found.isoformat() if found else None
 
 
-_STATED_COUNT = re.compile(
+_STATED_COUNT = lazy_compile(
     r"\bmade (?:a total of )?(\d{1,2}|[a-z]+) (?:new |further )?recommendations?\b",
     re.IGNORECASE,
 )
 #: Sentences about an earlier inspection's recommendations are not this report's count.
-_EARLIER = re.compile(r"\b(?:last|previous|earlier|prior|\d{4})\b.*\binspection", re.IGNORECASE)
+_EARLIER = lazy_compile(r"\b(?:last|previous|earlier|prior|\d{4})\b.*\binspection", re.IGNORECASE)
 
 
 def _stated_recommendation_count(flats: Sequence[str]) -> int | None:

@@ -22,15 +22,18 @@ from typing import Literal
 
 from drafter.core.errors import InputFileError
 from drafter.core.fileio import DEFAULT_MAX_INPUT_BYTES, read_input_bytes, sha256_bytes
+from drafter.core.lazy import lazy_compile
 from drafter.core.model import Report
 from drafter.core.normalise import normalise_text, split_list_marker
 from drafter.reading.parser import Block, addressee_of, parse_blocks, section_of, split_alpha_marker
 
 SourceFormat = Literal["html", "mhtml", "pdf", "docx", "odt", "doc", "rtf", "text"]
 
-_HTML_SNIFF = re.compile(rb"<\s*(?:!doctype\s+html|html|head|body|h1|p|div|table)\b", re.I)
+_HTML_SNIFF = lazy_compile(rb"<\s*(?:!doctype\s+html|html|head|body|h1|p|div|table)\b", re.I)
 #: A browser's single-file page starts with mail-style headers.
-_MIME_HEADER = re.compile(rb"^(?:[A-Za-z-]+:[^\n]*\r?\n(?:[ \t][^\n]*\r?\n)*)*MIME-Version:", re.I)
+_MIME_HEADER = lazy_compile(
+    rb"^(?:[A-Za-z-]+:[^\n]*\r?\n(?:[ \t][^\n]*\r?\n)*)*MIME-Version:", re.I
+)
 _ODF_MIMETYPE = b"application/vnd.oasis.opendocument."
 _ODF_KINDS = {
     "spreadsheet": "a spreadsheet",
@@ -239,9 +242,9 @@ def decode_text(data: bytes, name: str = "") -> str:
 
 # --- plain text and Markdown ---------------------------------------------------
 
-_MD_HEADING = re.compile(r"^(#{1,6})\s+(.*?)\s*#*\s*$")
-_MD_TABLE_RULE = re.compile(r"^\|?\s*:?-{3,}")
-_MD_EMPHASIS = re.compile(r"(\*\*|__)(.+?)\1")
+_MD_HEADING = lazy_compile(r"^(#{1,6})\s+(.*?)\s*#*\s*$")
+_MD_TABLE_RULE = lazy_compile(r"^\|?\s*:?-{3,}")
+_MD_EMPHASIS = lazy_compile(r"(\*\*|__)(.+?)\1")
 
 
 def text_blocks(text: str) -> list[Block]:
