@@ -3,7 +3,7 @@
 End to end through the real review session and database: the labelled
 recommendations in ``../shared/corpus/recommendations.jsonl`` are split into
 k folds. For each fold, a fresh library (``actions.jsonl``) has the *other*
-folds reviewed through :class:`drafter.review.session.ReviewSession` by a scripted
+folds reviewed through :class:`drafter.cli.review_dialogue.ReviewSession` by a scripted
 reviewer who knows the right theme -- it accepts the top candidate when it
 fits, swaps to a lower one that fits (which rejects those passed over), looks
 at more candidates, or marks "no action yet" -- exactly as the keys would be
@@ -32,6 +32,7 @@ sys.path.insert(0, str(REPO))
 
 from match_quality import HEADER, Figures, LabelledRec, evaluate  # noqa: E402
 
+from drafter.cli.review_dialogue import ReviewInterrupted, ReviewSession  # noqa: E402
 from drafter.core.model import LibraryAction, Report  # noqa: E402
 from drafter.library.store import Library  # noqa: E402
 from drafter.matching.matcher import (  # noqa: E402
@@ -40,7 +41,6 @@ from drafter.matching.matcher import (  # noqa: E402
     library_matcher,  # noqa: E402
 )
 from drafter.review.file import build_review  # noqa: E402
-from drafter.review.session import ReviewInterrupted, ReviewSession  # noqa: E402
 
 PAGE = 3
 

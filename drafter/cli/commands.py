@@ -949,13 +949,11 @@ def review_command(
     from pathlib import Path
 
     from drafter.cli.presenters import review_saved_line, review_status_lines, sheet_written_line
+    from drafter.cli.review_dialogue import STOPPED_MESSAGE, ClickTerminal, ReviewSession
     from drafter.reading.reader import read_report
     from drafter.review.file import default_review_path, review_to_json
     from drafter.review.session import (
         CANDIDATES_FETCHED,
-        STOPPED_MESSAGE,
-        ClickTerminal,
-        ReviewSession,
         open_review,
         record_decisions,
         review_status,

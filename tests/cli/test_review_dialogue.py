@@ -1,6 +1,6 @@
-"""The interactive review driven through a scripted terminal and a fake
-library: every command, saving after each decision, what is recorded for
-learning, quitting, Ctrl-C and resuming."""
+"""The terminal review dialogue (``drafter review``) driven through a scripted
+terminal and a fake library: every command, saving after each decision, what
+is recorded for learning, quitting, Ctrl-C and resuming."""
 
 from __future__ import annotations
 
@@ -10,78 +10,13 @@ from pathlib import Path
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from review_fixtures import ACTIONS, TEXTS, FakeLibrary, make_matches, make_report
 
-from drafter.core.errors import DrafterError, LibraryError, ReviewFileError
-from drafter.core.model import Candidate, LibraryAction, RecommendationMatch, Report
-from drafter.review.file import build_review, dump_review, load_review, save_review
-from drafter.review.session import ReviewInterrupted, ReviewSession, open_review, write_sheet
-
-TEXTS = [
-    "make sure home visits happen for every case with children in the household",
-    "improve the quality of management oversight of risk assessments",
-    "agree a shared protocol with the council for safeguarding information",
-]
-ACTIONS = {
-    i: LibraryAction(i, text, unit=f"Unit {i} PDU")
-    for i, text in {
-        11: "Home visits will be completed within ten days for cases with children.",
-        12: "A home visit checklist will be added to the case allocation form.",
-        13: "Senior managers will sample home visit records every quarter.",
-        14: "A domestic abuse practice lead will be appointed.",
-        21: "Managers will audit three countersigned assessments a month.",
-        22: "Countersigning guidance will be reissued to all managers.",
-        31: "A safeguarding information protocol will be agreed with the council.",
-    }.items()
-}
-RANKING = {0: [11, 12, 13, 14], 1: [21, 22], 2: [31]}
-
-
-def make_report(texts: list[str] = TEXTS, sha: str = "1" * 64) -> Report:
-    return Report.from_dict(
-        {
-            "kind": "pdu",
-            "unit": "Brookmere PDU",
-            "sha256": sha,
-            "recommendations": [
-                {"number": i, "addressee": "Brookmere PDU", "text": t}
-                for i, t in enumerate(texts, start=1)
-            ],
-        }
-    )
-
-
-def make_matches(report: Report) -> list[RecommendationMatch]:
-    return [
-        RecommendationMatch(
-            rec,
-            [
-                Candidate(ACTIONS[a], 90.0 - 10 * k, f"shares reason {a}")
-                for k, a in enumerate(RANKING.get(i, []))
-            ],
-        )
-        for i, rec in enumerate(report.recommendations)
-    ]
-
-
-class FakeLibrary:
-    def __init__(self) -> None:
-        self.decisions: list[tuple[str, int, str, str | None]] = []
-
-    def search(self, query: str, limit: int = 20) -> list[LibraryAction]:
-        if not query.split():
-            raise LibraryError("Give some words to search for.")
-        words = query.casefold().split()
-        return [a for a in ACTIONS.values() if all(w in a.text.casefold() for w in words)]
-
-    def record_decision(
-        self, recommendation_text: str, action_id: int, verdict: str, report_sha256=None
-    ) -> None:
-        if action_id not in ACTIONS:
-            raise LibraryError(f"There is no action {action_id} in the library.")
-        self.decisions.append((recommendation_text, action_id, verdict, report_sha256))
-
-    def verdicts(self) -> list[tuple[int, str]]:
-        return [(a, v) for _, a, v, _ in self.decisions]
+from drafter.cli.review_dialogue import ReviewInterrupted, ReviewSession
+from drafter.core.errors import LibraryError
+from drafter.core.model import Candidate, RecommendationMatch, Report
+from drafter.review.file import build_review, load_review, save_review
+from drafter.review.session import open_review
 
 
 class ScriptedTerminal:
@@ -343,53 +278,6 @@ def test_suggestions_in_a_hand_written_file_are_used_without_live_matches(
 # --- opening a review ---------------------------------------------------------------
 
 
-def test_open_review_for_a_changed_report_asks_and_keeps_matching_decisions(
-    tmp_path: Path,
-) -> None:
-    start(tmp_path, ["a 1", "a 1", "x"])
-    path = tmp_path / "brookmere.review.yaml"
-    changed = make_report([TEXTS[0], "a reworded second recommendation", TEXTS[2]], sha="2" * 64)
-    questions: list[str] = []
-    review, note = open_review(
-        changed, make_matches(changed), path, confirm=lambda q: questions.append(q) or True
-    )
-    assert "The report has changed" in questions[0] and "1 would be dropped" in questions[0]
-    assert [d.status for d in review.decisions] == ["decided", "pending", "no_action"]
-    assert note == "Kept 2 decisions; the rest are pending."
-
-
-def test_open_review_declined_leaves_the_file_alone(tmp_path: Path) -> None:
-    start(tmp_path, ["a 1"])
-    path = tmp_path / "brookmere.review.yaml"
-    before = path.read_text()
-    changed = make_report([TEXTS[0], "new"], sha="3" * 64)
-    with pytest.raises(DrafterError, match="Nothing changed"):
-        open_review(changed, make_matches(changed), path, confirm=lambda q: False)
-    assert path.read_text() == before
-
-
-def test_open_review_for_a_different_report_is_refused(tmp_path: Path) -> None:
-    start(tmp_path, ["a 1"])
-    other = make_report(["entirely different", "words here"], sha="4" * 64)
-    with pytest.raises(ReviewFileError, match="written for a different report"):
-        open_review(
-            other, make_matches(other), tmp_path / "brookmere.review.yaml", confirm=lambda q: True
-        )
-
-
-def test_write_sheet_never_overwrites_without_force(tmp_path: Path) -> None:
-    report = make_report()
-    path = tmp_path / "sheet.review.yaml"
-    review = write_sheet(report, make_matches(report), path, accept_best=True)
-    assert [d.status for d in review.decisions] == ["decided", "decided", "decided"]
-    path.write_text(dump_review(review).replace("owner: null", "owner: Kim", 1))
-    with pytest.raises(DrafterError, match="already exists and may hold decisions"):
-        write_sheet(report, make_matches(report), path)
-    assert "owner: Kim" in path.read_text()
-    write_sheet(report, make_matches(report), path, force=True)
-    assert load_review(path).decisions[0].status == "pending"
-
-
 # --- property: whatever is typed, the session never crashes and the file stays valid --
 
 typed = st.one_of(
@@ -446,19 +334,6 @@ def test_target_dates_in_any_form_drafter_reads_are_kept_as_written(
     assert load_review(path).decisions[0].target_date == typed
 
 
-@settings(max_examples=200, deadline=None)
-@given(st.text(max_size=40))
-def test_checking_a_target_date_either_keeps_it_or_explains(text: str) -> None:
-    from drafter.review.session import check_target_date
-
-    try:
-        kept = check_target_date(text)
-    except DrafterError as exc:
-        assert "Write it as 31/03/2026" in str(exc) and "\n" not in str(exc).strip()
-    else:
-        assert kept == " ".join(text.split()) and kept
-
-
 # --- screen readability (second audit) ----------------------------------------------
 
 
@@ -501,7 +376,7 @@ def test_help_lists_every_command_including_help_itself(tmp_path: Path) -> None:
 def test_fitting_to_the_width_never_splits_a_word(
     words: list[str], width: int, indent: str
 ) -> None:
-    from drafter.review.session import fit_to_width
+    from drafter.cli.review_dialogue import fit_to_width
 
     fitted = fit_to_width(indent + " ".join(words), width)
     assert fitted.split() == words  # every word whole, in order
@@ -560,10 +435,3 @@ def test_weak_suggestions_are_kept_in_the_review_file_marked_weak(tmp_path: Path
     ReviewSession(load_review(path), path, [], FakeLibrary(), term).run()
     assert load_review(path).decisions[0].actions[0].library_id == 12
     assert "[1] 41 weak" in term.text
-
-
-def test_an_ordinary_suggestion_is_written_without_a_weak_key(tmp_path: Path) -> None:
-    report = make_report()
-    path = tmp_path / "r.review.yaml"
-    save_review(build_review(report, make_matches(report)), path)
-    assert "  weak:" not in path.read_text(encoding="utf-8")
