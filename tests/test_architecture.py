@@ -69,7 +69,12 @@ def test_help_imports_no_heavy_library() -> None:
         "from drafter.cli import cli\ntry:\n    cli(['--help'])\nexcept SystemExit:\n    pass",
         dict(os.environ),
     )
-    for heavy in ("sqlalchemy", "alembic", "numpy", "docx", "bs4", "pdfplumber", "jinja2"):
+    for heavy in (
+        *("sqlalchemy", "alembic", "numpy", "docx", "bs4", "pdfplumber", "jinja2", "yaml"),
+        *("rapidfuzz", "lxml", "sqlite3", "platformdirs", "flask", "waitress"),
+        # drafter's own: --help needs the commands, not the stages or records.
+        *("drafter.core.model", "drafter.reading", "drafter.library", "drafter.letter"),
+    ):
         assert heavy not in loaded, heavy
 
 
@@ -95,3 +100,32 @@ def test_a_second_draft_opens_neither_sqlalchemy_nor_alembic(tmp_path: Path, rep
     assert "sqlalchemy" not in second
     assert "alembic" not in second
     assert (tmp_path / "a.docx").exists()
+
+
+def test_a_second_draft_of_a_text_report_reads_no_yaml_and_no_other_format(
+    tmp_path: Path, shared_dir: Path
+) -> None:
+    """A text report needs neither the HTML, PDF and Word readers nor YAML (the
+    concept lexicon is kept parsed in the cache folder) nor the database
+    layer; which modules a process loaded is checked, not how long it took."""
+    env = dict(
+        os.environ,
+        DRAFTER_DB=f"sqlite:///{tmp_path / 'lib.db'}",
+        DRAFTER_CACHE_DIR=str(tmp_path / "cache"),
+    )
+    report = shared_dir / "seeds" / "inspection_report_redcar_cleveland_middlesbrough_2025.txt"
+    draft = (
+        "from drafter.cli import cli\n"
+        f"args = ['draft', {str(report)!r}, '-o', {str(tmp_path / 'a.docx')!r}, '--force']\n"
+        "try:\n    cli(args)\n"
+        "except SystemExit as exc:\n    assert not exc.code, exc.code"
+    )
+    _modules_loaded_by(draft, env)  # sets up the library and the caches
+    second = _modules_loaded_by(draft, env)
+    for unneeded in (
+        *("yaml", "sqlalchemy", "alembic", "bs4", "html5lib", "pdfplumber", "pypdf"),
+        *("pypdfium2", "odf", "flask", "waitress", "drafter.reading.formats"),
+        *("drafter.archive", "drafter.check", "drafter.web", "drafter.cli.review_dialogue"),
+    ):
+        assert unneeded not in second, unneeded
+    assert "drafter.letter.document" in second and (tmp_path / "a.docx").exists()
