@@ -53,6 +53,9 @@ def cached_index(library: Library, build: Callable[[], Matcher], kind: type) -> 
     index = _load(path, kind)
     if index is None:
         index = build()
+        prepare = getattr(index, "prepare", None)
+        if prepare is not None:
+            prepare()  # so that the file keeps what matching works out on first use
         _save(path, index)
     _in_memory.clear()  # one library per process at a time is the usual case
     _in_memory[key] = index
@@ -62,13 +65,14 @@ def cached_index(library: Library, build: Callable[[], Matcher], kind: type) -> 
 @cache
 def _code_fingerprint() -> str:
     """What the index is built by: the matching code and the concept lexicon.
-    Reading three small files costs far less than a rebuild after an upgrade."""
+    Reading four small files costs far less than a rebuild after an upgrade."""
     package = Path(__file__).resolve().parent.parent
     digest = hashlib.sha256()
     for path in (
         package / "matching" / "matcher.py",
         package / "core" / "textmatch.py",
         package / "data" / "concepts.yaml",
+        Path(__file__),  # the file format
     ):
         try:
             digest.update(path.read_bytes())
@@ -87,29 +91,79 @@ def _cache_file(url: str, key: str) -> Path:
     return cache_folder("index") / f"{database}-{key}.index"
 
 
+#: The file starts with this, then the pickle's length and the numbers of its
+#: arrays' bytes (little-endian 64-bit), the pickle, and each array's bytes
+#: at a 64-byte boundary.
+MAGIC = b"drafter-index-2\n"
+_ALIGN = 64
+
+
 def _load(path: Path, expected: type) -> Matcher | None:
+    """The index in ``path``, its arrays read straight from the file mapped
+    into memory (copy on write): the pages a match never touches (most of a
+    small library's dense matrix) are never read, and nothing is copied."""
+    import mmap
+    import struct
+
     try:
         with path.open("rb") as handle:
-            loaded = pickle.load(handle)
+            mapped = mmap.mmap(handle.fileno(), 0, access=mmap.ACCESS_COPY)
+        view = memoryview(mapped)
+        if bytes(view[: len(MAGIC)]) != MAGIC:
+            return None
+        offset = len(MAGIC)
+        (count,) = struct.unpack_from("<Q", view, offset)
+        sizes = struct.unpack_from(f"<{count + 1}Q", view, offset + 8)
+        offset += 8 * (count + 2)
+        data = view[offset : offset + sizes[0]]
+        offset = _aligned(offset + sizes[0])
+        buffers = []
+        for size in sizes[1:]:
+            buffers.append(view[offset : offset + size])
+            offset = _aligned(offset + size)
+        if offset > len(view) + _ALIGN:
+            return None
+        loaded = pickle.loads(data, buffers=buffers)
     except Exception:  # noqa: BLE001 - a damaged or foreign cache file is only a miss
         return None
     return loaded if isinstance(loaded, expected) else None
 
 
+def _aligned(offset: int) -> int:
+    return -(-offset // _ALIGN) * _ALIGN
+
+
 def _save(path: Path, matcher: Matcher) -> None:
-    """Write the index atomically; any failure leaves matching working."""
+    """Write the index atomically; any failure leaves matching working. The
+    arrays are written apart from the pickle (pickle protocol 5's
+    out-of-band buffers) so that :func:`_load` can map them."""
+    import struct
+
     try:
+        buffers: list[pickle.PickleBuffer] = []
+        data = pickle.dumps(matcher, protocol=5, buffer_callback=buffers.append)
+        raws = [b.raw() for b in buffers]
         path.parent.mkdir(parents=True, exist_ok=True)
         handle, temp = tempfile.mkstemp(prefix=".", suffix=".tmp", dir=path.parent)
         try:
             with os.fdopen(handle, "wb") as out:
-                pickle.dump(matcher, out, protocol=pickle.HIGHEST_PROTOCOL)
+                header = MAGIC + struct.pack(
+                    f"<Q{len(raws) + 1}Q", len(raws), len(data), *(r.nbytes for r in raws)
+                )
+                out.write(header)
+                offset = len(header)
+                for chunk in (data, *raws):
+                    out.write(chunk)
+                    offset += len(chunk)
+                    padding = _aligned(offset) - offset
+                    out.write(b"\0" * padding)
+                    offset += padding
             os.replace(temp, path)
         except BaseException:
             Path(temp).unlink(missing_ok=True)
             raise
         _prune(path)
-    except (OSError, pickle.PicklingError):
+    except (OSError, pickle.PicklingError, ValueError):
         return
 
 

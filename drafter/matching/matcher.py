@@ -688,6 +688,13 @@ class Matcher:
             )
         return found
 
+    def prepare(self) -> None:
+        """Work out now what matching would otherwise work out on first use, so
+        that the index cache keeps it: each action's fields normalised with
+        their words sorted (for the starter library, longer than matching a
+        report's recommendations)."""
+        self._sorted_fields()
+
     def _normal(self, text: str | None) -> str:
         normal = self._normalised.get(text or "")
         if normal is None:

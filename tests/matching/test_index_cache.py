@@ -91,3 +91,53 @@ def test_the_version_changes_with_the_contents(library):
     second = library.content_version()
     assert first != second
     assert second.active_actions == first.active_actions + 1
+
+
+def _matches(matcher: Matcher, texts: list[str]) -> list:
+    return [
+        [(c.action.id, c.score, c.reason) for c in m.candidates + m.weak_candidates]
+        for m in matcher.match(texts, top=5)
+    ]
+
+
+def test_the_loaded_index_matches_exactly_as_the_one_built(tmp_path, monkeypatch):
+    """The starter library's index read back from the cache folder (its
+    arrays mapped from the file) gives the same candidates, scores and
+    reasons as the index built in this process."""
+    monkeypatch.setenv("DRAFTER_CACHE_DIR", str(tmp_path / "cache"))
+    library = Library(f"sqlite:///{tmp_path / 'starter.db'}", auto_starter=False)
+    library.load_starter()
+    texts = [a.recommendation or a.text for a in library.actions()[::7]] + [REC, TEXT]
+    built = fresh_process_matcher(library)
+    loaded = fresh_process_matcher(library)
+    assert loaded is not built
+    assert _matches(loaded, texts) == _matches(built, texts)
+
+
+def test_arrays_read_from_the_cache_can_change_without_changing_the_file(
+    library, monkeypatch, tmp_path
+):
+    monkeypatch.setenv("DRAFTER_CACHE_DIR", str(tmp_path / "cache"))
+    fresh_process_matcher(library)
+    (cached,) = index_files(tmp_path / "cache")
+    before = cached.read_bytes()
+    loaded = fresh_process_matcher(library)
+    loaded._idf[:] = 0.0  # copy on write: this process's copy only
+    assert cached.read_bytes() == before
+    assert fresh_process_matcher(library) is not loaded
+
+
+@pytest.mark.parametrize("keep", [0, 20, 100, -1])
+def test_a_cut_short_or_old_format_cache_file_is_only_a_miss(library, monkeypatch, tmp_path, keep):
+    import pickle
+
+    monkeypatch.setenv("DRAFTER_CACHE_DIR", str(tmp_path / "cache"))
+    built = fresh_process_matcher(library)
+    (cached,) = index_files(tmp_path / "cache")
+    if keep == -1:  # an index written before the arrays were kept apart
+        cached.write_bytes(pickle.dumps(built, protocol=pickle.HIGHEST_PROTOCOL))
+    else:
+        cached.write_bytes(cached.read_bytes()[:keep])
+    assert index_module._load(cached, Matcher) is None
+    matcher = fresh_process_matcher(library)
+    assert matcher.match([REC])[0].candidates[0].action.text == TEXT
