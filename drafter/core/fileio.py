@@ -114,21 +114,28 @@ _TMP_MARK = ".drafter-"
 
 
 def _temp_prefix(p: Path) -> str:
-    import socket
+    return f".{p.name}{_TMP_MARK}{_host()}-{os.getpid()}-"
 
-    host = "".join(c for c in socket.gethostname() if c.isalnum())[:30] or "host"
-    return f".{p.name}{_TMP_MARK}{host}-{os.getpid()}-"
+
+def _host() -> str:
+    """This machine's name as temporary files carry it (letters and digits)."""
+    try:
+        name = os.uname().nodename  # what socket.gethostname() returns, without socket
+    except AttributeError:  # Windows
+        import socket
+
+        name = socket.gethostname()
+    return "".join(c for c in name if c.isalnum())[:30] or "host"
 
 
 def clean_stale_temp_files(folder: str | os.PathLike[str]) -> list[Path]:
     """Delete the hidden temporary files a killed drafter left in ``folder``
     (those of this machine whose process has gone; another machine's are
     left unless a day old). Returns what was deleted; never raises."""
-    import socket
     import time
 
     removed: list[Path] = []
-    host = "".join(c for c in socket.gethostname() if c.isalnum())[:30] or "host"
+    host = _host()
     try:
         entries = list(os.scandir(folder))
     except OSError:

@@ -30,9 +30,9 @@ import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from functools import cache
-from importlib import resources
 
 from drafter.core.lazy import lazy_compile
+from drafter.core.packaged import packaged
 
 #: What each kind of name is, for people reading a comment or a summary.
 KIND_LABELS = {
@@ -74,7 +74,7 @@ class PoliceForce:
 @cache
 def police_forces() -> tuple[PoliceForce, ...]:
     """The police forces of England and Wales from the shipped reference list."""
-    text = resources.files("drafter").joinpath("data/police_forces.csv").read_text("utf-8")
+    text = packaged("data/police_forces.csv").read_text("utf-8")
     return tuple(
         PoliceForce(
             row["force"].strip(),

@@ -11,8 +11,9 @@ from __future__ import annotations
 import csv
 import re
 from functools import cache
-from importlib import resources
 from typing import TYPE_CHECKING
+
+from drafter.core.packaged import packaged
 
 if TYPE_CHECKING:
     from drafter.core.model import Report
@@ -34,7 +35,7 @@ _ALIASES = {
 @cache
 def _table() -> dict[str, str]:
     """Normalised PDU name -> region."""
-    text = resources.files("drafter").joinpath("data/probation_pdus.csv").read_text("utf-8")
+    text = packaged("data/probation_pdus.csv").read_text("utf-8")
     return {_key(row["pdu"]): row["region"] for row in csv.DictReader(text.splitlines())}
 
 
@@ -42,7 +43,7 @@ def _table() -> dict[str, str]:
 def pdu_names() -> tuple[str, ...]:
     """The probation delivery units' names as the reference table writes them
     ("Stockton and Hartlepool"), longest first."""
-    text = resources.files("drafter").joinpath("data/probation_pdus.csv").read_text("utf-8")
+    text = packaged("data/probation_pdus.csv").read_text("utf-8")
     names = {row["pdu"].strip() for row in csv.DictReader(text.splitlines())}
     return tuple(sorted(names, key=len, reverse=True))
 

@@ -20,11 +20,11 @@ import unicodedata
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
-from importlib import resources
 from pathlib import Path
 from types import MappingProxyType
 
 from drafter.core.lazy import lazy_module
+from drafter.core.packaged import packaged
 
 np = lazy_module("numpy")  # only a whole library's terms need it (term_table)
 
@@ -276,7 +276,7 @@ def concepts() -> tuple[Concept, ...]:
     matching a report."""
     from drafter.core.caches import derived
 
-    data = resources.files("drafter").joinpath("data/concepts.yaml").read_bytes()
+    data = packaged("data/concepts.yaml").read_bytes()
     try:
         code = Path(__file__).read_bytes()
     except OSError:

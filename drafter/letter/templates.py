@@ -12,7 +12,6 @@ from __future__ import annotations
 import contextlib
 import os
 from functools import cache
-from importlib import resources
 from pathlib import Path
 from typing import Any
 
@@ -21,6 +20,7 @@ from jinja2.sandbox import SandboxedEnvironment
 
 from drafter.core.caches import cache_folder
 from drafter.core.errors import TemplateError
+from drafter.core.packaged import packaged
 
 
 def problem_sentence(problem: object) -> str:
@@ -33,9 +33,9 @@ def problem_sentence(problem: object) -> str:
 def builtin_template_dir() -> Path:
     """``drafter/letter_templates`` in an installed wheel, else the repository's
     ``letter_templates/`` (editable install or a checkout)."""
-    packaged = Path(str(resources.files("drafter"))) / "letter_templates"
-    if packaged.is_dir():
-        return packaged
+    shipped = packaged("letter_templates")
+    if shipped.is_dir():
+        return shipped
     repo = Path(__file__).resolve().parents[2] / "letter_templates"
     if repo.is_dir():
         return repo

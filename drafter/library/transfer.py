@@ -16,7 +16,6 @@ import json
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime
-from importlib import resources
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -27,6 +26,7 @@ from drafter.core.errors import InputFileError, LibraryError
 from drafter.core.fileio import atomic_write_text, read_input_bytes
 from drafter.core.guarded import load_json, load_yaml
 from drafter.core.model import LibraryAction
+from drafter.core.packaged import packaged
 from drafter.core.wording import counted
 from drafter.library.database import ActionRow
 
@@ -475,9 +475,7 @@ def update_starter(library: Library, *, source_ref: str, dry_run: bool = False) 
 
 def read_starter_records() -> list[ImportRecord]:
     """The starter library shipped inside the package."""
-    text = (
-        resources.files("drafter").joinpath("data/starter_library.yaml").read_text(encoding="utf-8")
-    )
+    text = packaged("data/starter_library.yaml").read_text(encoding="utf-8")
     loaded = yaml.safe_load(text)
     records = []
     for number, raw in enumerate(loaded["actions"], start=1):
