@@ -36,6 +36,7 @@ import re
 from datetime import date
 
 from drafter.core.errors import DrafterError
+from drafter.core.lazy import lazy_compile
 
 MONTHS = {name.lower(): number for number, name in enumerate(calendar.month_name) if name} | {
     name.lower(): number for number, name in enumerate(calendar.month_abbr) if name
@@ -78,17 +79,17 @@ _PATTERNS: list[tuple[int, re.Pattern[str]]] = [
     # by 31/03/2026 / by 31.03.26
     (
         _DEADLINE,
-        re.compile(rf"\b{_DEADLINE_WORDS}\s+(?:the\s+)?(?P<dmy>{_NUMERIC})(?![\d/.-]\d)", re.I),
+        lazy_compile(rf"\b{_DEADLINE_WORDS}\s+(?:the\s+)?(?P<dmy>{_NUMERIC})(?![\d/.-]\d)", re.I),
     ),
     # by 2026-03-31
     (
         _DEADLINE,
-        re.compile(rf"\b{_DEADLINE_WORDS}\s+(?P<iso>(?:19|20)\d\d-[01]\d-[0-3]\d)\b", re.I),
+        lazy_compile(rf"\b{_DEADLINE_WORDS}\s+(?P<iso>(?:19|20)\d\d-[01]\d-[0-3]\d)\b", re.I),
     ),
     # by 31 March 2026 / by the end of March 2026 / by March 2026 / by March
     (
         _DEADLINE,
-        re.compile(
+        lazy_compile(
             rf"\b{_DEADLINE_WORDS}\s+(?:the\s+)?(?:(?P<end>end|close)\s+of\s+)?"
             rf"(?:{_DAY}\s+(?:of\s+)?)?{_MONTH}(?:,?\s+{_YEAR})?\b",
             re.I,
@@ -97,7 +98,7 @@ _PATTERNS: list[tuple[int, re.Pattern[str]]] = [
     # by the end of the (financial) year / by the end of 2025
     (
         _DEADLINE,
-        re.compile(
+        lazy_compile(
             rf"\b(?:by|before)\s+the\s+(?:end|close)\s+of\s+(?:(?P<this>the|this)\s+)?"
             rf"(?:(?P<fy>financial|business)\s+|calendar\s+)?"
             rf"(?:year\b|{_YEAR}(?P<fysuffix>\s*[/-]\s*(?:19|20)?\d\d(?![-/]\d))?\b)",
@@ -107,7 +108,7 @@ _PATTERNS: list[tuple[int, re.Pattern[str]]] = [
     # within six months / over the next 12 months / in the next eight weeks
     (
         _PERIOD,
-        re.compile(
+        lazy_compile(
             rf"\b(?:within|over\s+the\s+(?:next|coming)|in\s+the\s+(?:next|coming)|"
             rf"during\s+the\s+(?:next|coming))\s+(?:the\s+)?{_COUNT}\s+{_UNIT}\b",
             re.I,
@@ -116,12 +117,12 @@ _PATTERNS: list[tuple[int, re.Pattern[str]]] = [
     # over the next year / in the coming month (one of them)
     (
         _PERIOD,
-        re.compile(rf"\b(?:over|in|during|within)\s+the\s+(?:next|coming)\s+{_UNIT}\b", re.I),
+        lazy_compile(rf"\b(?:over|in|during|within)\s+the\s+(?:next|coming)\s+{_UNIT}\b", re.I),
     ),
     # by spring 2026 / in the summer of 2025 / by the end of autumn 2025
     (
         _MONTH_KIND,
-        re.compile(
+        lazy_compile(
             r"\b(?:by|in|during|before)\s+(?:the\s+)?(?:(?:end|close)\s+of\s+(?:the\s+)?)?"
             r"(?P<season>spring|summer|autumn|winter)(?:\s+of)?\s+(?P<syear>(?:19|20)\d\d)\b",
             re.I,
@@ -130,7 +131,7 @@ _PATTERNS: list[tuple[int, re.Pattern[str]]] = [
     # Q3 2025, Q3 2025/26, quarter 3 of 2025/26
     (
         _QUARTER,
-        re.compile(
+        lazy_compile(
             r"\b(?:Q(?P<q>[1-4])|quarter\s+(?P<q2>[1-4])|(?P<qw>first|second|third|fourth)"
             r"\s+quarter)(?:\s+of)?\s+(?:the\s+)?(?P<qyear>(?:19|20)\d\d)(?P<fy>/\d\d)?\b",
             re.I,
@@ -139,7 +140,7 @@ _PATTERNS: list[tuple[int, re.Pattern[str]]] = [
     # during 2025/26 / by the financial year 2025-26: the financial year's end
     (
         _QUARTER,
-        re.compile(
+        lazy_compile(
             r"\b(?:by|in|during|throughout|over)\s+(?:the\s+)?(?:(?:end|close)\s+of\s+)?"
             r"(?:(?:financial|business)\s+year\s+)?(?P<fystart>(?:19|20)\d\d)\s*[/-]\s*"
             r"(?:19|20)?\d\d\b(?![-/]\d)",
@@ -149,7 +150,7 @@ _PATTERNS: list[tuple[int, re.Pattern[str]]] = [
     # from May 2023 / starting in May 2023 / commencing May 2023
     (
         _START,
-        re.compile(
+        lazy_compile(
             rf"\b(?:from|starting(?:\s+in|\s+from)?|beginning(?:\s+in)?|commencing(?:\s+in)?)"
             rf"\s+(?:{_DAY}\s+)?{_MONTH}\s+{_YEAR}\b",
             re.I,
@@ -158,11 +159,11 @@ _PATTERNS: list[tuple[int, re.Pattern[str]]] = [
     # In August 2025 / during August 2025 / in 31 August 2025
     (
         _MONTH_KIND,
-        re.compile(rf"\b(?:in|during|throughout)\s+(?:{_DAY}\s+)?{_MONTH}\s+{_YEAR}\b", re.I),
+        lazy_compile(rf"\b(?:in|during|throughout)\s+(?:{_DAY}\s+)?{_MONTH}\s+{_YEAR}\b", re.I),
     ),
     # any other "August 2025" / "31 August 2025" / "31/03/2026"
-    (_BARE, re.compile(rf"\b(?:{_DAY}\s+)?{_MONTH}\s+{_YEAR}\b", re.I)),
-    (_BARE, re.compile(rf"(?<![\d/.-])\b(?P<dmy>{_NUMERIC})(?![\d/.-]\d)")),
+    (_BARE, lazy_compile(rf"\b(?:{_DAY}\s+)?{_MONTH}\s+{_YEAR}\b", re.I)),
+    (_BARE, lazy_compile(rf"(?<![\d/.-])\b(?P<dmy>{_NUMERIC})(?![\d/.-]\d)")),
 ]
 _QUARTER_WORDS = {"first": 1, "second": 2, "third": 3, "fourth": 4}
 

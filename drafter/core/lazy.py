@@ -63,9 +63,9 @@ class LazyPattern:
         self._source = (pattern, flags)
 
     def __getattr__(self, attribute: str) -> Any:
-        import re
+        from drafter.core.caches import compiled_regex
 
-        compiled = re.compile(*self._source)
+        compiled = compiled_regex(*self._source)
         for name in (
             "search",
             "match",

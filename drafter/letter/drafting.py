@@ -23,6 +23,7 @@ from drafter.core.errors import (
     ReviewFileError,
 )
 from drafter.core.fileio import atomic_write_bytes, ensure_writable
+from drafter.core.lazy import lazy_compile
 from drafter.core.model import LibraryAction, Report, ResponsePlan
 from drafter.letter.document import (
     AttentionItem,
@@ -178,16 +179,18 @@ def plan_for_report(
     )
 
 
+#: An action's source reference when it came from an archived letter.
+_LETTER_REF = lazy_compile(r"letter (\d+)")
+
+
 def source_letter_people(
     library: Library, actions: Iterable[LibraryAction]
 ) -> dict[int, list[str]]:
     """For actions that came from an archived letter: the people that letter
     names (its signatory and recipient), by action id."""
-    import re
-
     wanted: dict[int, list[int]] = {}
     for action in actions:
-        found = re.fullmatch(r"letter (\d+)", action.source_ref or "")
+        found = _LETTER_REF.fullmatch(action.source_ref or "")
         if action.source_kind == "letter" and found:
             wanted.setdefault(int(found.group(1)), []).append(action.id)
     if not wanted:

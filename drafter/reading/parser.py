@@ -129,8 +129,8 @@ _OVERALL = lazy_compile(
 #: Where no table gives it, the foreword's sentence: "Overall, Harbridge YJS
 #: was rated as ‘Good’", "We have rated the PDU as ‘Inadequate’ overall".
 _OVERALL_PROSE = (
-    re.compile(rf"\boverall,?\s[^.]{{0,100}}?\bwas rated (?:as )?{_QUOTE}({_RATING})", re.I),
-    re.compile(rf"\brated (?:the \w+ |it )?(?:as )?{_QUOTE}({_RATING}){_QUOTE} overall\b", re.I),
+    lazy_compile(rf"\boverall,?\s[^.]{{0,100}}?\bwas rated (?:as )?{_QUOTE}({_RATING})", re.I),
+    lazy_compile(rf"\brated (?:the \w+ |it )?(?:as )?{_QUOTE}({_RATING}){_QUOTE} overall\b", re.I),
 )
 _MONTH = (
     r"(?:January|February|March|April|May|June|July|August|September|October|November|December)"
