@@ -7,7 +7,6 @@ printed as one plain-English line with a non-zero exit code, never a traceback.
 
 from __future__ import annotations
 
-import json
 import os
 import sys
 from collections.abc import Iterable
@@ -80,6 +79,8 @@ LONG_JSON_LIST = 1000
 
 
 def print_json(data: Any) -> None:
+    import json
+
     if isinstance(data, list) and len(data) > LONG_JSON_LIST:
         print_json_lines([json.dumps(item, ensure_ascii=False, default=str) for item in data])
         return
