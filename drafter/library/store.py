@@ -27,11 +27,13 @@ from drafter.core.model import LibraryAction
 from drafter.core.wording import counted
 from drafter.library.keys import action_fingerprint, recommendation_key  # noqa: F401
 from drafter.library.version import (
+    ACTION_COLUMNS,
     ENV_VAR,
     LibraryVersion,
     head_revision,
     peek_sqlite,
     resolve_url,
+    sqlite_rows,
 )
 
 if TYPE_CHECKING:
@@ -136,6 +138,16 @@ class Library:
     ) -> list[LibraryAction]:
         """Actions with ``status`` (all when ``None``), oldest first; at most
         ``limit`` of them when given."""
+        if self._db is None:  # an SQLite file at the current schema: no SQLAlchemy
+            where = " WHERE status = ?" if status is not None else ""
+            query = f"SELECT {ACTION_COLUMNS} FROM actions{where} ORDER BY id"
+            parameters: tuple = (status,) if status is not None else ()
+            if limit is not None:
+                query += " LIMIT ?"
+                parameters += (limit,)
+            rows = sqlite_rows(self.url, query, parameters)
+            if rows is not None:
+                return [_action_from_sqlite(row) for row in rows]
         from sqlalchemy import select
 
         from drafter.library.database import ActionRow
@@ -411,6 +423,17 @@ class Library:
 
     def feedback(self) -> list[Decision]:
         """Every recorded decision, the latest per recommendation and action."""
+        if self._db is None:  # an SQLite file at the current schema: no SQLAlchemy
+            plain = sqlite_rows(
+                self.url,
+                "SELECT recommendation_text, recommendation_key, action_id, verdict "
+                "FROM decisions ORDER BY created_at",
+            )
+            if plain is not None:
+                found: dict[tuple[str, int], Decision] = {}
+                for text, key, action_id, verdict in plain:
+                    found[(key, action_id)] = Decision(text, action_id, verdict)
+                return list(found.values())
         from sqlalchemy import select
 
         from drafter.library.database import DecisionRow
@@ -425,6 +448,32 @@ class Library:
                     row.verdict,  # type: ignore[arg-type]
                 )
             return list(latest.values())
+
+
+def _action_from_sqlite(row: tuple) -> LibraryAction:
+    """An action from a row of :data:`ACTION_COLUMNS` read with ``sqlite3``,
+    converted as SQLAlchemy converts it (dates stored as ISO text, tags and
+    extra as JSON): the same record :func:`to_library_action` makes."""
+    import json
+
+    (action_id, text, recommendation, unit, region, committed_on, owner, due, tags) = row[:9]
+    external_id, source_kind, source_ref, status, extra = row[9:]
+    return LibraryAction(
+        id=action_id,
+        text=text,
+        recommendation=recommendation,
+        unit=unit,
+        region=region,
+        committed_on=date.fromisoformat(committed_on) if committed_on is not None else None,
+        owner=owner,
+        due=due,
+        tags=list((json.loads(tags) if tags is not None else None) or []),
+        external_id=external_id,
+        source_kind=source_kind,
+        source_ref=source_ref,
+        status=status,
+        extra=dict((json.loads(extra) if extra is not None else None) or {}),
+    )
 
 
 def to_library_action(row: ActionRow) -> LibraryAction:

@@ -122,3 +122,30 @@ def peek_sqlite(url: str) -> LibraryVersion | None:
         return None
     finally:
         connection.close()
+
+
+#: The columns of an action, in the order :func:`sqlite_rows` callers read them.
+ACTION_COLUMNS = (
+    "id, text, recommendation, unit, region, committed_on, owner, due, tags, "
+    "external_id, source_kind, source_ref, status, extra"
+)
+
+
+def sqlite_rows(url: str, query: str, parameters: tuple = ()) -> list[tuple] | None:
+    """The rows of a read-only ``query`` on an SQLite library with the
+    standard library's ``sqlite3``, or None when it cannot be done that way
+    (not an SQLite file, locked, any error): the caller then asks through
+    SQLAlchemy. Only for a library already found at the current schema."""
+    path = sqlite_path(url)
+    if path is None or not path.is_file():
+        return None
+    try:
+        connection = sqlite3.connect(path, timeout=5.0)
+    except sqlite3.Error:
+        return None
+    try:
+        return connection.execute(query, parameters).fetchall()
+    except sqlite3.Error:
+        return None
+    finally:
+        connection.close()
