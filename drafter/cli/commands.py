@@ -211,6 +211,8 @@ def library_init_command(update: bool, dry_run: bool, as_json: bool, db_url: str
         return
     outcome = library.update_starter(dry_run=dry_run)
     if as_json:
+        import json
+
         click.echo(
             json.dumps(
                 {

@@ -145,7 +145,7 @@ def sqlite_rows(url: str, query: str, parameters: tuple = ()) -> list[tuple] | N
         return None
     try:
         return connection.execute(query, parameters).fetchall()
-    except sqlite3.Error:
+    except (sqlite3.Error, OverflowError, ValueError):  # (a number too large for SQLite)
         return None
     finally:
         connection.close()
