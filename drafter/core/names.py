@@ -207,7 +207,7 @@ _CUE_THEN_NAME_RE = lazy_compile(
 def given_names() -> tuple[frozenset[str], frozenset[str]]:
     """Common given names from ``data/given_names.txt``, and those of them that
     are everyday words too ("Grace", "Mark"), which need more evidence."""
-    text = resources.files("drafter").joinpath("data/given_names.txt").read_text("utf-8")
+    text = packaged("data/given_names.txt").read_text("utf-8")
     plain: set[str] = set()
     ambiguous: set[str] = set()
     current = plain
