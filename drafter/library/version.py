@@ -109,19 +109,8 @@ def peek_sqlite(url: str) -> LibraryVersion | None:
     """The version of an SQLite library, or None when it cannot be read
     cheaply (no file yet, no tables yet, locked): the caller then opens it
     the full way, which creates, migrates or explains."""
-    path = sqlite_path(url)
-    if path is None or not path.is_file():
-        return None
-    try:
-        connection = sqlite3.connect(path, timeout=5.0)
-    except sqlite3.Error:
-        return None
-    try:
-        return LibraryVersion.from_row(connection.execute(VERSION_QUERY).fetchone())
-    except sqlite3.Error:
-        return None
-    finally:
-        connection.close()
+    rows = sqlite_rows(url, VERSION_QUERY)
+    return LibraryVersion.from_row(rows[0]) if rows else None
 
 
 #: The columns of an action, in the order :func:`sqlite_rows` callers read them.
