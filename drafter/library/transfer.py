@@ -382,24 +382,7 @@ def import_records(
                 result.already_present += 1
             else:
                 known.add(fingerprint)
-                session.add(
-                    ActionRow(
-                        external_id=record.external_id,
-                        text=record.action,
-                        recommendation=record.recommendation,
-                        unit=record.unit,
-                        region=record.region,
-                        committed_on=record.committed_on,
-                        owner=record.owner,
-                        due=record.due,
-                        tags=list(record.tags),
-                        source_kind=source_kind,
-                        source_ref=source_ref,
-                        extra=record.extra,
-                        status=record.status,
-                        fingerprint=fingerprint,
-                    )
-                )
+                session.add(_action_row(record, fingerprint, source_kind, source_ref))
                 result.added += 1
             done = result.added + result.already_present
             if done % 500 == 0:
@@ -436,7 +419,7 @@ def update_starter(library: Library, *, source_ref: str, dry_run: bool = False) 
     }
     with library.db.session() as session:
         known = set(session.scalars(select(ActionRow.fingerprint)))
-        new = [r for fingerprint, r in shipped.items() if fingerprint not in known]
+        new = {f: r for f, r in shipped.items() if f not in known}
         stale = [
             row
             for row in session.scalars(
@@ -449,28 +432,31 @@ def update_starter(library: Library, *, source_ref: str, dry_run: bool = False) 
         if not dry_run:
             for row in stale:
                 row.status = "retired"
-            for fingerprint, record in shipped.items():
-                if fingerprint not in known:
-                    session.add(
-                        ActionRow(
-                            external_id=record.external_id,
-                            text=record.action,
-                            recommendation=record.recommendation,
-                            unit=record.unit,
-                            region=record.region,
-                            committed_on=record.committed_on,
-                            owner=record.owner,
-                            due=record.due,
-                            tags=list(record.tags),
-                            source_kind="starter",
-                            source_ref=source_ref,
-                            extra=record.extra,
-                            status=record.status,
-                            fingerprint=fingerprint,
-                        )
-                    )
+            for fingerprint, record in new.items():
+                session.add(_action_row(record, fingerprint, "starter", source_ref))
             session.flush()
     return StarterUpdate(added=len(new), already_there=len(shipped) - len(new), retired=len(stale))
+
+
+def _action_row(
+    record: ImportRecord, fingerprint: str, source_kind: str, source_ref: str | None
+) -> ActionRow:
+    return ActionRow(
+        external_id=record.external_id,
+        text=record.action,
+        recommendation=record.recommendation,
+        unit=record.unit,
+        region=record.region,
+        committed_on=record.committed_on,
+        owner=record.owner,
+        due=record.due,
+        tags=list(record.tags),
+        source_kind=source_kind,
+        source_ref=source_ref,
+        extra=record.extra,
+        status=record.status,
+        fingerprint=fingerprint,
+    )
 
 
 def read_starter_records() -> list[ImportRecord]:
