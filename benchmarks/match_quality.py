@@ -454,23 +454,7 @@ def collect_outcomes(material: Material, make_scorer) -> list[Outcome]:  # noqa:
                         covered=False,
                     )
                 )
-        kept_ids = [a.external_id for a in kept]
-        for f in material.fresh:
-            # Only those left with nothing that fits (an answer may sit in
-            # another theme's actions).
-            fits = [i in f.fits for i in kept_ids]
-            if f.theme == theme and f.fits and not any(fits):
-                found.append(
-                    outcome(
-                        scorer,
-                        f.text,
-                        fits,
-                        source="fresh-loto",
-                        group="fresh",
-                        theme=f.theme,
-                        covered=False,
-                    )
-                )
+        found += left_with_nothing(scorer, material.fresh, kept, theme, "fresh-loto", "fresh")
     for p in material.paraphrases:
         if p.covered:
             found.append(
@@ -537,22 +521,33 @@ def independent_outcomes(material: Material, make_scorer) -> list[Outcome]:  # n
         )
     for theme in sorted({a.tags[0] for a in actions if a.tags}):
         kept = [a for a in actions if not a.tags or a.tags[0] != theme]
-        kept_ids = [a.external_id for a in kept]
-        scorer = make_scorer(kept)
-        for f in material.independent:
-            fits = [i in f.fits for i in kept_ids]
-            if f.theme == theme and f.fits and not any(fits):
-                found.append(
-                    outcome(
-                        scorer,
-                        f.text,
-                        fits,
-                        source="independent-loto",
-                        group="independent",
-                        theme=f.theme,
-                        covered=False,
-                    )
+        found += left_with_nothing(
+            make_scorer(kept), material.independent, kept, theme, "independent-loto", "independent"
+        )
+    return found
+
+
+def left_with_nothing(
+    scorer,  # noqa: ANN001
+    recs: Sequence[FreshRec],
+    kept: Sequence[LibraryAction],
+    theme: str,
+    source: str,
+    group: str,
+) -> list[Outcome]:
+    """With ``theme``'s actions removed, the outcomes of that theme's
+    recommendations left with no listed action (an answer may sit in another
+    theme's actions): out-of-library ones."""
+    kept_ids = [a.external_id for a in kept]
+    found = []
+    for f in recs:
+        fits = [i in f.fits for i in kept_ids]
+        if f.theme == theme and f.fits and not any(fits):
+            found.append(
+                outcome(
+                    scorer, f.text, fits, source=source, group=group, theme=f.theme, covered=False
                 )
+            )
     return found
 
 
