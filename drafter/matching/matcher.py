@@ -300,17 +300,9 @@ class Matcher:
         any action (its text and the recommendation it answered blended as in
         the main score). ``length`` is the recommendation's length over its
         concept terms (see :meth:`_query`)."""
-        if not length:
+        if not length or not self._size:
             return 0.0
-        with np.errstate(divide="ignore", invalid="ignore"):
-            rec = np.where(self._rec_idea_norm > 0, in_rec / (length * self._rec_idea_norm), 0.0)
-            text = np.where(
-                self._text_idea_norm > 0, in_text / (length * self._text_idea_norm), 0.0
-            )
-        ideas = np.where(
-            self._has_rec, RECOMMENDATION_SHARE * rec + (1 - RECOMMENDATION_SHARE) * text, text
-        )
-        return float(ideas.max()) if len(ideas) else 0.0
+        return float(self._idea_covers(np.array([length]), in_rec[None], in_text[None])[0])
 
     def _setting_carriers(self) -> list[tuple[int, np.ndarray]]:
         """(concept term id, which actions carry it) for each setting concept
