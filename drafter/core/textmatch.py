@@ -10,7 +10,9 @@ different words: "PSOs" and "probation services officers", "organization" and
 * :func:`terms` - the content words (stop words and words every
   recommendation uses, such as "ensure" or "people on probation", dropped),
   lightly stemmed, plus two-word phrases and *concept* terms from the domain
-  synonym groups in ``data/concepts.yaml``.
+  synonym groups in ``data/concepts.yaml``;
+* :func:`surface_words` - the normalised words as written, grammar words
+  dropped, for evidence that stemming and the stop list would lose.
 """
 
 from __future__ import annotations
@@ -661,6 +663,17 @@ _JOINING_WORDS = frozenset({"of"})
 #: holds generic nouns such as "services", which may end a phrase:
 #: "children's services".)
 _FUNCTION_WORDS = frozenset(_STOP_WORD_TEXT.split()[: _STOP_WORD_TEXT.split().index("new")])
+
+
+@lru_cache(maxsize=65536)
+def surface_words(text: str) -> tuple[str, ...]:
+    """The words of ``text`` as :func:`normalise` leaves them, unstemmed, with
+    only grammar words dropped. Matching weighs these beside :func:`terms`:
+    the exact form of a word ("sickness", "verbal") and words too common to
+    be terms ("staff", "quality", "days") still tell close candidates apart.
+    """
+    function_words = _FUNCTION_WORDS
+    return tuple(w for w in normalise(text).split() if len(w) > 1 and w not in function_words)
 
 
 def _written_words(text: str) -> tuple[str, ...]:

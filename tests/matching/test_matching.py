@@ -17,7 +17,12 @@ from drafter.cli.commands import cli
 from drafter.core.model import LibraryAction, Recommendation
 from drafter.core.textmatch import normalise, stem, term_table, terms
 from drafter.library.store import Decision, Library
-from drafter.matching.matcher import NO_MATCH_THRESHOLD, Matcher, match_texts
+from drafter.matching.matcher import (
+    NO_MATCH_THRESHOLD,
+    SETTING_MISMATCH_FACTOR,
+    Matcher,
+    match_texts,
+)
 
 # A small library written for these tests: one action per idea, each with the
 # recommendation it answered.
@@ -757,6 +762,9 @@ SETTING_LIBRARY = [
 ]
 
 
+SETTING_FACTOR = SETTING_MISMATCH_FACTOR
+
+
 def _setting_matcher() -> Matcher:
     return Matcher(
         [
@@ -775,14 +783,18 @@ COURT = "make sure pre-sentence reports draw on police domestic abuse and social
 
 def test_an_action_tied_to_a_setting_the_recommendation_lacks_loses_ground(monkeypatch):
     court_action, case_action = 0, 1
+    # The surface-word raise follows the best score, which the factor moves:
+    # without it the factor alone is measured.
+    monkeypatch.setattr("drafter.matching.matcher.SURFACE_SHARE", 0.0)
     monkeypatch.setattr("drafter.matching.matcher.SETTING_MISMATCH_FACTOR", 1.0)
     unpenalised = _setting_matcher().scores(CASE_MANAGEMENT)
-    monkeypatch.undo()
+    monkeypatch.setattr("drafter.matching.matcher.SETTING_MISMATCH_FACTOR", SETTING_FACTOR)
     scores = _setting_matcher().scores(CASE_MANAGEMENT)
     assert unpenalised[court_action] > unpenalised[case_action]  # the wording favours it
     assert scores[court_action] < unpenalised[court_action]
     assert scores[case_action] == pytest.approx(unpenalised[case_action])
     assert scores[case_action] > scores[court_action]
+    monkeypatch.undo()
     best = _setting_matcher().match([CASE_MANAGEMENT])[0].candidates[0]
     assert best.action.external_id == "U2"
 
@@ -840,3 +852,35 @@ def test_match_help_says_weak_suggestions_are_shown():
     assert result.exit_code == 0
     assert "closest suggestions marked weak" in result.output
     assert "weak_candidates" in result.output
+
+
+def test_words_too_common_to_be_terms_still_tell_close_actions_apart(monkeypatch):
+    """ "quality" and "number" are both dropped from terms, so only the words as
+    written (the surface-word BM25) can prefer the action about quality."""
+    monkeypatch.setattr("drafter.matching.matcher.FUZZY_SHARE", 0.0)
+    library = [
+        LibraryAction(
+            id=1, text="Managers will audit the number of supervision records", external_id="N"
+        ),
+        LibraryAction(
+            id=2, text="Managers will audit the quality of supervision records", external_id="Q"
+        ),
+    ]
+    recommendation = "improve the quality of supervision records"
+    monkeypatch.setattr("drafter.matching.matcher.SURFACE_SHARE", 0.0)
+    number, quality = Matcher(library).scores(recommendation)
+    assert number == quality
+    monkeypatch.setattr("drafter.matching.matcher.SURFACE_SHARE", 0.2)
+    number, quality = Matcher(library).scores(recommendation)
+    assert quality > number
+    assert Matcher(library).match([recommendation])[0].candidates[0].action.external_id == "Q"
+
+
+def test_actions_with_no_surface_words_score_without_error():
+    library = [
+        LibraryAction(id=1, text="The PDU will do it.", external_id="A"),
+        LibraryAction(id=2, text="Practitioners will complete risk assessments", external_id="B"),
+    ]
+    scores = Matcher(library).scores("the and of")
+    assert np.all(np.isfinite(scores))
+    assert Matcher(library).scores("complete risk assessments on time").argmax() == 1
