@@ -811,6 +811,72 @@ def print_shipped_line(
         print()
 
 
+#: Libraries and recommendations written blind by two more helpers, each of
+#: whom read only the theme list and the seeds' style. Nothing in drafter was
+#: chosen on them: they were scored once each change had been chosen on the
+#: material above.
+BLIND_SETS = (
+    ("Blind set A (letter-style library)", "set_a"),
+    ("Blind set B (action-plan library)", "set_b"),
+)
+
+
+def blind_outcomes(
+    actions: Sequence[LibraryAction],
+    recs: Sequence[FreshRec],
+    make_scorer,
+    name: str,  # noqa: ANN001
+) -> list[Outcome]:
+    scorer = make_scorer(actions)
+    ids = [a.external_id for a in actions]
+    return [
+        outcome(
+            scorer,
+            f.text,
+            [i in f.fits for i in ids],
+            source=name,
+            group=name,
+            theme=f.theme,
+            covered=bool(f.fits),
+        )
+        for f in recs
+    ]
+
+
+def print_blind_sets(folder: Path) -> None:
+    """The shipped line on the blind sets, beside the baselines' best cuts."""
+    for title, stem in BLIND_SETS:
+        library, recs = folder / f"{stem}_library.yaml", folder / f"{stem}_recommendations.yaml"
+        if not (library.exists() and recs.exists()):
+            continue
+        actions, labelled = load_independent_library(library), load_fresh(recs)
+        print(f"{title}: {len(actions)} actions (not used to choose anything)")
+        print(RATES_HEADER)
+        for name, make in (
+            ("drafter", drafter_scorer),
+            ("TF-IDF cosine", tfidf_baseline),
+            ("BM25", bm25_baseline),
+        ):
+            found = blind_outcomes(actions, labelled, make, stem)
+            if name == "drafter":
+                cut, label = (
+                    float(matching.RAW_THRESHOLD),
+                    f"drafter (line {matching.RAW_THRESHOLD:g})",
+                )
+            else:
+                grid = np.unique(np.array([o.top for o in found] + [np.inf]))
+                cut, label = choose_cut(found, grid), f"{name} (best cut)"
+            print(rates_at(found, cut).row(label))
+        inside = [
+            o.top for o in blind_outcomes(actions, labelled, drafter_scorer, stem) if o.covered
+        ]
+        outside = [
+            o.top for o in blind_outcomes(actions, labelled, drafter_scorer, stem) if not o.covered
+        ]
+        print(f"  separation (AUC of drafter's best score): {auc(inside, outside):.3f}")
+        print()
+
+
 ABLATIONS = {
     "without rapidfuzz re-scoring": (matching, "FUZZY_SHARE", 0.0),
     "without concept terms": (matching, "CONCEPT_WEIGHT", 0.0),
@@ -819,6 +885,7 @@ ABLATIONS = {
     "without unseen-concept cut": (matching, "UNSEEN_CONCEPT_FACTOR", 1.0),
     "without concept agreement": (matching, "NO_SHARED_CONCEPT_FACTOR", 1.0),
     "without idea cover": (matching, "CONCEPT_COVER_SHARE", 0.0),
+    "without surface words": (matching, "SURFACE_SHARE", 0.0),
     "without spelling/abbrev.": (textmatch, "_REWRITES", {}),
 }
 
@@ -855,6 +922,7 @@ def main() -> None:
         type=Path,
         default=Path(__file__).with_name("fresh_recommendations_2.yaml"),
     )
+    parser.add_argument("--blind", type=Path, default=Path(__file__).with_name("blind"))
     parser.add_argument("--show-misses", action="store_true")
     args = parser.parse_args()
     recs = [
@@ -908,6 +976,7 @@ def main() -> None:
     }
     print_calibration(material, by_scorer["drafter"])
     print_shipped_line(material, by_scorer)
+    print_blind_sets(args.blind)
     print("What each part adds (each switched off in turn, same threshold)")
     print(HEADER)
     print(ours.row("drafter"))
