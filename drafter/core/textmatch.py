@@ -832,14 +832,17 @@ def _concept_mentions(text: str) -> tuple[tuple[str, str], ...]:
     all_stems = [stem(w) for w in all_words]
     index = _concept_index()
     mentions: dict[str, str] = {}
+    covered_to = 0  # as in terms(): a phrase inside a longer one is not an idea
     for i, s in enumerate(all_stems):
         for phrase, concept_id in index.get(s, ()):
             if tuple(all_stems[i : i + len(phrase)]) == phrase:
-                first, last = origin[i], origin[i + len(phrase) - 1]
-                words = written[first : last + 1]
-                if first == 0:
-                    words = [_sentence_case(words[0]), *words[1:]]
-                mentions.setdefault(concept_id, " ".join(words))
+                if i + len(phrase) > covered_to:
+                    covered_to = i + len(phrase)
+                    first, last = origin[i], origin[i + len(phrase) - 1]
+                    words = written[first : last + 1]
+                    if first == 0:
+                        words = [_sentence_case(words[0]), *words[1:]]
+                    mentions.setdefault(concept_id, " ".join(words))
                 break
     return tuple(mentions.items())
 

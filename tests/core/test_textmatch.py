@@ -27,3 +27,50 @@ def test_surface_words_are_normalised_and_unstemmed():
 @given(st.text(max_size=200))
 def test_surface_words_never_include_grammar_words(text):
     assert not set(surface_words(text)) & _FUNCTION_WORDS
+
+
+def test_the_ideas_named_in_reasons_are_the_ideas_matching_uses():
+    from drafter.core.textmatch import concept_mentions
+
+    text = "Reduce sickness absence among staff"
+    assert {f"@{c}" for c in concept_mentions(text)} == set(terms(text).concepts)
+
+
+_LEXICON_WORDS = [
+    "sickness",
+    "absence",
+    "staff",
+    "office",
+    "outside",
+    "hours",
+    "training",
+    "education",
+    "employment",
+    "and",
+    "risk",
+    "of",
+    "harm",
+    "home",
+    "visits",
+    "domestic",
+    "abuse",
+    "case",
+    "manager",
+    "prison",
+    "leavers",
+    "HMPPS",
+    "placements",
+    "accommodation",
+    "practice",
+    "care",
+    "mental",
+    "illness",
+]
+
+
+@given(st.lists(st.sampled_from(_LEXICON_WORDS), max_size=30))
+def test_concept_mentions_agree_with_terms(words):
+    from drafter.core.textmatch import concept_mentions
+
+    text = " ".join(words)
+    assert {f"@{c}" for c in concept_mentions(text)} == set(terms(text).concepts)
