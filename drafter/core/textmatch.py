@@ -399,6 +399,8 @@ class TermTable:
     same terms and counts as ``Counter(terms(text).all())``, computed with a
     handful of numpy passes instead of a Python loop per text.
     ``wording[i]`` is the same number for texts equal once normalised.
+    Text ``i``'s :func:`surface_words`, in order, are ``words[surface_ids[k]]``
+    for ``k`` in ``surface_ptr[i]:surface_ptr[i+1]``.
     """
 
     vocabulary: list[str]
@@ -406,6 +408,9 @@ class TermTable:
     term_ids: np.ndarray
     counts: np.ndarray
     wording: np.ndarray
+    words: list[str]
+    surface_ptr: np.ndarray
+    surface_ids: np.ndarray
 
 
 #: Term numbers before densifying: stems, then every possible pair of stems
@@ -425,6 +430,7 @@ class _Vocabularies:
         self.expansions: list[list[int]] = [[0]]
         self.stem_of_word: list[int] = [0]
         self.is_content: list[bool] = [False]
+        self.is_surface: list[bool] = [False]
 
     def tokens(self, texts: Sequence[str]) -> np.ndarray:
         """Word numbers of ``texts`` in a row, each text followed by word 0."""
@@ -446,6 +452,7 @@ class _Vocabularies:
             word_id = self.word_ids[word] = len(self.word_ids)
             self.stem_of_word.append(self.stem_ids.setdefault(stem(word), len(self.stem_ids)))
             self.is_content.append(not (word in STOP_WORDS or len(word) < 2 or word.isdigit()))
+            self.is_surface.append(len(word) > 1 and word not in _FUNCTION_WORDS)
         return word_id
 
 
@@ -465,6 +472,8 @@ def term_table(
     per_text = np.zeros(len(texts), dtype=np.int64)
     wordings: dict[bytes, int] = {}
     wording = np.zeros(len(texts), dtype=np.int64)
+    surface_ids: list[np.ndarray] = []
+    surface_per_text = np.zeros(len(texts), dtype=np.int64)
     for start in range(0, len(texts), chunk_size):
         part = texts[start : start + chunk_size]
         tokens = vocabularies.tokens(part)
@@ -472,6 +481,11 @@ def term_table(
         text_of = np.cumsum(boundary) - boundary  # within the chunk
         all_stems = np.array(vocabularies.stem_of_word, dtype=np.int64)[tokens]
         content = np.array(vocabularies.is_content, dtype=bool)[tokens]
+        surface = np.array(vocabularies.is_surface, dtype=bool)[tokens]
+        surface_ids.append(tokens[surface].astype(np.int32))
+        surface_per_text[start : start + len(part)] = np.bincount(
+            text_of[surface], minlength=len(part)
+        )
         concept_ids, concept_texts = _find_concepts(all_stems, text_of, vocabularies.stem_ids)
         word_stems, word_texts = all_stems[content], text_of[content]
         # Phrases: neighbouring content words of the same text.
@@ -519,6 +533,9 @@ def term_table(
         term_ids=np.concatenate(dense) if dense else np.zeros(0, dtype=np.int32),
         counts=np.concatenate(term_counts) if term_counts else np.zeros(0, dtype=np.float32),
         wording=wording,
+        words=list(vocabularies.word_ids),
+        surface_ptr=np.concatenate([[0], np.cumsum(surface_per_text)]).astype(np.int64),
+        surface_ids=np.concatenate(surface_ids) if surface_ids else np.zeros(0, dtype=np.int32),
     )
 
 

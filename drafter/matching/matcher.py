@@ -268,7 +268,7 @@ class Matcher:
         # One field at a time, so only one field's temporary arrays exist at once.
         self._text = self._build_field(*_gather(table, text_uid))
         self._rec = self._build_field(*_gather(table, rec_uid))
-        self._surface_vocab, self._surface = self._surface_field(list(unique), text_uid, rec_uid)
+        self._surface_vocab, self._surface = self._surface_field(table, text_uid, rec_uid)
         rec_dense, text_dense = _dense(self._rec, self._size), _dense(self._text, self._size)
         #: Both fields side by side (terms x 2 * actions), for small libraries.
         self._both_dense = (
@@ -303,46 +303,79 @@ class Matcher:
             self._feedback.append((vector, index, accepted))
 
     def _surface_field(
-        self, texts: list[str], text_uid: np.ndarray, rec_uid: np.ndarray
+        self, table: TermTable, text_uid: np.ndarray, rec_uid: np.ndarray
     ) -> tuple[dict[str, int], _Field]:
         """BM25 weights of every action's surface words (its text and the
-        recommendation it answered as one document), stored by word."""
-        vocab: dict[str, int] = {}
-        words = [
-            np.fromiter(
-                (vocab.setdefault(w, len(vocab)) for w in surface_words(text)), dtype=np.int64
+        recommendation it answered as one document), stored by word. The
+        words come from the term table, which read them with the terms."""
+        size, vocabulary_size = self._size, len(table.words)
+        lengths = np.diff(table.surface_ptr)
+        starts = table.surface_ptr[:-1]
+        found_docs, found_words, found_counts = [], [], []
+        # (action, word) codes of both fields, counted by sorting, a block of
+        # actions at a time so that memory stays proportional to one block.
+        for first in range(0, size, PAIR_CHUNK):
+            block = np.arange(first, min(first + PAIR_CHUNK, size), dtype=np.int64)
+            codes = np.concatenate(
+                [
+                    np.repeat(block * vocabulary_size, lengths[uids[block]])
+                    + table.surface_ids[_ranges(starts, lengths, uids[block])]
+                    for uids in (text_uid, rec_uid)
+                ]
             )
-            for text in texts
-        ]
-        lengths = np.fromiter((len(w) for w in words), dtype=np.int64, count=len(words))
-        flat = np.concatenate(words) if words else np.zeros(0, dtype=np.int64)
-        starts = np.concatenate([[0], np.cumsum(lengths)[:-1]]).astype(np.int64)
-        size, vocabulary_size = self._size, len(vocab) + 1
-        docs = np.concatenate(
-            [np.repeat(np.arange(size, dtype=np.int64), lengths[u]) for u in (text_uid, rec_uid)]
-        )
-        word_ids = np.concatenate([flat[_ranges(starts, lengths, u)] for u in (text_uid, rec_uid)])
-        keys, counts = np.unique(docs * vocabulary_size + word_ids, return_counts=True)
-        docs, word_ids = keys // vocabulary_size, keys % vocabulary_size
-        frequency = counts.astype(np.float64)
+            codes.sort()
+            run_starts = np.flatnonzero(np.concatenate([[True], codes[1:] != codes[:-1]]))
+            found_counts.append(np.diff(np.append(run_starts, len(codes))).astype(np.float32))
+            codes = codes[run_starts]
+            found_docs.append((codes // vocabulary_size).astype(np.int32))
+            found_words.append((codes % vocabulary_size).astype(np.int32))
+        docs = np.concatenate(found_docs) if found_docs else np.zeros(0, dtype=np.int32)
+        word_ids = np.concatenate(found_words) if found_words else np.zeros(0, dtype=np.int32)
+        frequency = np.concatenate(found_counts) if found_counts else np.zeros(0, dtype=np.float32)
+        del found_docs, found_words, found_counts
         length = np.bincount(docs, weights=frequency, minlength=size)
         average = float(length.mean()) if size and length.mean() > 0 else 1.0
         used_by = np.bincount(word_ids, minlength=vocabulary_size).astype(np.float64)
         idf = np.log1p((size - used_by + 0.5) / (used_by + 0.5))
-        norm = SURFACE_K1 * (1 - SURFACE_B + SURFACE_B * length[docs] / average)
-        weights = (idf[word_ids] * frequency * (SURFACE_K1 + 1) / (frequency + norm)).astype(
-            np.float32
-        )
-        # Stored by word (docs already come sorted by action within a word).
+        # In place and in single precision: a big library has millions of pairs.
+        denominator = (length.astype(np.float32) * np.float32(SURFACE_B / average))[docs]
+        denominator += np.float32(1 - SURFACE_B)
+        denominator *= np.float32(SURFACE_K1)
+        denominator += frequency
+        weights = idf.astype(np.float32)[word_ids]
+        weights *= frequency
+        weights *= np.float32(SURFACE_K1 + 1)
+        weights /= denominator
+        del denominator
+        # Stored by word; within a word the actions stay in order.
         order = np.argsort(word_ids, kind="stable")
-        ptr = np.concatenate([[0], np.cumsum(np.bincount(word_ids, minlength=vocabulary_size))])
-        return vocab, _Field(ptr=ptr, docs=docs[order].astype(np.int32), weights=weights[order])
+        ptr = np.concatenate([[0], np.cumsum(used_by.astype(np.int64))])
+        used = np.flatnonzero(used_by)
+        vocab = {table.words[i]: int(i) for i in used.tolist()}
+        return vocab, _Field(ptr=ptr, docs=docs[order], weights=weights[order])
 
-    def _surface_scores(self, text: str) -> np.ndarray:
-        """Every action's BM25 score for the surface words of ``text``."""
-        vocab = self._surface_vocab
-        query = Counter(vocab[w] for w in surface_words(text) if w in vocab)
-        return self._surface.dot({w: float(n) for w, n in query.items()}, self._size)
+    def _surface_rows(self, texts: Sequence[str]) -> np.ndarray:
+        """Every action's BM25 score for the surface words of each text (one
+        row per text), summed in the same order for one text as for many."""
+        vocab, field, size = self._surface_vocab, self._surface, self._size
+        rows: list[int] = []
+        words: list[int] = []
+        counts: list[int] = []
+        for row, text in enumerate(texts):
+            for word, count in Counter(vocab[w] for w in surface_words(text) if w in vocab).items():
+                rows.append(row)
+                words.append(word)
+                counts.append(count)
+        if not words:
+            return np.zeros((len(texts), size), dtype=np.float32)
+        word_ids = np.array(words, dtype=np.int64)
+        lengths = np.diff(field.ptr)
+        postings = _ranges(field.ptr[:-1], lengths, word_ids)
+        repeats = lengths[word_ids]
+        cells = np.repeat(np.array(rows, dtype=np.int64) * size, repeats) + field.docs[postings]
+        values = np.repeat(np.array(counts, dtype=np.float64), repeats) * field.weights[postings]
+        scores = np.bincount(cells, weights=values, minlength=len(texts) * size)
+        return scores.reshape(len(texts), size).astype(np.float32)
 
     @staticmethod
     def _with_surface(final: np.ndarray, surface: np.ndarray) -> np.ndarray:
@@ -542,7 +575,7 @@ class Matcher:
                 idea_length, in_rec, in_text
             )
         if SURFACE_SHARE:
-            final = self._with_surface(final[None, :], self._surface_scores(text)[None, :])[0]
+            final = self._with_surface(final[None, :], self._surface_rows([text]))[0]
         shown, notes = self._apply_feedback(query, final)
         return shown, rec_sim, text_sim, found, notes
 
@@ -639,11 +672,7 @@ class Matcher:
             final = final + raised[:, None]
         del idea_rec, idea_text
         if SURFACE_SHARE:
-            surface = np.empty((count, size), dtype=np.float32)
-            for row, text in enumerate(texts):
-                surface[row] = self._surface_scores(text)
-            final = self._with_surface(final, surface)
-            del surface
+            final = self._with_surface(final, self._surface_rows(texts))
         if self._feedback:
             for row in range(count):
                 shown, notes = self._apply_feedback(queries[row], final[row])

@@ -15,7 +15,7 @@ from hypothesis import strategies as st
 
 from drafter.cli.commands import cli
 from drafter.core.model import LibraryAction, Recommendation
-from drafter.core.textmatch import normalise, stem, term_table, terms
+from drafter.core.textmatch import normalise, stem, surface_words, term_table, terms
 from drafter.library.store import Decision, Library
 from drafter.matching.matcher import (
     NO_MATCH_THRESHOLD,
@@ -189,6 +189,8 @@ def test_batch_tokeniser_agrees_with_terms_of_each_text(texts, chunk_size):
         rows = range(table.ptr[i], table.ptr[i + 1])
         found = {table.vocabulary[table.term_ids[k]]: float(table.counts[k]) for k in rows}
         assert found == dict(Counter(terms(text).all()))
+        written = table.surface_ids[table.surface_ptr[i] : table.surface_ptr[i + 1]]
+        assert tuple(table.words[w] for w in written) == surface_words(text)
         for j, other in enumerate(texts):
             same = normalise(text) == normalise(other)
             assert (table.wording[i] == table.wording[j]) == same
