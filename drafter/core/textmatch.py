@@ -215,12 +215,25 @@ _SUFFIXES = (
 )
 
 
+#: Nouns in -ing whose stem would be another word: "an evening appointment" is
+#: not "even" (as in "even-handed"). Others ("meeting", "setting", "building")
+#: were measured too and matched better left to the stemmer.
+_ING_NOUNS = {
+    word + plural: word
+    for word in ("evening", "morning")
+    for plural in ("", "s")
+}
+
+
 @lru_cache(maxsize=65536)
 def stem(word: str) -> str:
     """A light, predictable stemmer: plurals and -ing/-ed forms share a stem
     ("referrals", "referral"; "assessing", "assessed", "assess")."""
     if len(word) <= 4 or word.isdigit():
         return word
+    noun = _ING_NOUNS.get(word)
+    if noun is not None:
+        return noun
     word = _plain_base(word)
     for suffix, replacement in _SUFFIXES:
         if word.endswith(suffix) and len(word) - len(suffix) >= 3:

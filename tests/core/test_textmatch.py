@@ -74,3 +74,11 @@ def test_concept_mentions_agree_with_terms(words):
 
     text = " ".join(words)
     assert {f"@{c}" for c in concept_mentions(text)} == set(terms(text).concepts)
+
+
+def test_even_is_not_an_evening():
+    from drafter.core.textmatch import stem
+
+    assert "@out_of_hours" not in terms("be fair and even-handed about breach").concepts
+    assert "@out_of_hours" in terms("offer evening appointments").concepts
+    assert stem("evenings") == stem("evening") != stem("even")
