@@ -218,11 +218,7 @@ _SUFFIXES = (
 #: Nouns in -ing whose stem would be another word: "an evening appointment" is
 #: not "even" (as in "even-handed"). Others ("meeting", "setting", "building")
 #: were measured too and matched better left to the stemmer.
-_ING_NOUNS = {
-    word + plural: word
-    for word in ("evening", "morning")
-    for plural in ("", "s")
-}
+_ING_NOUNS = {word + plural: word for word in ("evening", "morning") for plural in ("", "s")}
 
 
 @lru_cache(maxsize=65536)
