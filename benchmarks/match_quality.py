@@ -811,16 +811,21 @@ def print_shipped_line(
         print()
 
 
-#: Libraries and recommendations written blind by four more helpers, each of
+#: Libraries and recommendations written blind by eight more helpers, each of
 #: whom read only the theme list and the seeds' style. Nothing was fitted on
-#: them. A and B were scored while the surface-word channel and the lexicon
-#: fixes were being chosen (their misses were read); C and D were scored once,
-#: at the end, and are the honest figures.
+#: them directly, but A-F were read and scored while changes were chosen
+#: (their misses suggested lexicon fixes, and the answered-recommendation
+#: share was chosen on them with the other material); G and H were written
+#: meanwhile and scored once, at the end: they are the honest figures.
 BLIND_SETS = (
-    ("Blind set C (regional letters, plans and national commitments)", "set_c"),
-    ("Blind set D (letter bullets; many short recommendations)", "set_d"),
+    ("Blind set G (scored once, at the end)", "set_g"),
+    ("Blind set H (scored once, at the end)", "set_h"),
     ("Blind set A (letter-style library; read during development)", "set_a"),
     ("Blind set B (action-plan library; read during development)", "set_b"),
+    ("Blind set C (regional letters and plans; read during development)", "set_c"),
+    ("Blind set D (letter bullets, short recommendations; read during development)", "set_d"),
+    ("Blind set E (every kind of inspection; read during development)", "set_e"),
+    ("Blind set F (a region's commitments; read during development)", "set_f"),
 )
 
 
