@@ -504,27 +504,36 @@ def independent_outcomes(material: Material, make_scorer) -> list[Outcome]:  # n
     actions = material.independent_actions
     if not actions:
         return []
-    found = []
-    full = make_scorer(actions)
-    ids = [a.external_id for a in actions]
-    for f in material.independent:
-        found.append(
-            outcome(
-                full,
-                f.text,
-                [i in f.fits for i in ids],
-                source="independent",
-                group="independent",
-                theme=f.theme,
-                covered=bool(f.fits),
-            )
-        )
+    found = whole_library_outcomes(actions, material.independent, make_scorer, "independent")
     for theme in sorted({a.tags[0] for a in actions if a.tags}):
         kept = [a for a in actions if not a.tags or a.tags[0] != theme]
         found += left_with_nothing(
             make_scorer(kept), material.independent, kept, theme, "independent-loto", "independent"
         )
     return found
+
+
+def whole_library_outcomes(
+    actions: Sequence[LibraryAction],
+    recs: Sequence[FreshRec],
+    make_scorer,  # noqa: ANN001
+    source: str,
+) -> list[Outcome]:
+    """Every recommendation against the whole library (right = a listed action)."""
+    scorer = make_scorer(actions)
+    ids = [a.external_id for a in actions]
+    return [
+        outcome(
+            scorer,
+            f.text,
+            [i in f.fits for i in ids],
+            source=source,
+            group=source,
+            theme=f.theme,
+            covered=bool(f.fits),
+        )
+        for f in recs
+    ]
 
 
 def left_with_nothing(
@@ -829,28 +838,6 @@ BLIND_SETS = (
 )
 
 
-def blind_outcomes(
-    actions: Sequence[LibraryAction],
-    recs: Sequence[FreshRec],
-    make_scorer,
-    name: str,  # noqa: ANN001
-) -> list[Outcome]:
-    scorer = make_scorer(actions)
-    ids = [a.external_id for a in actions]
-    return [
-        outcome(
-            scorer,
-            f.text,
-            [i in f.fits for i in ids],
-            source=name,
-            group=name,
-            theme=f.theme,
-            covered=bool(f.fits),
-        )
-        for f in recs
-    ]
-
-
 def print_blind_sets(folder: Path) -> None:
     """The shipped line on the blind sets, beside the baselines' best cuts."""
     for title, stem in BLIND_SETS:
@@ -865,8 +852,9 @@ def print_blind_sets(folder: Path) -> None:
             ("TF-IDF cosine", tfidf_baseline),
             ("BM25", bm25_baseline),
         ):
-            found = blind_outcomes(actions, labelled, make, stem)
+            found = whole_library_outcomes(actions, labelled, make, stem)
             if name == "drafter":
+                ours = found
                 cut, label = (
                     float(matching.RAW_THRESHOLD),
                     f"drafter (line {matching.RAW_THRESHOLD:g})",
@@ -875,12 +863,8 @@ def print_blind_sets(folder: Path) -> None:
                 grid = np.unique(np.array([o.top for o in found] + [np.inf]))
                 cut, label = choose_cut(found, grid), f"{name} (best cut)"
             print(rates_at(found, cut).row(label))
-        inside = [
-            o.top for o in blind_outcomes(actions, labelled, drafter_scorer, stem) if o.covered
-        ]
-        outside = [
-            o.top for o in blind_outcomes(actions, labelled, drafter_scorer, stem) if not o.covered
-        ]
+        inside = [o.top for o in ours if o.covered]
+        outside = [o.top for o in ours if not o.covered]
         print(f"  separation (AUC of drafter's best score): {auc(inside, outside):.3f}")
         print()
 
