@@ -341,8 +341,9 @@ class Matcher:
         frequency = np.concatenate(found_counts) if found_counts else np.zeros(0, dtype=np.float32)
         del found_docs, found_words, found_counts
         length = np.bincount(docs, weights=frequency, minlength=size)
-        average = float(length.mean()) if size and length.mean() > 0 else 1.0
-        used_by = np.bincount(word_ids, minlength=vocabulary_size).astype(np.float64)
+        average = float(length.mean()) if size else 0.0
+        average = average if average > 0 else 1.0
+        used_by = np.bincount(word_ids, minlength=vocabulary_size)
         idf = np.log1p((size - used_by + 0.5) / (used_by + 0.5))
         # In place and in single precision: a big library has millions of pairs.
         denominator = (length.astype(np.float32) * np.float32(SURFACE_B / average))[docs]
@@ -356,9 +357,8 @@ class Matcher:
         del denominator
         # Stored by word; within a word the actions stay in order.
         order = np.argsort(word_ids, kind="stable")
-        ptr = np.concatenate([[0], np.cumsum(used_by.astype(np.int64))])
-        used = np.flatnonzero(used_by)
-        vocab = {table.words[i]: int(i) for i in used.tolist()}
+        ptr = np.concatenate([[0], np.cumsum(used_by)])
+        vocab = {table.words[i]: i for i in np.flatnonzero(used_by).tolist()}
         return vocab, _Field(ptr=ptr, docs=docs[order], weights=weights[order])
 
     def _surface_rows(self, texts: Sequence[str]) -> np.ndarray:
