@@ -27,15 +27,16 @@ ACTIONS = {
 RANKING = {0: [11, 12, 13, 14], 1: [21, 22], 2: [31]}
 
 
-def make_report(texts: list[str] = TEXTS, sha: str = "1" * 64) -> Report:
+def make_report(
+    texts: list[str] = TEXTS, sha: str = "1" * 64, unit: str = "Brookmere PDU"
+) -> Report:
     return Report.from_dict(
         {
             "kind": "pdu",
-            "unit": "Brookmere PDU",
+            "unit": unit,
             "sha256": sha,
             "recommendations": [
-                {"number": i, "addressee": "Brookmere PDU", "text": t}
-                for i, t in enumerate(texts, start=1)
+                {"number": i, "addressee": unit, "text": t} for i, t in enumerate(texts, start=1)
             ],
         }
     )

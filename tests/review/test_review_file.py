@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from review_fixtures import make_report as shared_report
 
 from drafter.core.errors import InputFileError, OutputExistsError, ReviewFileError
 from drafter.core.model import AGREEMENTS, Candidate, LibraryAction, RecommendationMatch, Report
@@ -37,17 +38,7 @@ RECOMMENDATIONS = [
 
 
 def make_report(texts: list[str] = RECOMMENDATIONS, sha: str = "a" * 64) -> Report:
-    return Report.from_dict(
-        {
-            "kind": "pdu",
-            "unit": "Fernhollow PDU",
-            "sha256": sha,
-            "recommendations": [
-                {"number": i, "addressee": "Fernhollow PDU", "text": t}
-                for i, t in enumerate(texts, start=1)
-            ],
-        }
-    )
+    return shared_report(texts, sha, unit="Fernhollow PDU")
 
 
 ACTIONS = [
