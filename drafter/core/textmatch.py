@@ -347,23 +347,29 @@ class Terms:
         return [*self.words, *self.phrases, *self.concepts]
 
 
-def terms(text: str) -> Terms:
-    """Content stems, neighbouring pairs and concepts found in ``text``."""
-    all_words = normalise(text).split()
-    all_stems = [stem(w) for w in all_words]
-    found: list[str] = []
+def _concept_spans(all_stems: Sequence[str]) -> list[tuple[int, int, str]]:
+    """(start, end, concept id) of each lexicon phrase found in a text's stems,
+    the longest first at each position. A phrase inside a longer one found
+    before it is part of that idea, not one of its own: "office" in "outside
+    office hours", "training" in "education, training and employment"."""
     index = _concept_index()
+    spans: list[tuple[int, int, str]] = []
     covered_to = 0  # end of the furthest-reaching phrase found so far
     for i, s in enumerate(all_stems):
         for phrase, concept_id in index.get(s, ()):
             if tuple(all_stems[i : i + len(phrase)]) == phrase:
-                # A phrase inside a longer one found before it is part of that
-                # idea, not one of its own: "office" in "outside office hours",
-                # "training" in "education, training and employment".
                 if i + len(phrase) > covered_to:
-                    found.append("@" + concept_id)
+                    spans.append((i, i + len(phrase), concept_id))
                     covered_to = i + len(phrase)
                 break
+    return spans
+
+
+def terms(text: str) -> Terms:
+    """Content stems, neighbouring pairs and concepts found in ``text``."""
+    all_words = normalise(text).split()
+    all_stems = [stem(w) for w in all_words]
+    found = ["@" + concept_id for _, _, concept_id in _concept_spans(all_stems)]
     words: list[str] = []
     positions: list[int] = []
     surface: dict[str, str] = {}
@@ -856,20 +862,13 @@ def _concept_mentions(text: str) -> tuple[tuple[str, str], ...]:
             all_words.append(part)
             origin.append(number)
     all_stems = [stem(w) for w in all_words]
-    index = _concept_index()
     mentions: dict[str, str] = {}
-    covered_to = 0  # as in terms(): a phrase inside a longer one is not an idea
-    for i, s in enumerate(all_stems):
-        for phrase, concept_id in index.get(s, ()):
-            if tuple(all_stems[i : i + len(phrase)]) == phrase:
-                if i + len(phrase) > covered_to:
-                    covered_to = i + len(phrase)
-                    first, last = origin[i], origin[i + len(phrase) - 1]
-                    words = written[first : last + 1]
-                    if first == 0:
-                        words = [_sentence_case(words[0]), *words[1:]]
-                    mentions.setdefault(concept_id, " ".join(words))
-                break
+    for start, end, concept_id in _concept_spans(all_stems):
+        first, last = origin[start], origin[end - 1]
+        words = written[first : last + 1]
+        if first == 0:
+            words = [_sentence_case(words[0]), *words[1:]]
+        mentions.setdefault(concept_id, " ".join(words))
     return tuple(mentions.items())
 
 
