@@ -286,12 +286,15 @@ class FreshRec:
     text: str
     theme: str
     fits: tuple[str, ...]
+    #: For out-of-library recommendations in the later blind sets: "far" (a
+    #: topic no action touches) or "near" (beside a theme the library answers).
+    kind: str = ""
 
 
 def load_fresh(path: Path) -> list[FreshRec]:
     data = yaml.safe_load(path.read_text(encoding="utf-8"))
     return [
-        FreshRec(item["text"], item["theme"], tuple(item.get("fits") or ()))
+        FreshRec(item["text"], item["theme"], tuple(item.get("fits") or ()), item.get("kind", ""))
         for item in data["recommendations"]
     ]
 
@@ -827,14 +830,20 @@ def print_shipped_line(
 #: share was chosen on them with the other material); G and H were written
 #: meanwhile and scored once, at the end: they are the honest figures.
 BLIND_SETS = (
-    ("Blind set G (scored once, at the end)", "set_g"),
-    ("Blind set H (scored once, at the end)", "set_h"),
-    ("Blind set A (letter-style library; read during development)", "set_a"),
-    ("Blind set B (action-plan library; read during development)", "set_b"),
-    ("Blind set C (regional letters and plans; read during development)", "set_c"),
-    ("Blind set D (letter bullets, short recommendations; read during development)", "set_d"),
-    ("Blind set E (every kind of inspection; read during development)", "set_e"),
-    ("Blind set F (a region's commitments; read during development)", "set_f"),
+    ("Blind set L (a region's action plans, jargon; scored at the end)", "set_l"),
+    ("Blind set M (a London head of PDU, outcome-worded; scored at the end)", "set_m"),
+    ("Blind set N (national commitments, thematic; scored at the end)", "set_n"),
+    ("Blind set I (letters, plans, paragraphs; used to choose weights)", "set_i"),
+    ("Blind set J (long formal recommendations, brief actions; used to choose)", "set_j"),
+    ("Blind set K (youth justice and women's services, Wales; used to choose)", "set_k"),
+    ("Blind set G (held out the round before; used to choose)", "set_g"),
+    ("Blind set H (held out the round before; used to choose)", "set_h"),
+    ("Blind set A (letter-style library; used to choose)", "set_a"),
+    ("Blind set B (action-plan library; used to choose)", "set_b"),
+    ("Blind set C (regional letters and plans; used to choose)", "set_c"),
+    ("Blind set D (letter bullets, short recommendations; used to choose)", "set_d"),
+    ("Blind set E (every kind of inspection; used to choose)", "set_e"),
+    ("Blind set F (a region's commitments; used to choose)", "set_f"),
 )
 
 
@@ -866,6 +875,14 @@ def print_blind_sets(folder: Path) -> None:
         inside = [o.top for o in ours if o.covered]
         outside = [o.top for o in ours if not o.covered]
         print(f"  separation (AUC of drafter's best score): {auc(inside, outside):.3f}")
+        for kind, wording in (("far", "topics no action touches"), ("near", "near misses")):
+            tops = [o.top for o, f in zip(ours, labelled, strict=True) if f.kind == kind]
+            if tops:
+                refused = np.mean(np.array(tops) < matching.RAW_THRESHOLD)
+                print(
+                    f"  {wording} ({len(tops)}): abstention {refused:.3f}, "
+                    f"separation {auc(inside, tops):.3f}"
+                )
         print()
 
 
@@ -877,7 +894,10 @@ ABLATIONS = {
     "without unseen-concept cut": (matching, "UNSEEN_CONCEPT_FACTOR", 1.0),
     "without concept agreement": (matching, "NO_SHARED_CONCEPT_FACTOR", 1.0),
     "without idea cover": (matching, "CONCEPT_COVER_SHARE", 0.0),
-    "without surface words": (matching, "SURFACE_SHARE", 0.0),
+    "without surface share": (matching, "SURFACE_SHARE", 0.0),
+    "without surface points": (matching, "SURFACE_POINTS", 0.0),
+    "without answered ideas": (matching, "ANSWERED_IDEAS_WEIGHT", 0.0),
+    "without the latent space": (matching, "LATENT_WEIGHT", 0.0),
     "without spelling/abbrev.": (textmatch, "_REWRITES", {}),
 }
 

@@ -789,7 +789,12 @@ def test_an_action_tied_to_a_setting_the_recommendation_lacks_loses_ground(monke
     # and close wording can outweigh the factor (measured: keeping the factor
     # on the raise too lost ranking on every blind set): without it the
     # factor alone is measured.
+    # The raises added after the factor (surface points, answered ideas, the
+    # latent space) are switched off with it for the same reason.
     monkeypatch.setattr("drafter.matching.matcher.SURFACE_SHARE", 0.0)
+    monkeypatch.setattr("drafter.matching.matcher.SURFACE_POINTS", 0.0)
+    monkeypatch.setattr("drafter.matching.matcher.ANSWERED_IDEAS_WEIGHT", 0.0)
+    monkeypatch.setattr("drafter.matching.matcher.LATENT_WEIGHT", 0.0)
     monkeypatch.setattr("drafter.matching.matcher.SETTING_MISMATCH_FACTOR", 1.0)
     unpenalised = _setting_matcher().scores(CASE_MANAGEMENT)
     monkeypatch.setattr("drafter.matching.matcher.SETTING_MISMATCH_FACTOR", SETTING_FACTOR)
@@ -798,7 +803,8 @@ def test_an_action_tied_to_a_setting_the_recommendation_lacks_loses_ground(monke
     assert scores[court_action] < unpenalised[court_action]
     assert scores[case_action] == pytest.approx(unpenalised[case_action])
     assert scores[case_action] > scores[court_action]
-    best = _setting_matcher().match([CASE_MANAGEMENT])[0].candidates[0]
+    result = _setting_matcher().match([CASE_MANAGEMENT])[0]
+    best = (result.candidates or result.weak_candidates)[0]
     assert best.action.external_id == "U2"
 
 
@@ -871,12 +877,63 @@ def test_words_too_common_to_be_terms_still_tell_close_actions_apart(monkeypatch
     ]
     recommendation = "improve the quality of supervision records"
     monkeypatch.setattr("drafter.matching.matcher.SURFACE_SHARE", 0.0)
+    monkeypatch.setattr("drafter.matching.matcher.SURFACE_POINTS", 0.0)
     number, quality = Matcher(library).scores(recommendation)
     assert number == quality
-    monkeypatch.setattr("drafter.matching.matcher.SURFACE_SHARE", 0.2)
-    number, quality = Matcher(library).scores(recommendation)
-    assert quality > number
-    assert Matcher(library).match([recommendation])[0].candidates[0].action.external_id == "Q"
+    # Either surface channel alone tells them apart: the share of the best
+    # surface score, and the points for the surface score itself.
+    for share, points in ((0.2, 0.0), (0.0, 0.9)):
+        monkeypatch.setattr("drafter.matching.matcher.SURFACE_SHARE", share)
+        monkeypatch.setattr("drafter.matching.matcher.SURFACE_POINTS", points)
+        number, quality = Matcher(library).scores(recommendation)
+        assert quality > number
+        assert Matcher(library).match([recommendation])[0].candidates[0].action.external_id == "Q"
+
+
+def test_surface_points_are_capped_so_a_long_recommendation_cannot_run_away(monkeypatch):
+    monkeypatch.setattr("drafter.matching.matcher.SURFACE_SHARE", 0.0)
+    monkeypatch.setattr("drafter.matching.matcher.ANSWERED_IDEAS_WEIGHT", 0.0)
+    library = [
+        LibraryAction(id=1, text="Managers will audit supervision records", external_id="A"),
+        LibraryAction(id=2, text="Staff will attend the county show", external_id="B"),
+    ]
+    text = " ".join(["audit the supervision records kept by managers"] * 40)
+    monkeypatch.setattr("drafter.matching.matcher.SURFACE_POINTS", 0.0)
+    without = Matcher(library).scores(text)
+    monkeypatch.setattr("drafter.matching.matcher.SURFACE_POINTS", 0.9)
+    raised = Matcher(library).scores(text)
+    monkeypatch.setattr("drafter.matching.matcher.SURFACE_POINTS_CAP", 1e9)
+    uncapped = Matcher(library).scores(text)
+    assert raised[0] > without[0]
+    assert raised[0] < uncapped[0]
+    assert raised[1] == without[1]  # nothing in common, nothing added
+
+
+def test_an_action_answering_a_recommendation_on_the_same_ideas_gains(monkeypatch):
+    """Two actions worded alike; only the recommendations they answered differ.
+    Agreement on domain ideas with the answered recommendation counts twice."""
+    text = "The PDU will review its practice and report progress to the senior team."
+    library = [
+        LibraryAction(
+            id=1,
+            text=text,
+            recommendation="improve the delivery of unpaid work placements",
+            external_id="UPW",
+        ),
+        LibraryAction(
+            id=2,
+            text=text,
+            recommendation="improve the quality of pre-sentence reports for the court",
+            external_id="PSR",
+        ),
+    ]
+    recommendation = "make sure unpaid work starts promptly"
+    monkeypatch.setattr("drafter.matching.matcher.ANSWERED_IDEAS_WEIGHT", 0.0)
+    plain = Matcher(library).scores(recommendation)
+    monkeypatch.setattr("drafter.matching.matcher.ANSWERED_IDEAS_WEIGHT", 0.45)
+    agreed = Matcher(library).scores(recommendation)
+    assert agreed[0] - agreed[1] > plain[0] - plain[1]
+    assert agreed[1] == pytest.approx(plain[1])  # no shared idea, no points
 
 
 def test_actions_with_no_surface_words_score_without_error():
