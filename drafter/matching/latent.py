@@ -124,10 +124,17 @@ def starter_space() -> LatentSpace | None:
     dimensions = min(LATENT_DIMENSIONS, size - 1, len(table.vocabulary) - 1)
     if dimensions < 2:
         return None
-    matrix = np.zeros((size, len(table.vocabulary)), dtype=np.float64)
-    matrix[docs, term_ids] = weights
+    # Columns in the order of the terms themselves, not the order the texts
+    # revealed them (which Python's string hashing can vary between runs), so
+    # that the sums below, and the space, come out the same to the last bit.
+    order = np.argsort(np.array(table.vocabulary), kind="stable")
+    column_of = np.empty(len(order), dtype=np.int64)
+    column_of[order] = np.arange(len(order))
+    matrix = np.zeros((size, len(order)), dtype=np.float64)
+    matrix[docs, column_of[term_ids]] = weights
+    loadings = _top_right_vectors(matrix, dimensions)[column_of]
     columns = {term: i for i, term in enumerate(table.vocabulary)}
-    return LatentSpace(columns, idf, _top_right_vectors(matrix, dimensions))
+    return LatentSpace(columns, idf, loadings)
 
 
 def _unit_documents(docs: np.ndarray, weights: np.ndarray, size: int) -> np.ndarray:
