@@ -830,6 +830,9 @@ def print_shipped_line(
 #: share was chosen on them with the other material); G and H were written
 #: meanwhile and scored once, at the end: they are the honest figures.
 BLIND_SETS = (
+    ("Blind set O (plain on-the-ground actions, policy-worded; scored at the end)", "set_o"),
+    ("Blind set P (youth justice services, East of England; scored at the end)", "set_p"),
+    ("Blind set Q (a director's letter bullets, problem-worded; scored at the end)", "set_q"),
     ("Blind set L (a region's action plans, jargon; scored at the end)", "set_l"),
     ("Blind set M (a London head of PDU, outcome-worded; scored at the end)", "set_m"),
     ("Blind set N (national commitments, thematic; scored at the end)", "set_n"),
