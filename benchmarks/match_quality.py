@@ -823,12 +823,11 @@ def print_shipped_line(
         print()
 
 
-#: Libraries and recommendations written blind by eight more helpers, each of
-#: whom read only the theme list and the seeds' style. Nothing was fitted on
-#: them directly, but A-F were read and scored while changes were chosen
-#: (their misses suggested lexicon fixes, and the answered-recommendation
-#: share was chosen on them with the other material); G and H were written
-#: meanwhile and scored once, at the end: they are the honest figures.
+#: Libraries and recommendations written blind by seventeen more helpers, each
+#: of whom read only the theme list and the seeds' style. Nothing was fitted on
+#: them alone, but A-K were read and scored while weights were chosen (A-F's
+#: misses also suggested lexicon fixes). L-Q were written meanwhile and scored
+#: only with the finished matcher: they are the honest figures.
 BLIND_SETS = (
     ("Blind set O (plain on-the-ground actions, policy-worded; scored at the end)", "set_o"),
     ("Blind set P (youth justice services, East of England; scored at the end)", "set_p"),

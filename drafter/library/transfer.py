@@ -26,7 +26,7 @@ from drafter.core.errors import InputFileError, LibraryError
 from drafter.core.fileio import atomic_write_text, read_input_bytes
 from drafter.core.guarded import load_json, load_yaml
 from drafter.core.model import LibraryAction
-from drafter.core.packaged import packaged
+from drafter.core.packaged import packaged_yaml
 from drafter.core.wording import counted
 from drafter.library.database import ActionRow
 
@@ -461,8 +461,7 @@ def _action_row(
 
 def read_starter_records() -> list[ImportRecord]:
     """The starter library shipped inside the package."""
-    text = packaged("data/starter_library.yaml").read_text(encoding="utf-8")
-    loaded = yaml.safe_load(text)
+    loaded = packaged_yaml("data/starter_library.yaml")
     records = []
     for number, raw in enumerate(loaded["actions"], start=1):
         checked = validate_row(number, raw)

@@ -86,24 +86,18 @@ class LatentSpace:
         if not rows:
             return np.zeros(self.loadings.shape[1], dtype=np.float32)
         vector = np.asarray(weights, dtype=np.float32) @ self.loadings[rows]
-        return _unit(vector)
+        return unit_rows(vector[None, :])[0]
 
 
-@cache
-def _background_texts() -> tuple[str, ...]:
+def _background_texts() -> list[str]:
     """The starter library's actions, each text with the recommendation it
-    answers (read once per process, and only when an index is built)."""
-    import yaml
+    answers (read only when an index is built). Read here rather than through
+    ``library.transfer.read_starter_records``, whose module brings SQLAlchemy:
+    drafting after a library change must not load it."""
+    from drafter.core.packaged import packaged_yaml
 
-    from drafter.core.packaged import packaged
-
-    # libyaml's loader when PyYAML has it: five times faster on this file.
-    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
-    text = packaged("data/starter_library.yaml").read_text(encoding="utf-8")
-    loaded = yaml.load(text, Loader=loader)  # noqa: S506 - a safe loader
-    return tuple(
-        f"{item['action']} {item.get('recommendation') or ''}" for item in loaded["actions"]
-    )
+    loaded = packaged_yaml("data/starter_library.yaml")
+    return [f"{item['action']} {item.get('recommendation') or ''}" for item in loaded["actions"]]
 
 
 @cache
@@ -112,7 +106,7 @@ def starter_space() -> LatentSpace | None:
     were ever too small to fit one)."""
     from drafter.core.textmatch import term_table
 
-    table = term_table(list(_background_texts()))
+    table = term_table(_background_texts())
     lengths = np.diff(table.ptr)
     size = len(lengths)
     docs = np.repeat(np.arange(size, dtype=np.int64), lengths)
@@ -157,8 +151,3 @@ def unit_rows(vectors: np.ndarray) -> np.ndarray:
     """Each row scaled to unit length (rows of zeros stay zeros)."""
     norms = np.linalg.norm(vectors, axis=1, keepdims=True)
     return np.divide(vectors, norms, out=np.zeros_like(vectors), where=norms > 0)
-
-
-def _unit(vector: np.ndarray) -> np.ndarray:
-    norm = float(np.linalg.norm(vector))
-    return (vector / norm).astype(np.float32) if norm > 0 else vector.astype(np.float32)
