@@ -65,18 +65,22 @@ def cached_index(library: Library, build: Callable[[], Matcher], kind: type) -> 
 @cache
 def _code_fingerprint() -> str:
     """What the index is built by: the matching code, the concept lexicon and
-    the starter library (the latent space learns from it). Reading six files
-    costs far less than a rebuild after an upgrade."""
+    what the latent space learns from (the starter library and the paired
+    training sets). Reading these files costs far less than a rebuild after
+    an upgrade."""
     package = Path(__file__).resolve().parent.parent
+    training = sorted((package / "data" / "latent_training").glob("*.yaml"))
     digest = hashlib.sha256()
     for path in (
         package / "matching" / "matcher.py",
         package / "matching" / "latent.py",
-        package / "data" / "starter_library.yaml",  # the latent space's background
+        package / "data" / "starter_library.yaml",
+        *training,
         package / "core" / "textmatch.py",
         package / "data" / "concepts.yaml",
         Path(__file__),  # the file format
     ):
+        digest.update(path.name.encode())
         try:
             digest.update(path.read_bytes())
         except OSError:

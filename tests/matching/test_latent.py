@@ -9,7 +9,16 @@ import pytest
 
 from drafter.core.model import LibraryAction
 from drafter.core.textmatch import term_table, terms
-from drafter.matching.latent import LATENT_DIMENSIONS, starter_space, unit_rows
+from drafter.matching import latent
+from drafter.matching.latent import (
+    LATENT_DIMENSIONS,
+    domain_space,
+    fit_space,
+    paired_texts,
+    training_sets,
+    training_texts,
+    unit_rows,
+)
 from drafter.matching.matcher import Matcher
 
 LIBRARY = [
@@ -41,18 +50,14 @@ HOSTELS = (
 
 
 def test_a_recommendation_sharing_no_words_finds_the_action_on_its_subject(monkeypatch):
+    scores = Matcher(LIBRARY).scores(HOSTELS)
+    assert int(np.argmax(scores)) == 0  # approved premises, learnt from drafter's material
+    assert scores[0] > 2 * max(scores[1], scores[2])
     monkeypatch.setattr("drafter.matching.matcher.LATENT_WEIGHT", 0.0)
     assert not Matcher(LIBRARY).scores(HOSTELS).any()
-    monkeypatch.setattr("drafter.matching.matcher.LATENT_WEIGHT", 0.65)
-    scores = Matcher(LIBRARY).scores(HOSTELS)
-    assert int(np.argmax(scores)) == 0  # approved premises, learnt from the starter library
-    assert scores[0] > 2 * max(scores[1], scores[2])
 
 
-def test_latent_evidence_alone_stays_below_the_line_and_is_not_a_weak_suggestion_when_faint(
-    monkeypatch,
-):
-    monkeypatch.setattr("drafter.matching.matcher.LATENT_WEIGHT", 0.65)
+def test_latent_evidence_alone_stays_below_the_line_and_is_not_a_weak_suggestion_when_faint():
     result = Matcher(LIBRARY).match([HOSTELS])[0]
     assert result.no_match  # a related subject is not a good match on its own
     assert [c.action.external_id for c in result.weak_candidates][:1] == ["AP"]
@@ -61,17 +66,69 @@ def test_latent_evidence_alone_stays_below_the_line_and_is_not_a_weak_suggestion
 
 
 def test_the_space_is_fitted_once_and_is_the_same_each_time():
-    space = starter_space()
-    assert space is not None and space is starter_space()
+    space = domain_space()
+    assert space is not None and space is domain_space()
     assert space.loadings.shape == (len(space.columns), LATENT_DIMENSIONS)
-    starter_space.cache_clear()
-    again = starter_space()
+    domain_space.cache_clear()
+    again = domain_space()
     assert again is not space
     assert np.array_equal(again.loadings, space.loadings)
 
 
+def test_the_fit_is_an_exact_truncated_svd_of_the_tfidf_matrix(monkeypatch):
+    # The fit never makes the document-term matrix; here it is made, and
+    # numpy's SVD of it must give the same space (up to each axis's sign).
+    monkeypatch.setattr(latent, "_PAIR_CHUNK", 7)  # many chunks of pairs
+    monkeypatch.setattr(latent, "_PROJECT_CHUNK", 64)
+    texts = [
+        "approved premises residents need move-on plans",
+        "residents of approved premises and their housing",
+        "unpaid work placements for women",
+        "women on unpaid work and community payback",
+        "pre-sentence reports for the court",
+        "court reports written on the day",
+        "training for probation services officers",
+        "probation services officers need training on risk",
+    ]
+    space = fit_space(texts)
+    assert space is not None
+    table = term_table(texts)
+    size = len(texts)
+    docs = np.repeat(np.arange(size), np.diff(table.ptr))
+    column = [space.columns[table.vocabulary[t]] for t in table.term_ids]
+    dense = np.zeros((size, len(space.columns)))
+    dense[docs, column] = (1 + np.log(table.counts)) * space.idf[column]
+    dense /= np.linalg.norm(dense, axis=1, keepdims=True)
+    right = np.linalg.svd(dense, full_matrices=False)[2][: space.loadings.shape[1]].T
+    assert space.loadings @ space.loadings.T == pytest.approx(right @ right.T, abs=1e-5)
+
+
+def test_every_wording_of_a_request_is_put_beside_the_action_that_answers_it():
+    actions = [
+        {"id": "A1", "action": "Hostel residents get move-on plans.", "recommendation": "plan"},
+        {"id": "A2", "action": "Court reports on the day.", "recommendation": None},
+    ]
+    recommendations = [
+        {"text": "people leaving approved premises need homes", "fits": ["A1"]},
+        {"text": "fewer adjournments for reports", "fits": ["A2", "A1"]},
+        {"text": "chaplaincy in prisons", "fits": []},
+    ]
+    assert paired_texts(actions, recommendations) == [
+        "Hostel residents get move-on plans. plan people leaving approved premises need homes "
+        "fewer adjournments for reports",
+        "Court reports on the day.  fewer adjournments for reports",
+    ]
+
+
+def test_the_benchmark_can_leave_a_training_set_out():
+    names = training_sets()
+    assert len(names) >= 17 and "set_a" in names
+    everything = training_texts()
+    assert len(training_texts(leave_out={"set_a"})) == len(everything) - 70
+
+
 def test_a_text_with_no_known_term_has_no_direction():
-    space = starter_space()
+    space = domain_space()
     assert not space.project(Counter()).any()
     assert not space.project(Counter({"zzqx": 2})).any()
     vector = space.project(Counter(terms(HOSTELS).all()))
@@ -79,7 +136,7 @@ def test_a_text_with_no_known_term_has_no_direction():
 
 
 def test_a_library_text_and_a_recommendation_land_in_the_same_place():
-    space = starter_space()
+    space = domain_space()
     texts = [LIBRARY[0].text, HOSTELS, "", "zzqx"]
     placed = unit_rows(space.project_table(term_table(texts)))
     for text, vector in zip(texts, placed, strict=True):

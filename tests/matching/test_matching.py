@@ -790,7 +790,9 @@ def test_an_action_tied_to_a_setting_the_recommendation_lacks_loses_ground(monke
     # on the raise too lost ranking on every blind set): without it the
     # factor alone is measured.
     # The raises added after the factor (surface points, answered ideas, the
-    # latent space) are switched off with it for the same reason.
+    # latent space) are switched off with it for the same reason, and so is
+    # the scale that makes room for them.
+    monkeypatch.setattr("drafter.matching.matcher.EVIDENCE_SCALE", 1.0)
     monkeypatch.setattr("drafter.matching.matcher.SURFACE_SHARE", 0.0)
     monkeypatch.setattr("drafter.matching.matcher.SURFACE_POINTS", 0.0)
     monkeypatch.setattr("drafter.matching.matcher.ANSWERED_IDEAS_WEIGHT", 0.0)
