@@ -829,8 +829,14 @@ def print_shipped_line(
 
 #: Libraries and recommendations written blind, each by a helper who read only
 #: the theme list and the seeds' style. R, S, T and X were written this round
-#: and scored once, with the finished matcher: they are the honest figures.
+#: and scored once with the first version of this round's matcher; U, V, W
+#: and Y later, and scored only with the finished one. Nothing was fitted on
+#: any of them: they are the honest figures.
 HONEST_SETS = (
+    ("Blind set U (court, unpaid work, enforcement; long formal; at the end)", "set_u"),
+    ("Blind set V (women and equality; action-plan rows; at the end)", "set_v"),
+    ("Blind set W (youth justice partnership board; at the end)", "set_w"),
+    ("Blind set Y (national policy, thematic, acronyms; at the end)", "set_y"),
     ("Blind set R (a Welsh region, terse, abbreviations; scored at the end)", "set_r"),
     ("Blind set S (youth justice heavy, warm plain English; scored at the end)", "set_s"),
     ("Blind set T (regional and thematic, measures and dates; scored at the end)", "set_t"),
