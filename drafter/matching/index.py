@@ -64,20 +64,17 @@ def cached_index(library: Library, build: Callable[[], Matcher], kind: type) -> 
 
 @cache
 def _code_fingerprint() -> str:
-    """What the index is built by: the matching code, the concept lexicon and
-    what the latent space learns from (the starter library and the paired
-    training sets). Reading these files costs far less than a rebuild after
-    an upgrade."""
+    """What the index is built by: the matching code and what the latent
+    space is derived from (the term code, the concept lexicon and its
+    training material). Reading these files costs far less than a rebuild
+    after an upgrade."""
+    from drafter.matching.latent import space_sources
+
     package = Path(__file__).resolve().parent.parent
-    training = sorted((package / "data" / "latent_training").glob("*.yaml"))
     digest = hashlib.sha256()
     for path in (
         package / "matching" / "matcher.py",
-        package / "matching" / "latent.py",
-        package / "data" / "starter_library.yaml",
-        *training,
-        package / "core" / "textmatch.py",
-        package / "data" / "concepts.yaml",
+        *space_sources(),
         Path(__file__),  # the file format
     ):
         digest.update(path.name.encode())

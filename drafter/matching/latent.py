@@ -7,7 +7,7 @@ living in probation-run hostels" against "residents of approved premises").
 The lexicon names the ideas it knows; this space adds what the domain's usual
 wording says about the rest. It learns it from texts that put several wordings
 of one request beside the action that answers it (``data/latent_training``,
-see its README): drafter's starter library with four more wordings of each
+see its README): drafter's starter library with eight more wordings of each
 recommendation, and seventeen libraries, with their recommendations, written
 for drafter by different authors. A library's actions and each recommendation
 are then placed in it. The wordings matter most. On the seventeen libraries
@@ -29,6 +29,7 @@ from collections import Counter
 from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass
 from functools import cache
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -61,6 +62,19 @@ class LatentSpace:
     columns: dict[str, int]
     idf: np.ndarray
     loadings: np.ndarray
+
+    def parts(self) -> tuple[tuple[str, ...], bytes, bytes]:
+        """The space as plain data, to keep in the cache folder: the terms in
+        column order, then the IDF and the loadings as float32 bytes."""
+        terms = sorted(self.columns, key=self.columns.__getitem__)
+        return tuple(terms), self.idf.tobytes(), self.loadings.tobytes()
+
+    @classmethod
+    def from_parts(cls, terms: tuple[str, ...], idf: bytes, loadings: bytes) -> LatentSpace:
+        """The space :meth:`parts` described."""
+        weights = np.frombuffer(idf, dtype=np.float32)
+        matrix = np.frombuffer(loadings, dtype=np.float32).reshape(len(terms), -1)
+        return cls({term: i for i, term in enumerate(terms)}, weights, matrix)
 
     def project_table(self, table: TermTable) -> np.ndarray:
         """Each text of a term table placed in the space, not yet scaled to
@@ -161,9 +175,32 @@ def training_texts(leave_out: Collection[str] = ()) -> list[str]:
 
 @cache
 def domain_space() -> LatentSpace | None:
-    """The space fitted on :func:`training_texts`, once per process (None if
-    it were ever too small to fit one)."""
-    return fit_space(training_texts())
+    """The space fitted on :func:`training_texts`, once per process and kept
+    in the cache folder until drafter's code or material changes: the fit
+    takes about a second, and a library's index is rebuilt after every change
+    to the library (None if the material were ever too small to fit one)."""
+    from drafter.core.caches import derived
+
+    sources = tuple(path.read_bytes() for path in space_sources())
+    parts = derived("latent-space", sources, _fitted_parts)
+    return LatentSpace.from_parts(*parts) if parts else None
+
+
+def _fitted_parts() -> tuple[tuple[str, ...], bytes, bytes] | None:
+    space = fit_space(training_texts())
+    return space.parts() if space is not None else None
+
+
+def space_sources() -> tuple[Path, ...]:
+    """The files drafter's space is derived from: this code, the code and
+    lexicon that turn texts into terms, and the material it learns from."""
+    return (
+        Path(__file__),
+        packaged("core/textmatch.py"),
+        packaged("data/concepts.yaml"),
+        packaged("data/starter_library.yaml"),
+        *sorted(packaged(TRAINING_FOLDER).glob("*.yaml")),
+    )
 
 
 def fit_space(texts: Sequence[str]) -> LatentSpace | None:

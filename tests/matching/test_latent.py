@@ -148,3 +148,28 @@ def test_a_library_without_the_latent_channel_still_matches(monkeypatch):
     monkeypatch.setattr("drafter.matching.matcher.LATENT_WEIGHT", 0.0)
     matcher = Matcher(LIBRARY)
     assert matcher.scores("improve the quality of pre-sentence reports").argmax() == 1
+
+
+def test_the_space_is_kept_in_the_cache_folder_until_what_it_learns_from_changes(
+    monkeypatch, tmp_path
+):
+    monkeypatch.setenv("DRAFTER_CACHE_DIR", str(tmp_path))
+    fits = []
+    fit = latent.fit_space
+    monkeypatch.setattr(latent, "fit_space", lambda texts: fits.append(1) or fit(texts))
+    domain_space.cache_clear()
+    first = domain_space()
+    domain_space.cache_clear()
+    again = domain_space()  # as a new process would: read back, not fitted
+    assert len(fits) == 1
+    assert again.columns == first.columns
+    assert np.array_equal(again.loadings, first.loadings)
+    assert np.array_equal(again.idf, first.idf)
+    extra = tmp_path / "more_material.yaml"
+    extra.write_text("actions: []\n", encoding="utf-8")
+    sources = latent.space_sources()
+    monkeypatch.setattr(latent, "space_sources", lambda: (*sources, extra))
+    domain_space.cache_clear()
+    domain_space()
+    assert len(fits) == 2  # new material, a new fit
+    domain_space.cache_clear()
