@@ -16,10 +16,10 @@ library alone gave MRR 0.880, with its extra wordings 0.903, with the other
 libraries' actions but not their recommendations 0.892, and with both 0.920.
 Fitting on the user's library as well was measured: no better (MRR 0.882
 against 0.887 on the starter library) and a refit for every change to the
-library. The fit is an exact truncated
-singular value decomposition of the TF-IDF matrix, through its Gram matrix
-(documents x documents), with numpy alone; it takes about a second, once per
-index build (the index keeps the space).
+library. The fit is an exact truncated singular value decomposition of the
+TF-IDF matrix, through its Gram matrix (documents x documents), with numpy
+alone; it takes about a second, once: the space is then kept in the cache
+folder until drafter's code or material changes.
 """
 
 from __future__ import annotations
