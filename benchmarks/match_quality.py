@@ -871,7 +871,8 @@ TRAINING_SETS = (
 def print_blind_sets(folder: Path) -> None:
     """The shipped line on the blind sets, beside the baselines' best cuts.
     On the honest sets, drafter with a latent space learnt from the starter
-    library alone (last round's) is shown too."""
+    library and its extra wordings alone (not the seventeen training sets) is
+    shown too."""
     starter_only = latent.fit_space(latent.starter_texts())
     for title, stem in HONEST_SETS:
         spaces = {"drafter": None, "drafter, starter space": starter_only}

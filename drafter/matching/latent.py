@@ -165,12 +165,18 @@ def training_texts(leave_out: Collection[str] = ()) -> list[str]:
     the space learnt from)."""
     texts = starter_texts()
     for name in training_sets():
-        if name in leave_out:
-            continue
-        actions = packaged_yaml(f"{TRAINING_FOLDER}/{name}_library.yaml")["actions"]
-        recommendations = packaged_yaml(f"{TRAINING_FOLDER}/{name}_recommendations.yaml")
-        texts += paired_texts(actions, recommendations["recommendations"])
+        if name not in leave_out:
+            texts += _training_set_texts(name)
     return texts
+
+
+@cache
+def _training_set_texts(name: str) -> tuple[str, ...]:
+    """One training set's paired texts, parsed once per process (the
+    benchmark fits a space without each set in turn)."""
+    actions = packaged_yaml(f"{TRAINING_FOLDER}/{name}_library.yaml")["actions"]
+    recommendations = packaged_yaml(f"{TRAINING_FOLDER}/{name}_recommendations.yaml")
+    return tuple(paired_texts(actions, recommendations["recommendations"]))
 
 
 @cache
